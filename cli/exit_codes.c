@@ -1,0 +1,46 @@
+#include "exit_codes.h"
+
+#include <copa.h>
+#include <stdio.h>
+
+int cli_exit_code_for(int copa_code)
+{
+    switch (copa_code) {
+    case COPA_OK:
+        return CLI_EXIT_OK;
+    case COPA_EINVALID:
+        return CLI_EXIT_INVALID_INPUT;
+    case COPA_ENOTFOUND:
+        return CLI_EXIT_NOT_FOUND;
+    case COPA_EAUTH:
+        return CLI_EXIT_AUTH;
+    case COPA_ENETWORK:
+        return CLI_EXIT_NETWORK;
+    case COPA_EVERIFY:
+        return CLI_EXIT_VERIFY;
+    case COPA_EUNSATISFIABLE:
+        return CLI_EXIT_UNSATISFIABLE;
+    case COPA_EUNSUPPORTED:
+        return CLI_EXIT_UNSUPPORTED;
+    case COPA_EEXTERNAL:
+        return CLI_EXIT_EXTERNAL;
+    case COPA_ETIMEOUT:
+        return CLI_EXIT_TIMEOUT;
+    case COPA_ECANCELLED:
+        return CLI_EXIT_CANCELLED;
+    default:
+        return CLI_EXIT_FAILURE;
+    }
+}
+
+int cli_fail_with_last_error(void)
+{
+    fprintf(stderr, "copa: %s\n", copa_error_last());
+    return cli_exit_code_for(copa_error_last_code());
+}
+
+int cli_usage_error(const char *command, const char *message)
+{
+    fprintf(stderr, "copa %s: %s\nRun 'copa %s --help' for usage.\n", command, message, command);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,15 @@
+/*
+ * copa.h - the one header users of libcopa include.
+ *
+ * libcopa patches the OS-package vulnerabilities of container images
+ * without a container daemon. See docs/architecture.md for the map.
+ */
+#ifndef COPA_H
+#define COPA_H
+
+#include "copa/common.h"
+#include "copa/errors.h"
+#include "copa/global.h"
+#include "copa/pkgversion.h"
+
+#endif
