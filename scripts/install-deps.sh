@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package that building and testing libcopa needs.
+# Idempotent and quick when everything is present: it only calls apt-get
+# when a package is missing. Needs root (or sudo) for the install itself.
+set -euo pipefail
+
+packages=(
+    # Build
+    build-essential cmake pkg-config git
+    # Libraries libcopa links
+    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev
+    # Unit tests, formatting, memory checks, fuzzing
+    libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
+    # Reference tools the differential tests compare against
+    dpkg rpm gnupg
+    # Scripting used by tests and benchmarks
+    python3 xz-utils
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

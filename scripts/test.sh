@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The README's second command and what CI runs: every check of the project.
+#
+#   1. dependencies present (installs missing Debian packages)
+#   2. formatting (clang-format, config in .clang-format)
+#   3. build with -Werror, then every ctest test (unit, api, cli,
+#      integration, e2e)
+#   4. a second build with AddressSanitizer + UndefinedBehaviorSanitizer,
+#      and the unit tests under it
+#   5. valgrind (leaks and memory errors) on the unit test programs
+#   6. each libFuzzer target for a bounded time (COPA_FUZZ_SECONDS, default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+step() { printf '\n===== %s\n' "$*"; }
+
+step "dependencies"
+./scripts/install-deps.sh
+
+step "format check"
+./scripts/check-format.sh
+
+step "build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build -j"$jobs"
+
+step "tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+step "sanitizers (ASan + UBSan): unit tests"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOPA_SANITIZE=ON -DCOPA_BUILD_EXAMPLES=OFF \
+    >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j"$jobs" -L unit -LE api)
+
+step "valgrind: unit tests"
+./scripts/valgrind-unit.sh build
+
+step "fuzzing"
+./scripts/fuzz.sh "${COPA_FUZZ_SECONDS:-30}"
+
+step "all checks passed"
