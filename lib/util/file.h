@@ -1,0 +1,20 @@
+/*
+ * Whole-file reads and atomic writes (temporary name in the same directory,
+ * fsync, rename), so a reader never sees half a file.
+ */
+#ifndef COPA_LIB_UTIL_FILE_H
+#define COPA_LIB_UTIL_FILE_H
+
+#include <stddef.h>
+
+/*
+ * Read a whole file into a NUL-terminated malloc'd buffer. Errors name the
+ * path: COPA_ENOTFOUND when it does not exist, COPA_ERROR otherwise.
+ * Files larger than `max_size` bytes are rejected with COPA_EINVALID.
+ */
+int copa__file_read_all(char **out, size_t *length, const char *path, size_t max_size);
+
+/* Write `data` to `path` atomically. 0 or COPA_ERROR naming the path. */
+int copa__file_write_atomic(const char *path, const void *data, size_t length);
+
+#endif
