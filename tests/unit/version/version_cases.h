@@ -20,12 +20,12 @@ typedef struct version_case {
     const char *b;
 } version_case;
 
-static int op_value(const char *op)
+static inline int op_value(const char *op)
 {
     return op[0] == '<' ? -1 : op[0] == '>' ? 1 : 0;
 }
 
-static int compare_or_fail(copa_pkg_format format, const char *a, const char *b)
+static inline int compare_or_fail(copa_pkg_format format, const char *a, const char *b)
 {
     int out = 42;
     int rc = copa_version_compare(&out, format, a, b);
@@ -36,7 +36,7 @@ static int compare_or_fail(copa_pkg_format format, const char *a, const char *b)
 }
 
 /* Every case holds, and holds reversed (antisymmetry). */
-static void check_cases(copa_pkg_format format, const version_case *cases, size_t n)
+static inline void check_cases(copa_pkg_format format, const version_case *cases, size_t n)
 {
     size_t i;
     int failures = 0;
@@ -59,7 +59,7 @@ static void check_cases(copa_pkg_format format, const version_case *cases, size_
  * A strictly ascending list: every pair compares by position, which checks
  * transitivity, antisymmetry and reflexivity over the list.
  */
-static void check_sorted(copa_pkg_format format, const char *const *list, size_t n)
+static inline void check_sorted(copa_pkg_format format, const char *const *list, size_t n)
 {
     size_t i, j;
     int failures = 0;
@@ -79,7 +79,7 @@ static void check_sorted(copa_pkg_format format, const char *const *list, size_t
 }
 
 /* Each string is rejected by both functions, with a message naming it. */
-static void check_invalid(copa_pkg_format format, const char *const *list, size_t n)
+static inline void check_invalid(copa_pkg_format format, const char *const *list, size_t n)
 {
     size_t i;
 
@@ -100,7 +100,7 @@ static void check_invalid(copa_pkg_format format, const char *const *list, size_
 }
 
 /* Each string is accepted (for edge cases that look wrong but are valid). */
-static void check_valid(copa_pkg_format format, const char *const *list, size_t n)
+static inline void check_valid(copa_pkg_format format, const char *const *list, size_t n)
 {
     size_t i;
 
