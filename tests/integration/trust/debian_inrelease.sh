@@ -15,12 +15,20 @@ if [ ! -f "$keyring" ] || [ ${#files[@]} -eq 0 ]; then
 fi
 failures=0
 for f in "${files[@]}"; do
-    if line=$("$check" "$keyring" cleartext "$f"); then
+    ours=$(mktemp) theirs=$(mktemp) home=$(mktemp -d)
+    if line=$(COPA_PGP_TEXT_OUT=$ours "$check" "$keyring" cleartext "$f"); then
         echo "ok   $(basename "$f"): $line"
+        # The text we hand to the Release parser is what gpgv says was signed.
+        GNUPGHOME=$home gpgv --keyring "$keyring" -o "$theirs" "$f" 2>/dev/null || true
+        if ! cmp -s "$ours" "$theirs"; then
+            echo "FAIL $(basename "$f"): signed text differs from gpgv's"
+            failures=$((failures + 1))
+        fi
     else
         echo "FAIL $(basename "$f"): $line"
         failures=$((failures + 1))
     fi
+    rm -rf "$ours" "$theirs" "$home"
     # Tampering with the signed text must be caught.
     tampered=$(mktemp)
     sed '0,/^Date:/s/^Date: .*/Date: Thu, 01 Jan 1970 00:00:00 UTC/' "$f" >"$tampered"

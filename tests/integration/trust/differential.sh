@@ -38,11 +38,17 @@ while read -r name kind sig data expect; do
     theirs=$(gpgv_verdict "$kind" "$sig" "$data")
     for ring in trusted.gpg trusted.asc; do
         if [ "$kind" = cleartext ]; then
-            line=$("$check" "$ring" cleartext "$sig" || true)
+            line=$(COPA_PGP_TEXT_OUT=$home/ours.txt "$check" "$ring" cleartext "$sig" || true)
+            # A good message's text must be exactly what gpgv says was signed.
+            if [ "$theirs" = good ] && [ "${line%% *}" = GOOD ]; then
+                GNUPGHOME=$home gpgv --keyring "$PWD/trusted.gpg" -o "$home/theirs.txt" "$sig" 2>/dev/null || true
+                cmp -s "$home/ours.txt" "$home/theirs.txt" || line="GOOD but signed text differs from gpgv's"
+                rm -f "$home/ours.txt" "$home/theirs.txt"
+            fi
         else
             line=$("$check" "$ring" detached "$sig" "$data" || true)
         fi
-        case $line in GOOD*) ours=good ;; *) ours=bad ;; esac
+        case $line in GOOD\ but*) ours=bad ;; GOOD*) ours=good ;; *) ours=bad ;; esac
         if [ "$ours" != "$theirs" ] || [ "$ours" != "$expect" ]; then
             echo "FAIL $name ($ring): copa=$ours gpgv=$theirs expected=$expect: $line"
             failures=$((failures + 1))

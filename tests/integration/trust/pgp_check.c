@@ -4,6 +4,9 @@
  *
  * usage: pgp_check KEYRING[:KEYRING...] cleartext SIGNED_FILE
  *        pgp_check KEYRING[:KEYRING...] detached SIGNATURE DATA
+ * With COPA_PGP_TEXT_OUT=FILE, the signed text of a good cleartext message
+ * is written to FILE (to compare with `gpgv -o`). COPA_PGP_NOW overrides
+ * the verification time (seconds since the epoch).
  * Prints "GOOD <fingerprint>" (exit 0) or "BAD <code>: <reason>" (exit 1 for
  * a failed verification, 2 for malformed input, 3 otherwise).
  */
@@ -78,7 +81,15 @@ int main(int argc, char **argv)
         }
     }
     if (rc == 0) {
+        const char *text_out = getenv("COPA_PGP_TEXT_OUT");
         printf("GOOD %s\n", res.fingerprint);
+        if (text_out != NULL && res.text != NULL) {
+            FILE *f = fopen(text_out, "wb");
+            if (f == NULL || fwrite(res.text, 1, res.text_len, f) != res.text_len)
+                rc = COPA_ERROR;
+            if (f != NULL)
+                fclose(f);
+        }
         copa__pgp_result_clear(&res);
     } else {
         printf("BAD %s: %s\n", copa_error_name(rc), copa_error_last());
