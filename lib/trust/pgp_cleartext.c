@@ -81,6 +81,8 @@ static int parse_headers(copa__pgp_cleartext *out, const char *msg, size_t len, 
 
 static int append(uint8_t **buf, size_t *len, size_t *cap, const void *data, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (*len + n > *cap) {
         size_t want = (*len + n) * 2 + 64;
         uint8_t *grown = realloc(*buf, want);
