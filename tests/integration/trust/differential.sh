@@ -48,7 +48,8 @@ while read -r name kind sig data expect; do
         else
             line=$("$check" "$ring" detached "$sig" "$data" || true)
         fi
-        case $line in GOOD\ but*) ours=bad ;; GOOD*) ours=good ;; *) ours=bad ;; esac
+        # Anything but a verdict line (a crash, a sanitizer report) fails.
+        case $line in GOOD\ but*) ours=bad ;; GOOD*) ours=good ;; BAD*) ours=bad ;; *) ours=crash ;; esac
         if [ "$ours" != "$theirs" ] || [ "$ours" != "$expect" ]; then
             echo "FAIL $name ($ring): copa=$ours gpgv=$theirs expected=$expect: $line"
             failures=$((failures + 1))
