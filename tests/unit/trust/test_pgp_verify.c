@@ -320,6 +320,37 @@ static void malformed_keyrings_are_invalid(void **state)
     free(data);
 }
 
+/* RFC 9580 Appendix A.3 and A.6: a v6 Ed25519 certificate and message. */
+static void rfc9580_v6_sample_verifies(void **state)
+{
+    static const char text[] = "What we need from the grocery store:\n\n- tofu\n- vegetables\n"
+                               "- noodles\n\n"; /* the blank last line is signed too */
+    copa__pgp_keyring *kr;
+    copa__pgp_result res;
+    size_t key_len, msg_len;
+    char *key = test_read_file(test_fixture_path("trust/rfc9580-a3-v6-cert.asc"), &key_len);
+    char *msg = test_read_file(test_fixture_path("trust/rfc9580-a6-cleartext.asc"), &msg_len);
+    char *bad;
+    (void)state;
+    assert_int_equal(copa__pgp_keyring_create(&kr), 0);
+    assert_int_equal(copa__pgp_keyring_add(kr, "a3", key, key_len), 0);
+    assert_int_equal(copa__pgp_verify_cleartext(&res, kr, msg, msg_len, 1700000000), 0);
+    assert_string_equal(res.fingerprint,
+                        "CB186C4F0609A697E4D52DFA6C722B0C1F1E27C18A56708F6525EC27BAD9ACC9");
+    assert_string_equal(res.key_id, "CB186C4F0609A697"); /* v6: the leading 64 bits */
+    assert_string_equal(res.text, text);
+    assert_int_equal(res.sig_time, 0x6398A363);
+    assert_int_equal(res.hash_algo, 10);
+    copa__pgp_result_clear(&res);
+    bad = replace(msg, "tofu", "tofU");
+    expect_fail(copa__pgp_verify_cleartext(&res, kr, bad, strlen(bad), 1700000000), COPA_EVERIFY,
+                "bad signature", "CB186C4F0609A697");
+    free(bad);
+    copa__pgp_keyring_free(kr);
+    free(key);
+    free(msg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +364,7 @@ int main(void)
         cmocka_unit_test(now_is_the_callers),
         cmocka_unit_test(malformed_messages_are_invalid),
         cmocka_unit_test(malformed_keyrings_are_invalid),
+        cmocka_unit_test(rfc9580_v6_sample_verifies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
