@@ -178,10 +178,13 @@ static int on_signature(load_state *st, const uint8_t *body, size_t len)
     copa__pgp_binding b;
     int rc = copa__pgp_sig_parse(&sig, body, len);
 
-    if (rc == COPA_EUNSUPPORTED || !st->have_primary)
-        return 0; /* a signature we cannot read, or one for a skipped key */
-    if (rc != 0)
-        return rc;
+    /*
+     * A signature we cannot read only loses what it would have granted, as
+     * in GnuPG: one odd third-party certification must not make a whole
+     * keyring unusable. Packet framing errors remain fatal.
+     */
+    if (rc != 0 || !st->have_primary)
+        return 0;
     primary = &st->kr->keys[st->primary];
     if (!issued_by(&sig, primary))
         return 0; /* third-party certification: irrelevant to apt */
