@@ -186,6 +186,7 @@ int copa__pgp_key_parse(copa__pgp_key *key, const uint8_t *body, size_t len)
     }
     memcpy(key->packet, body, len);
     key->packet_len = len;
+    ERR_clear_error(); /* a key OpenSSL refused (bad point) is kept, unusable */
     return fingerprint(key);
 }
 
@@ -298,6 +299,10 @@ int copa__pgp_key_verify(const copa__pgp_key *key, const copa__pgp_sig *sig, con
     if (key->pkey == NULL)
         return copa__error_set(COPA_EVERIFY, "key algorithm %d cannot verify signatures",
                                key->algo);
+    /* RFC 9580: v6 keys make v6 signatures, and only they do. */
+    if ((key->version == 6) != (sig->version == 6))
+        return copa__error_set(COPA_EVERIFY, "v%d signature by a v%d key", sig->version,
+                               key->version);
     if (sig->pk_algo != key->algo &&
         !(sig->pk_algo == COPA_PGP_ALGO_RSA_SIGN && key->algo == COPA_PGP_ALGO_RSA))
         return copa__error_set(COPA_EVERIFY,
