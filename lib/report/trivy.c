@@ -124,6 +124,12 @@ int copa__report_parse_trivy(copa_report *r, const cJSON *root)
     int rc;
 
     copa__jpath_init(&p, "");
+    /* With --format trivy forced, a document of another kind must not pass
+     * as an empty Trivy report. */
+    if (schema == NULL && cJSON_GetObjectItemCaseSensitive(root, "Results") == NULL &&
+        cJSON_GetObjectItemCaseSensitive(root, "ArtifactName") == NULL)
+        return copa__error_set(COPA_EINVALID, "not a Trivy report: it has none of SchemaVersion, "
+                                              "ArtifactName and Results");
     if (schema != NULL) {
         if (!cJSON_IsNumber(schema)) {
             copa__jpath_key(&p, "SchemaVersion");
