@@ -126,7 +126,7 @@ static int is_blank(const char *s)
 }
 
 static int emit_update(copa_report *r, const copa__report_entry *g, size_t group_size,
-                       const char *fixed, const char **ids, size_t n)
+                       const char *installed, const char *fixed, const char **ids, size_t n)
 {
     copa_report_update *u = &r->updates[r->update_count];
     size_t i;
@@ -135,7 +135,7 @@ static int emit_update(copa_report *r, const copa__report_entry *g, size_t group
     if (u->vulnerability_ids == NULL)
         return copa__error_oom();
     u->name = g->name;
-    u->installed_version = g->installed;
+    u->installed_version = installed;
     u->fixed_version = fixed;
     u->type = copa_pkg_format_name(r->meta.pkg_format);
     u->pkg_class = "os-pkgs";
@@ -151,6 +151,7 @@ static int emit_update(copa_report *r, const copa__report_entry *g, size_t group
 /* One OS package: entries g[0..n), all with the same name. */
 static int os_group(copa_report *r, const copa__report_entry *g, size_t n, const char **ids)
 {
+    const copa__report_entry *best_entry = g;
     const char *best = NULL, *fixed;
     size_t i, k = 0;
     int rc = 0, order;
@@ -174,13 +175,17 @@ static int os_group(copa_report *r, const copa__report_entry *g, size_t n, const
         }
         if (best != NULL && (rc = compare(&order, r, fixed, best)) != 0)
             break;
-        if (best == NULL || order > 0)
+        if (best == NULL || order > 0) {
             best = fixed;
+            /* A scanner may list one package with different installed
+             * versions; report the one the chosen fix was measured against. */
+            best_entry = e;
+        }
         ids[k++] = e->vuln_id;
     }
     if (rc != 0 || k == 0)
         return rc;
-    return emit_update(r, g, n, best, ids, k);
+    return emit_update(r, g, n, best_entry->installed, best, ids, k);
 }
 
 static int build_os(copa_report *r, copa__report_entry *os, size_t n, const char **ids)
@@ -327,6 +332,8 @@ static void sort_unfixed(copa_report *r)
 {
     size_t i, k = 0;
 
+    if (r->unfixed_count < 2)
+        return;
     qsort(r->unfixed, r->unfixed_count, sizeof(*r->unfixed), cmp_unfixed);
     for (i = 0; i < r->unfixed_count; i++)
         if (k == 0 || cmp_unfixed(&r->unfixed[k - 1], &r->unfixed[i]) != 0)
