@@ -156,7 +156,7 @@ int copa__report_run_plugin(char **out, size_t *length, const char *name, const 
 {
     char program[PATH_MAX];
     long long deadline = now_ms() + timeout_ms;
-    int fd, rc, status = 0;
+    int fd = -1, rc, status = 0;
     pid_t pid;
 
     if ((rc = find_plugin(program, sizeof(program), name)) != 0 ||

@@ -2,6 +2,7 @@
  * The public report API: reading the bytes, parsing the JSON, choosing the
  * format parser, then normalizing; plus the accessors.
  */
+#include "report/prune.h"
 #include "report/report.h"
 #include "util/error.h"
 
@@ -152,30 +153,6 @@ void copa_report_free(copa_report *report)
     free(report);
 }
 
-/* Error for JSON that does not parse: where, as byte offset, line and column. */
-static int malformed(const char *data, size_t length, const char *end)
-{
-    size_t offset = end != NULL && end >= data ? (size_t)(end - data) : 0;
-    size_t line = 1, column = 1, i;
-
-    if (offset > length)
-        offset = length;
-    for (i = 0; i < offset; i++) {
-        if (data[i] == '\n') {
-            line++;
-            column = 1;
-        } else {
-            column++;
-        }
-    }
-    if (offset >= length)
-        return copa__error_set(COPA_EINVALID,
-                               "malformed JSON: unexpected end of input at byte %zu (line %zu)",
-                               offset, line);
-    return copa__error_set(COPA_EINVALID, "malformed JSON at byte %zu (line %zu, column %zu)",
-                           offset, line, column);
-}
-
 static int is_blank(const char *data, size_t length)
 {
     size_t i;
@@ -185,28 +162,34 @@ static int is_blank(const char *data, size_t length)
     return 1;
 }
 
-static int parse_json(cJSON **root, const char *data, size_t length)
+/*
+ * Validate the bytes, drop what no parser reads, then build the tree.
+ * `owned`, when not NULL, is the caller's malloc'd copy of data: it is freed
+ * as soon as the pruned copy exists, so both never coexist with the tree.
+ */
+static int parse_json(cJSON **root, const char *data, size_t length, char **owned)
 {
-    const char *end = NULL;
-    size_t offset;
+    char *pruned;
+    size_t pruned_length;
+    int rc;
 
+    *root = NULL;
     if (is_blank(data, length))
         return copa__error_set(COPA_EINVALID, "the report is empty");
-    *root = cJSON_ParseWithLengthOpts(data, length, &end, 0);
-    if (*root == NULL)
-        return malformed(data, length, end);
-    /* Trailing garbage after the document is as malformed as missing data. */
-    offset = (size_t)(end - data);
-    if (!is_blank(end, length - offset)) {
-        cJSON_Delete(*root);
-        *root = NULL;
-        while (offset < length && strchr(" \t\r\n", data[offset]) != NULL && data[offset] != 0)
-            offset++;
-        return malformed(data, length, data + offset);
+    rc = copa__json_prune(&pruned, &pruned_length, data, length);
+    if (owned != NULL) {
+        free(*owned);
+        *owned = NULL;
     }
+    if (rc != 0)
+        return rc;
+    *root = cJSON_ParseWithLength(pruned, pruned_length);
+    free(pruned);
+    if (*root == NULL)
+        return copa__error_set(COPA_ENOMEM, "out of memory while building the JSON tree");
     if (!cJSON_IsObject(*root)) {
-        int rc = copa__error_set(COPA_EINVALID, "expected a JSON object at the top level, got %s",
-                                 cJSON_IsArray(*root) ? "an array" : "a scalar");
+        rc = copa__error_set(COPA_EINVALID, "expected a JSON object at the top level, got %s",
+                             cJSON_IsArray(*root) ? "an array" : "a scalar");
         cJSON_Delete(*root);
         *root = NULL;
         return rc;
@@ -252,10 +235,11 @@ static int copy_raw_metadata(copa_report *r)
     return 0;
 }
 
-static int parse_into(copa_report *r, const char *data, size_t length, copa_report_format format)
+static int parse_into(copa_report *r, const char *data, size_t length, char **owned,
+                      copa_report_format format)
 {
     cJSON *root = NULL;
-    int rc = parse_json(&root, data, length);
+    int rc = parse_json(&root, data, length, owned);
 
     if (rc != 0)
         return rc;
@@ -318,7 +302,7 @@ static int finish(copa_report **out, copa_report *r, int rc, const char *name)
 int copa_report_parse_buffer(copa_report **out, const char *data, size_t length, const char *name,
                              const copa_report_options *opts)
 {
-    copa_report *r;
+    copa_report *r = NULL;
     int rc = check_args(out, &opts);
 
     if (rc != 0)
@@ -333,7 +317,7 @@ int copa_report_parse_buffer(copa_report **out, const char *data, size_t length,
     rc = report_new(&r, name, opts);
     if (rc != 0)
         return rc;
-    rc = parse_into(r, data != NULL ? data : "", length, opts->format);
+    rc = parse_into(r, data != NULL ? data : "", length, NULL, opts->format);
     return finish(out, r, rc, name);
 }
 
@@ -389,7 +373,7 @@ static int read_file(char **data, size_t *length, const char *path)
 int copa_report_parse_file(copa_report **out, const char *path, const copa_report_options *opts)
 {
     copa_report_format format;
-    copa_report *r;
+    copa_report *r = NULL;
     char *data = NULL;
     size_t length = 0;
     int rc = check_args(out, &opts);
@@ -411,7 +395,7 @@ int copa_report_parse_file(copa_report **out, const char *path, const copa_repor
         return rc;
     rc = report_new(&r, path, opts);
     if (rc == 0) {
-        rc = parse_into(r, data, length, format);
+        rc = parse_into(r, data, length, &data, format);
         /* Output a plugin got wrong is the plugin's failure, not the user's. */
         if (rc != 0 && opts->scanner != NULL) {
             copa__error_prefix("invalid output of scanner plugin copa-%s: ", opts->scanner);

@@ -60,7 +60,7 @@ check_bad() { # FIXTURE STATUS TEXT
     expect_err_contains "$fixtures/$1: $3"
     [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "one line of error"
 }
-check_bad malformed.json 3 "malformed JSON at byte 93"
+check_bad malformed.json 3 "malformed JSON at byte 92 (line 4, column 38): expected a string key"
 check_bad empty.json 3 "the report is empty"
 check_bad wrong-type.json 3 "Results[0].Vulnerabilities[1].PkgName: expected a string, got a number"
 check_bad missing-field.json 3 "osupdates[0].installedVersion: required field is missing"
