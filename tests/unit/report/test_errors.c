@@ -125,7 +125,9 @@ static void json_shapes(void **state)
     assert_int_equal(parse_text(&r, "[]", 0), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "expected a JSON object at the top level"));
     assert_int_equal(parse_text(&r, "{\"matches\":[]} x", 0), COPA_EINVALID);
-    assert_non_null(strstr(copa_error_last(), "malformed JSON at byte 15 (line 1, column 16): expected nothing after"));
+    assert_non_null(
+        strstr(copa_error_last(),
+               "malformed JSON at byte 15 (line 1, column 16): expected nothing after"));
     assert_int_equal(parse_text(&r, "{\"matches\":[", 0), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "unexpected end of input at byte 12"));
     /* Trailing whitespace is fine. */

@@ -52,8 +52,9 @@ static void unread_members_are_dropped(void **state)
                 "\"long text\",\"References\":[\"u1\",\"u2\"],\"CVSS\":{\"nvd\":{\"V3Score\":9.8}},"
                 "\"PkgName\":\"p\"}]}],\"metadata\":{\"config\":{\"arch\":\"amd64\"}}}");
     assert_non_null(out);
-    assert_string_equal(out, "{\"Results\":[{\"Vulnerabilities\":[{\"VulnerabilityID\":\"C\","
-                             "\"PkgName\":\"p\"}]}],\"metadata\":{\"config\":{\"arch\":\"amd64\"}}}");
+    assert_string_equal(out,
+                        "{\"Results\":[{\"Vulnerabilities\":[{\"VulnerabilityID\":\"C\","
+                        "\"PkgName\":\"p\"}]}],\"metadata\":{\"config\":{\"arch\":\"amd64\"}}}");
     free(out);
     /* The first member dropped: no leading comma. */
     out = prune("{\"Description\":1,\"a\":2,\"Title\":3}");
