@@ -148,7 +148,8 @@ typedef struct copa_report_unfixed {
  *         types, missing fields, an empty file, an unknown or ambiguous
  *         format, or an invalid version string (names package and string);
  *         COPA_EUNSUPPORTED for an OS copa cannot patch or an unsupported
- *         report version; COPA_EEXTERNAL when a plugin fails;
+ *         report version; COPA_EEXTERNAL when a plugin cannot be run, exits
+ *         non-zero or prints anything but a valid native report;
  *         COPA_ETIMEOUT when a plugin runs out of time; COPA_ENOMEM.
  *         Every message starts with the file name.
  */
