@@ -157,7 +157,7 @@ int copa__report_run_plugin(char **out, size_t *length, const char *name, const 
     char program[PATH_MAX];
     long long deadline = now_ms() + timeout_ms;
     int fd = -1, rc, status = 0;
-    pid_t pid;
+    pid_t pid = 0;
 
     if ((rc = find_plugin(program, sizeof(program), name)) != 0 ||
         (rc = spawn(&pid, &fd, program, path)) != 0)
@@ -170,8 +170,10 @@ int copa__report_run_plugin(char **out, size_t *length, const char *name, const 
     }
     if (rc != 0) {
         /* Stop the plugin and everything it started; reap it. */
-        kill(-pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        if (pid > 0) {
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+        }
         if (rc == COPA_ETIMEOUT)
             return copa__error_set(COPA_ETIMEOUT,
                                    "scanner plugin copa-%s did not finish within %u ms", name,
