@@ -35,8 +35,8 @@ measure() {
             best_s=$s best_kb=$kb
         fi
     done
-    printf '| %s | %.2f | %.1f | %.2f |\n' "$name" "$best_s" "$(echo "$best_kb/1024" | bc -l)" \
-        "$(echo "$best_kb*1024/$bytes" | bc -l)"
+    awk -v n="$name" -v s="$best_s" -v kb="$best_kb" -v b="$bytes" \
+        'BEGIN { printf "| %s | %.2f | %.1f | %.2f |\n", n, s, kb / 1024, kb * 1024 / b }'
 }
 
 {
