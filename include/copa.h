@@ -11,5 +11,6 @@
 #include "copa/errors.h"
 #include "copa/global.h"
 #include "copa/pkgversion.h"
+#include "copa/report.h"
 
 #endif
