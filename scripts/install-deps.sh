@@ -14,7 +14,7 @@ packages=(
     # Reference tools the differential tests compare against
     dpkg rpm gnupg
     # Scripting used by tests and benchmarks
-    python3 xz-utils
+    python3 xz-utils time
 )
 
 missing=()
