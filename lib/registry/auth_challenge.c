@@ -60,8 +60,9 @@ static int parse_value(char **out, const char *p, const char **end)
 
     if (*p == '"')
         return parse_quoted(out, p, end);
-    /* token, or token68 characters (base64 '/' '=' in the value) */
-    while (is_tchar(*p) || *p == '/' || *p == '=')
+    /* RFC 9110 wants a token here; some servers send an unquoted URL
+     * (with ':' and '/'), so take everything up to the next separator. */
+    while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t' && *p != '"')
         p++;
     *end = p;
     *out = strndup(start, (size_t)(p - start));

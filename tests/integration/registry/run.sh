@@ -8,6 +8,7 @@
 # stopped and removed on exit, failed or not.
 #
 # usage: run.sh TEST_REGISTRY_PROGRAM TEST_HTTP_PROGRAM
+# $COPA_TEST_WRAPPER (e.g. "valgrind --error-exitcode=99") runs the programs under a tool.
 set -euo pipefail
 registry_tests=$1
 http_tests=$2
@@ -139,8 +140,8 @@ export COPA_TEST_FAKE_BLOB=$fake_blob
 export COPA_TEST_FAKE_MANIFEST=$fake_manifest
 
 status=0
-"$registry_tests" || status=1
-"$http_tests" || status=1
+${COPA_TEST_WRAPPER:-} "$registry_tests" || status=1
+${COPA_TEST_WRAPPER:-} "$http_tests" || status=1
 
 # --- cross-checks with skopeo
 check() {
