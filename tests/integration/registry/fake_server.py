@@ -20,6 +20,7 @@ import time
 COUNTS = {}
 LOCK = threading.Lock()
 SEEN_AUTH = {}
+REVOKED = set()
 PORT = 0
 USER, PASSWORD = "alice", "s3cret-token-pass"
 BLOB = b"hello from a redirected blob\n"
@@ -81,6 +82,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(307, "", {"Location": "http://127.0.0.1:%d/echo-auth" % PORT})
         if parts[0] == "echo-auth":
             return self.reply(200, auth or "none")
+        if parts[0] == "revoke":  # the registry stops accepting a token, as when it expires
+            REVOKED.add(parts[1])
+            return self.reply(200, "revoked")
         if parts[0] == "seen-auth":
             return self.reply(200, SEEN_AUTH.get(parts[1], "none"))
         if parts[0] == "blobdata":
@@ -102,7 +106,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, "{}")
         name = parts[0]
         if name == "private":
-            if not (auth or "").startswith("Bearer tok-"):
+            token = (auth or "")[len("Bearer "):]
+            if not (auth or "").startswith("Bearer tok-") or token in REVOKED:
                 challenge = ('Bearer realm="http://127.0.0.1:%d/token",service="fake, registry",'
                              'scope="repository:private:pull"' % PORT)
                 return self.reply(401, '{"errors":[{"code":"UNAUTHORIZED"}]}',
@@ -128,9 +133,17 @@ class Server(http.server.ThreadingHTTPServer):
 
 def main():
     global PORT
-    first = Server(("127.0.0.1", 0), Handler)
-    PORT = first.server_address[1]
-    second = Server(("127.0.0.2", PORT), Handler)
+    # The same free port on both addresses; a few tries in case 127.0.0.2's is taken.
+    for _ in range(20):
+        first = Server(("127.0.0.1", 0), Handler)
+        PORT = first.server_address[1]
+        try:
+            second = Server(("127.0.0.2", PORT), Handler)
+            break
+        except OSError:
+            first.server_close()
+    else:
+        sys.exit("no port free on both 127.0.0.1 and 127.0.0.2")
     threading.Thread(target=second.serve_forever, daemon=True).start()
     with open(sys.argv[1] + ".tmp", "w") as f:
         f.write("%d %s %s\n" % (PORT, BLOB_DIGEST, MANIFEST_DIGEST))

@@ -155,6 +155,12 @@ static void bearer_token_flow_and_blob_redirect(void **state)
         copa__registry_manifest_free(&m);
     }
     assert_int_equal(server_count("token"), 1); /* one token, cached for the scope */
+    /* The registry stops taking the token: one 401, a fresh token, and on. */
+    get(&response, &o, fake_url("127.0.0.1", "/revoke/tok-1"), NULL, 0, 0);
+    copa__http_response_free(&response);
+    assert_int_equal(copa__registry_manifest_get(&m, r, reg, "private", "latest", NULL), 0);
+    copa__registry_manifest_free(&m);
+    assert_int_equal(server_count("token"), 2);
     assert_int_equal(copa__registry_blob_get_buffer(&blob, &length, r, reg, "private",
                                                     getenv("COPA_TEST_FAKE_BLOB"), 1 << 20),
                      0);
