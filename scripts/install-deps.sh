@@ -13,6 +13,8 @@ packages=(
     libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
     # Reference tools the differential tests compare against
     dpkg rpm gnupg
+    # Real components the integration tests start on loopback
+    docker-registry apache2-utils skopeo openssl curl
     # Scripting used by tests and benchmarks
     python3 xz-utils time
 )
