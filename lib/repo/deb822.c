@@ -4,9 +4,9 @@
 #include "repo/deb822.h"
 #include "util/error.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* One physical line [start, end) where end points at '\n' or the buffer end. */
 typedef struct line_span {
@@ -99,27 +99,43 @@ static const char *trim_end(const char *start, const char *end)
     return end;
 }
 
-static int duplicate_field(const copa__deb822_parser *p, size_t count)
+/* A cheap signature of a field name: its length and first letter. */
+static uint64_t name_bit(const copa__deb822_field *f)
+{
+    unsigned c = (unsigned char)f->name[0] | 0x20u;
+    return (uint64_t)1 << ((f->name_len * 31u + c) & 63u);
+}
+
+/* Linear scan only when the stanza's signature set says a match is possible. */
+static int duplicate_field(const copa__deb822_parser *p, size_t count, uint64_t *seen)
 {
     const copa__deb822_field *f = &p->fields[count];
+    uint64_t bit = name_bit(f);
     size_t i;
+
+    if ((*seen & bit) == 0) {
+        *seen |= bit;
+        return 0;
+    }
     for (i = 0; i < count; i++)
         if (p->fields[i].name_len == f->name_len &&
-            strncasecmp(p->fields[i].name, f->name, f->name_len) == 0)
+            copa__deb822_name_eq(p->fields[i].name, f->name, f->name_len))
             return 1;
     return 0;
 }
 
 /* Parse a `Name: value` line into fields[count]. */
-static int parse_field_line(copa__deb822_parser *p, const line_span *l, size_t line, size_t count)
+static int parse_field_line(copa__deb822_parser *p, const line_span *l, size_t line, size_t count,
+                            uint64_t *seen)
 {
     copa__deb822_field *f = &p->fields[count];
     const char *colon = memchr(l->start, ':', (size_t)(l->end - l->start));
     const char *c, *v;
 
     if (colon == NULL)
-        return copa__error_set(COPA_EINVALID, "%s:%zu: expected 'Field: value', got a line without ':'",
-                               p->name, line);
+        return copa__error_set(COPA_EINVALID,
+                               "%s:%zu: expected 'Field: value', got a line without ':'", p->name,
+                               line);
     if (colon == l->start)
         return copa__error_set(COPA_EINVALID, "%s:%zu: empty field name", p->name, line);
     for (c = l->start; c < colon; c++)
@@ -134,7 +150,7 @@ static int parse_field_line(copa__deb822_parser *p, const line_span *l, size_t l
         v++;
     f->value = v;
     f->value_len = (size_t)(trim_end(v, l->end) - v);
-    if (duplicate_field(p, count))
+    if (duplicate_field(p, count, seen))
         return copa__error_set(COPA_EINVALID, "%s:%zu: duplicate field '%.*s'", p->name, line,
                                (int)f->name_len, f->name);
     return 0;
@@ -159,6 +175,7 @@ static int skip_separators(copa__deb822_parser *p)
 int copa__deb822_next(copa__deb822_parser *p, copa__deb822_stanza *out)
 {
     size_t pos, line, count = 0, stanza_end;
+    uint64_t seen = 0;
     line_span l;
     int rc;
 
@@ -178,13 +195,13 @@ int copa__deb822_next(copa__deb822_parser *p, copa__deb822_stanza *out)
             if (is_blank(l.start[0])) {
                 copa__deb822_field *f;
                 if (count == 0)
-                    return copa__error_set(COPA_EINVALID,
-                                           "%s:%zu: continuation line before any field", p->name,
-                                           line);
+                    return copa__error_set(
+                        COPA_EINVALID, "%s:%zu: continuation line before any field", p->name, line);
                 f = &p->fields[count - 1];
                 f->value_len = (size_t)(trim_end(f->value, l.end) - f->value);
             } else {
-                if ((rc = push_field(p, count)) < 0 || (rc = parse_field_line(p, &l, line, count)) < 0)
+                if ((rc = push_field(p, count)) < 0 ||
+                    (rc = parse_field_line(p, &l, line, count, &seen)) < 0)
                     return rc;
                 count++;
             }
@@ -209,14 +226,14 @@ int copa__deb822_next(copa__deb822_parser *p, copa__deb822_stanza *out)
 int copa__deb822_is(const copa__deb822_field *f, const char *name)
 {
     size_t n = strlen(name);
-    return f->name_len == n && strncasecmp(f->name, name, n) == 0;
+    return f->name_len == n && copa__deb822_name_eq(f->name, name, n);
 }
 
 const copa__deb822_field *copa__deb822_get(const copa__deb822_stanza *s, const char *name)
 {
     size_t i, n = strlen(name);
     for (i = 0; i < s->count; i++)
-        if (s->fields[i].name_len == n && strncasecmp(s->fields[i].name, name, n) == 0)
+        if (s->fields[i].name_len == n && copa__deb822_name_eq(s->fields[i].name, name, n))
             return &s->fields[i];
     return NULL;
 }

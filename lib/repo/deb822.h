@@ -13,6 +13,7 @@
 #define COPA_LIB_REPO_DEB822_H
 
 #include <stddef.h>
+#include <string.h>
 
 /* Lines that start with '#' are comments (apt's .sources files). */
 #define COPA__DEB822_COMMENTS 0x1u
@@ -79,6 +80,28 @@ void copa__deb822_free(copa__deb822_parser *p);
 
 /* The field called `name` (ASCII case-insensitive), or NULL. */
 const copa__deb822_field *copa__deb822_get(const copa__deb822_stanza *s, const char *name);
+
+/*
+ * Whether `n` bytes of a and b are equal ignoring ASCII case. Field names
+ * are nearly always written in their canonical case, so an exact memcmp
+ * answers first; this is the hot path of every index parse.
+ */
+static inline int copa__deb822_name_eq(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    if (memcmp(a, b, n) == 0)
+        return 1;
+    for (i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
 
 /* Whether `f` is called `name`, ignoring ASCII case. */
 int copa__deb822_is(const copa__deb822_field *f, const char *name);

@@ -172,8 +172,8 @@ static int is_all_space(const char *text, size_t len)
     return 1;
 }
 
-int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text,
-                         size_t len, unsigned int flags)
+int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text, size_t len,
+                         unsigned int flags)
 {
     cursor c = {text, text + len, text, len};
     size_t ngroups, nalts;
@@ -227,12 +227,23 @@ int copa__apt_version_satisfies(int *out, const char *have, copa__apt_relation r
     if ((rc = copa_version_compare(&cmp, COPA_PKG_DEB, have, want)) < 0)
         return rc;
     switch (rel) {
-    case COPA__REL_LT: *out = cmp < 0; break;
-    case COPA__REL_LE: *out = cmp <= 0; break;
-    case COPA__REL_EQ: *out = cmp == 0; break;
-    case COPA__REL_GE: *out = cmp >= 0; break;
-    case COPA__REL_GT: *out = cmp > 0; break;
-    default: return copa__error_set(COPA_EINVALID, "unknown relation %d", (int)rel);
+    case COPA__REL_LT:
+        *out = cmp < 0;
+        break;
+    case COPA__REL_LE:
+        *out = cmp <= 0;
+        break;
+    case COPA__REL_EQ:
+        *out = cmp == 0;
+        break;
+    case COPA__REL_GE:
+        *out = cmp >= 0;
+        break;
+    case COPA__REL_GT:
+        *out = cmp > 0;
+        break;
+    default:
+        return copa__error_set(COPA_EINVALID, "unknown relation %d", (int)rel);
     }
     return 0;
 }

@@ -21,7 +21,7 @@ typedef enum copa__apt_relation {
 
 typedef struct copa__apt_dep {
     const char *name;
-    const char *arch;    /* NULL, "any", "native" or an architecture name */
+    const char *arch; /* NULL, "any", "native" or an architecture name */
     copa__apt_relation rel;
     const char *version; /* NULL when rel is COPA__REL_ANY */
     int restricted;      /* had [arch] or <profile> restrictions (dropped) */
@@ -45,8 +45,8 @@ typedef struct copa__apt_deps {
  * comes from `arena`. An empty value gives zero groups. Returns 0,
  * COPA_EINVALID naming the offending part, or COPA_ENOMEM.
  */
-int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text,
-                         size_t len, unsigned int flags);
+int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text, size_t len,
+                         unsigned int flags);
 
 /* "<<", "<=", "=", ">=", ">>" or "" for COPA__REL_ANY. */
 const char *copa__apt_relation_str(copa__apt_relation rel);

@@ -17,12 +17,15 @@ typedef struct string_field {
     size_t offset;
 } string_field;
 
-#define SF(n, m) {n, sizeof(n) - 1, offsetof(copa__apt_package, m)}
+#define SF(n, m)                                                                                   \
+    {                                                                                              \
+        n, sizeof(n) - 1, offsetof(copa__apt_package, m)                                           \
+    }
 static const string_field string_fields[] = {
-    SF("Package", name),        SF("Version", version),       SF("Architecture", arch),
-    SF("Depends", depends),     SF("Pre-Depends", pre_depends), SF("Recommends", recommends),
-    SF("Provides", provides),   SF("Breaks", breaks),         SF("Conflicts", conflicts),
-    SF("Replaces", replaces),   SF("Filename", filename),     SF("Section", section),
+    SF("Package", name),      SF("Version", version),         SF("Architecture", arch),
+    SF("Depends", depends),   SF("Pre-Depends", pre_depends), SF("Recommends", recommends),
+    SF("Provides", provides), SF("Breaks", breaks),           SF("Conflicts", conflicts),
+    SF("Replaces", replaces), SF("Filename", filename),       SF("Section", section),
     SF("Priority", priority),
 };
 #undef SF
@@ -61,7 +64,10 @@ static const char *intern(copa__apt_packages *idx, const copa__deb822_field *f)
 
 static int field_matches(const copa__deb822_field *f, const char *name, size_t len)
 {
-    return f->name_len == len && strncasecmp(f->name, name, len) == 0;
+    /* length and first letter rule out almost every candidate cheaply */
+    return f->name_len == len &&
+           ((unsigned char)f->name[0] | 0x20) == ((unsigned char)name[0] | 0x20) &&
+           copa__deb822_name_eq(f->name, name, len);
 }
 
 static int parse_u64(uint64_t *out, const copa__deb822_field *f)
@@ -222,8 +228,9 @@ int copa__apt_packages_add_stanza(copa__apt_packages *idx, const char *name,
             return rc;
     if (p->name == NULL || p->version == NULL || p->arch == NULL)
         return copa__error_set(COPA_EINVALID, "%s:%zu: stanza without %s", name, st->line,
-                               p->name == NULL ? "Package" : p->version == NULL ? "Version"
-                                                                                 : "Architecture");
+                               p->name == NULL      ? "Package"
+                               : p->version == NULL ? "Version"
+                                                    : "Architecture");
     if (p->source == NULL)
         p->source = p->name;
     if (p->source_version == NULL)

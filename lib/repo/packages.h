@@ -72,12 +72,12 @@ int copa__apt_packages_parse(copa__apt_packages *idx, const char *name, const ch
  * gzip, bzip2, lz4, zstd or none, detected from the bytes) while parsing.
  * A mismatch is COPA_EVERIFY naming `name`.
  */
-int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const void *data,
-                            size_t len, const char *sha256_hex, uint64_t size);
+int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const void *data, size_t len,
+                            const char *sha256_hex, uint64_t size);
 
 /* copa__apt_packages_load on the contents of the file at `path`. */
-int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path,
-                                 const char *sha256_hex, uint64_t size);
+int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, const char *sha256_hex,
+                                 uint64_t size);
 
 /* The first package called `name` (follow next_same for more), or NULL. */
 const copa__apt_package *copa__apt_packages_find(const copa__apt_packages *idx, const char *name);

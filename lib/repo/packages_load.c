@@ -41,8 +41,8 @@ static int verify(const char *name, const void *data, size_t len, const char *sh
     size_t i;
 
     if (size != UINT64_MAX && (uint64_t)len != size)
-        return copa__error_set(COPA_EVERIFY, "%s: size %zu does not match the expected %llu",
-                               name, len, (unsigned long long)size);
+        return copa__error_set(COPA_EVERIFY, "%s: size %zu does not match the expected %llu", name,
+                               len, (unsigned long long)size);
     if (sha256_hex == NULL)
         return 0;
     if (strlen(sha256_hex) != 64)
@@ -53,12 +53,11 @@ static int verify(const char *name, const void *data, size_t len, const char *sh
     for (i = 0; i < 32; i++) {
         int hi = hex_value(sha256_hex[2 * i]), lo = hex_value(sha256_hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
-            return copa__error_set(COPA_EINVALID,
-                                   "%s: expected SHA-256 '%s' is not 64 hex digits", name,
-                                   sha256_hex);
-        if (md[i] != (unsigned char)(hi << 4 | lo))
-            return copa__error_set(COPA_EVERIFY, "%s: SHA-256 does not match the expected %s",
+            return copa__error_set(COPA_EINVALID, "%s: expected SHA-256 '%s' is not 64 hex digits",
                                    name, sha256_hex);
+        if (md[i] != (unsigned char)(hi << 4 | lo))
+            return copa__error_set(COPA_EVERIFY, "%s: SHA-256 does not match the expected %s", name,
+                                   sha256_hex);
     }
     return 0;
 }
@@ -140,8 +139,31 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
     return rc;
 }
 
-int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const void *data,
-                            size_t len, const char *sha256_hex, uint64_t size)
+/* Whether the bytes start like a compressed stream libarchive can undo. */
+static int looks_compressed(const unsigned char *d, size_t len)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+    } magics[] = {
+        {"\xfd"
+         "7zXZ",
+         5},                     /* xz */
+        {"\x1f\x8b", 2},         /* gzip */
+        {"BZh", 3},              /* bzip2 */
+        {"\x04\x22\x4d\x18", 4}, /* lz4 frame */
+        {"\x28\xb5\x2f\xfd", 4}, /* zstd */
+        {"\x5d\x00\x00", 3},     /* lzma alone */
+    };
+    size_t i;
+    for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+        if (len >= magics[i].len && memcmp(d, magics[i].magic, magics[i].len) == 0)
+            return 1;
+    return 0;
+}
+
+int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const void *data, size_t len,
+                            const char *sha256_hex, uint64_t size)
 {
     struct archive *a;
     struct archive_entry *entry;
@@ -151,6 +173,8 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
         return rc;
     if (len == 0)
         return copa__apt_packages_reindex(idx);
+    if (!looks_compressed(data, len)) /* parse in place, no copy */
+        return copa__apt_packages_parse(idx, name, data, len);
     if ((a = archive_read_new()) == NULL)
         return copa__error_oom();
     archive_read_support_filter_all(a);
@@ -169,8 +193,8 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
     return copa__apt_packages_reindex(idx);
 }
 
-int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path,
-                                 const char *sha256_hex, uint64_t size)
+int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, const char *sha256_hex,
+                                 uint64_t size)
 {
     struct stat st;
     void *map;

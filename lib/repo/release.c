@@ -127,8 +127,8 @@ static int parse_sha256(copa__apt_release *rel, const copa__deb822_field *f)
     return 0;
 }
 
-static int parse_date_field(copa__apt_release *rel, const copa__deb822_field *f,
-                            const char **text, time_t *when)
+static int parse_date_field(copa__apt_release *rel, const copa__deb822_field *f, const char **text,
+                            time_t *when)
 {
     if ((*text = copy_value(rel, f)) == NULL)
         return copa__error_oom();
@@ -191,15 +191,15 @@ static int parse_stanza(copa__apt_release *rel, copa__deb822_parser *p)
     if ((rc = copa__deb822_next(p, &extra)) < 0)
         return rc;
     if (rc == 1)
-        return copa__error_set(COPA_EINVALID, "%s:%zu: a Release file has one stanza, found a second",
-                               rel->name, extra.line);
+        return copa__error_set(COPA_EINVALID,
+                               "%s:%zu: a Release file has one stanza, found a second", rel->name,
+                               extra.line);
     if (rel->files == NULL)
         return copa__error_set(COPA_EINVALID, "%s: Release file has no SHA256 table", rel->name);
     return 0;
 }
 
-int copa__apt_release_parse(copa__apt_release *rel, const char *name, const char *text,
-                            size_t len)
+int copa__apt_release_parse(copa__apt_release *rel, const char *name, const char *text, size_t len)
 {
     copa__deb822_parser p;
     int rc;

@@ -27,7 +27,7 @@ typedef struct copa__apt_release {
     const char **components;
     size_t component_count;
     int acquire_by_hash;
-    int no_support_arch_all; /* No-Support-for-Architecture-all: Packages */
+    int no_support_arch_all;       /* No-Support-for-Architecture-all: Packages */
     copa__apt_release_file *files; /* the SHA256 table, in file order */
     size_t file_count;
     copa__repo_arena arena;
@@ -39,8 +39,7 @@ typedef struct copa__apt_release {
  * not checked; see copa__apt_release_check_date. Returns 0, COPA_EINVALID
  * ("NAME:LINE: ...") or COPA_ENOMEM; on failure `rel` is already freed.
  */
-int copa__apt_release_parse(copa__apt_release *rel, const char *name, const char *text,
-                            size_t len);
+int copa__apt_release_parse(copa__apt_release *rel, const char *name, const char *text, size_t len);
 
 void copa__apt_release_free(copa__apt_release *rel);
 

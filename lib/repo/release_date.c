@@ -93,8 +93,10 @@ int copa__apt_parse_date(time_t *out, const char *text)
         (s = skip_spaces(s), take_number(&s, 2, 2, &hh)) < 0 || *s++ != ':' ||
         take_number(&s, 2, 2, &mi) < 0 || *s++ != ':' || take_number(&s, 2, 2, &ss) < 0 ||
         take_zone(skip_spaces(s), &zone) < 0)
-        return copa__error_set(COPA_EINVALID, "bad date '%s' (expected like 'Sat, 10 Jun 2023 "
-                                              "09:00:00 UTC')", text);
+        return copa__error_set(COPA_EINVALID,
+                               "bad date '%s' (expected like 'Sat, 10 Jun 2023 "
+                               "09:00:00 UTC')",
+                               text);
     if (year < 1970 || day < 1 || day > mdays[mon] || (mon == 1 && day == 29 && !is_leap(year)) ||
         hh > 23 || mi > 59 || ss > 60)
         return copa__error_set(COPA_EINVALID, "date out of range: '%s'", text);

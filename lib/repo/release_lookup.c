@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const copa__apt_release_file *copa__apt_release_find(const copa__apt_release *rel,
-                                                     const char *path)
+const copa__apt_release_file *copa__apt_release_find(const copa__apt_release *rel, const char *path)
 {
     size_t i;
     for (i = 0; i < rel->file_count; i++)
@@ -44,10 +43,9 @@ int copa__apt_release_packages(const copa__apt_release_file **out, const copa__a
         return copa__error_set(COPA_ENOTFOUND, "%s: component '%s' is not in the Release file",
                                rel->name, component);
     for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        int n = component != NULL
-                    ? snprintf(path, sizeof(path), "%s/binary-%s/Packages%s", component, arch,
-                               suffixes[i])
-                    : snprintf(path, sizeof(path), "Packages%s", suffixes[i]);
+        int n = component != NULL ? snprintf(path, sizeof(path), "%s/binary-%s/Packages%s",
+                                             component, arch, suffixes[i])
+                                  : snprintf(path, sizeof(path), "Packages%s", suffixes[i]);
         if (n < 0 || (size_t)n >= sizeof(path))
             return copa__error_set(COPA_EINVALID, "component or architecture name too long");
         if ((*out = copa__apt_release_find(rel, path)) != NULL)

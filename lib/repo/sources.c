@@ -94,10 +94,20 @@ int copa__apt_sources_check(const copa__apt_source *src)
 /* Options that change nothing for us: accepted and ignored. */
 static int ignored_option(const char *key)
 {
-    static const char *const keys[] = {
-        "lang", "target", "pdiffs", "by-hash", "allow-insecure", "allow-weak",
-        "allow-downgrade-to-insecure", "check-date", "date-max-future", "valid-until-min",
-        "valid-until-max", "inrelease-path", "snapshot", NULL};
+    static const char *const keys[] = {"lang",
+                                       "target",
+                                       "pdiffs",
+                                       "by-hash",
+                                       "allow-insecure",
+                                       "allow-weak",
+                                       "allow-downgrade-to-insecure",
+                                       "check-date",
+                                       "date-max-future",
+                                       "valid-until-min",
+                                       "valid-until-max",
+                                       "inrelease-path",
+                                       "snapshot",
+                                       NULL};
     size_t i;
     for (i = 0; keys[i] != NULL; i++)
         if (strcmp(keys[i], key) == 0)
@@ -132,8 +142,7 @@ static int apply_option(copa__apt_sources *s, copa__apt_source *src, const char 
     if (eq[-1] == '+' || eq[-1] == '-')
         op = eq[-1], klen--;
     if (klen == 0 || klen >= sizeof(key))
-        return copa__error_set(COPA_EINVALID, "%s:%zu: bad option '%s'", src->file, src->line,
-                               opt);
+        return copa__error_set(COPA_EINVALID, "%s:%zu: bad option '%s'", src->file, src->line, opt);
     memcpy(key, opt, klen);
     key[klen] = '\0';
     if (ignored_option(key))

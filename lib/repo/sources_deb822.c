@@ -74,8 +74,8 @@ static int read_field(copa__apt_sources *s, const char *file, const copa__deb822
         return boolean(file, f, &v->check_valid_until);
     if (copa__deb822_is(f, "Architectures-Add") || copa__deb822_is(f, "Architectures-Remove"))
         return copa__error_set(COPA_EUNSUPPORTED,
-                               "%s:%zu: %.*s is not supported; list them in Architectures",
-                               file, f->line, (int)f->name_len, f->name);
+                               "%s:%zu: %.*s is not supported; list them in Architectures", file,
+                               f->line, (int)f->name_len, f->name);
     return 0; /* Languages, Targets, PDiffs, By-Hash, X-Repolib-*, ...: no effect here */
 }
 
