@@ -30,7 +30,7 @@ static int split_words(copa__apt_release *rel, const copa__deb822_field *f, cons
         return copa__error_oom();
     copa__deb822_unfold(f, text);
     for (p = text; *p; p++)
-        cap += *p == ' ';
+        cap += *p == ' ' || *p == '\t'; /* strtok below splits on both */
     if ((*out = copa__repo_arena_alloc(&rel->arena, cap * sizeof(**out))) == NULL)
         return copa__error_oom();
     for (p = strtok_r(text, " \t", &save); p != NULL; p = strtok_r(NULL, " \t", &save))

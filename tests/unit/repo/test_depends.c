@@ -96,7 +96,8 @@ static void provides_with_versions(void **state)
 
 static void restrictions_are_tolerated_and_flagged(void **state)
 {
-    copa__apt_deps d = parse_ok("foo [amd64 !i386] <!nocheck> <stage1 cross>, bar (>= 1) [linux-any]", 0);
+    copa__apt_deps d =
+        parse_ok("foo [amd64 !i386] <!nocheck> <stage1 cross>, bar (>= 1) [linux-any]", 0);
     (void)state;
     assert_int_equal(d.count, 2);
     assert_true(d.groups[0].alts[0].restricted);
@@ -145,9 +146,9 @@ static void satisfies_uses_debian_ordering(void **state)
         skip();
 #define SAT(have, rel, want, expect)                                                               \
     do {                                                                                           \
-        assert_int_equal(copa__apt_version_satisfies(&ok, have, rel, want), 0);                   \
+        assert_int_equal(copa__apt_version_satisfies(&ok, have, rel, want), 0);                    \
         if (ok != (expect))                                                                        \
-            fail_msg("%s %s %s: got %d", have, copa__apt_relation_str(rel), want, ok);            \
+            fail_msg("%s %s %s: got %d", have, copa__apt_relation_str(rel), want, ok);             \
     } while (0)
     SAT("2.36-9+deb12u4", COPA__REL_GE, "2.34", 1);
     SAT("1.0~rc1", COPA__REL_LT, "1.0", 1);

@@ -97,13 +97,12 @@ static void every_relationship_field_parses(void **state)
     copa__repo_arena_init(&arena);
     for (i = 0; i < idx.count; i++) {
         const copa__apt_package *p = &idx.items[i];
-        const char *fields[] = {p->depends, p->pre_depends, p->recommends, p->breaks,
-                                p->conflicts, p->replaces, p->provides};
+        const char *fields[] = {p->depends,   p->pre_depends, p->recommends, p->breaks,
+                                p->conflicts, p->replaces,    p->provides};
         for (j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
             copa__apt_deps d;
-            if (fields[j] != NULL &&
-                copa__apt_deps_parse(&d, &arena, fields[j], strlen(fields[j]),
-                                     j == 6 ? COPA__DEPS_PROVIDES : 0) != 0)
+            if (fields[j] != NULL && copa__apt_deps_parse(&d, &arena, fields[j], strlen(fields[j]),
+                                                          j == 6 ? COPA__DEPS_PROVIDES : 0) != 0)
                 fail_msg("%s: %s", p->name, copa_error_last());
         }
     }
@@ -144,9 +143,8 @@ static void compressed_with_verification(void **state)
         copa__apt_packages_free(&idx);
 
         assert_int_equal(copa__apt_packages_init(&idx, "amd64"), 0);
-        assert_int_equal(copa__apt_packages_load_file(&idx, test_fixture_path(names[i]), hex,
-                                                      UINT64_MAX),
-                         0);
+        assert_int_equal(
+            copa__apt_packages_load_file(&idx, test_fixture_path(names[i]), hex, UINT64_MAX), 0);
         assert_int_equal(idx.count, 7);
         copa__apt_packages_free(&idx);
 
@@ -156,8 +154,8 @@ static void compressed_with_verification(void **state)
         assert_int_equal(copa__apt_packages_load(&idx, "main/binary-amd64/Packages.xz", data, len,
                                                  hex, UINT64_MAX),
                          COPA_EVERIFY);
-        assert_non_null(strstr(copa_error_last(),
-                               "main/binary-amd64/Packages.xz: SHA-256 does not match"));
+        assert_non_null(
+            strstr(copa_error_last(), "main/binary-amd64/Packages.xz: SHA-256 does not match"));
         assert_int_equal(idx.count, 0);
         assert_int_equal(copa__apt_packages_load(&idx, "P.gz", data, len, NULL, len + 1),
                          COPA_EVERIFY);
@@ -206,8 +204,7 @@ static void expect_bad(const char *text, const char *message)
 {
     copa__apt_packages idx;
     assert_int_equal(copa__apt_packages_init(&idx, "amd64"), 0);
-    assert_int_equal(copa__apt_packages_parse(&idx, "Packages", text, strlen(text)),
-                     COPA_EINVALID);
+    assert_int_equal(copa__apt_packages_parse(&idx, "Packages", text, strlen(text)), COPA_EINVALID);
     assert_string_equal(copa_error_last(), message);
     copa__apt_packages_free(&idx);
 }

@@ -76,7 +76,8 @@ static void packages_variant_and_by_hash(void **state)
 
     assert_int_equal(copa__apt_release_packages(&f, &rel, "main", "amd64"), 0);
     assert_string_equal(f->path, "main/binary-amd64/Packages.xz");
-    assert_string_equal(f->sha256, "dbb867405465d5e0eac3d7468e6a41ed1df9f45bdf89b4462617c269f5a7278f");
+    assert_string_equal(f->sha256,
+                        "dbb867405465d5e0eac3d7468e6a41ed1df9f45bdf89b4462617c269f5a7278f");
     assert_int_equal(f->size, 2836);
     assert_int_equal(copa__apt_release_by_hash_path(&path, f), 0);
     assert_string_equal(path, "main/binary-amd64/by-hash/SHA256/"
@@ -170,6 +171,26 @@ static void malformed(void **state)
     expect_bad(text, "repo:4: a Release file has one stanza, found a second");
 }
 
+/* Found by fuzz_release: tabs separate list words too. */
+static void tabs_in_word_lists(void **state)
+{
+    static const char text[] = "Components: main\t\tcontrib  non-free\n"
+                               "Architectures:\tamd64\t\n arm64\n"
+                               "SHA256:\n"
+                               " aca44503bb971d6cd1d0282ae737a30733adc922080aa0d1f615e01b777c5741 "
+                               "1 main/binary-amd64/Packages\n";
+    copa__apt_release rel;
+    const copa__apt_release_file *f;
+    (void)state;
+    assert_int_equal(copa__apt_release_parse(&rel, "r", text, strlen(text)), 0);
+    assert_int_equal(rel.component_count, 3);
+    assert_string_equal(rel.components[1], "contrib");
+    assert_int_equal(rel.architecture_count, 2);
+    assert_string_equal(rel.architectures[1], "arm64");
+    assert_int_equal(copa__apt_release_packages(&f, &rel, "non-free", "amd64"), COPA_ENOTFOUND);
+    copa__apt_release_free(&rel);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +200,7 @@ int main(void)
         cmocka_unit_test(flat_repository),
         cmocka_unit_test(dates),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(tabs_in_word_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,7 +100,7 @@ static void deb822_with_inline_key_disabled_and_flat(void **state)
 
     copa__apt_sources_init(&s);
     load(&s, "apt/debian.sources", "/etc/apt/sources.list.d/debian.sources");
-    assert_int_equal(s.count, 6); /* 2 URIs x 2 suites, then 1 URI x 2 exact paths */
+    assert_int_equal(s.count, 6);   /* 2 URIs x 2 suites, then 1 URI x 2 exact paths */
     assert_int_equal(s.skipped, 2); /* Enabled: no, deb-src only */
 
     src = &s.items[0];
@@ -150,8 +150,9 @@ static void expect_error(const char *name, const char *text, int code, const cha
 static void one_line_rejections(void **state)
 {
     (void)state;
-    expect_error("x.list", "deb http://ok/ s main\n"
-                           "deb cdrom:[Debian GNU/Linux 12 _Bookworm_]/ bookworm main\n",
+    expect_error("x.list",
+                 "deb http://ok/ s main\n"
+                 "deb cdrom:[Debian GNU/Linux 12 _Bookworm_]/ bookworm main\n",
                  COPA_EUNSUPPORTED, "x.list:2: cdrom: sources are not supported");
     expect_error("x.list", "deb [arch+=i386] http://x/ s main", COPA_EUNSUPPORTED,
                  "x.list:1: option 'arch' uses '+=', which is not supported; list the values "
