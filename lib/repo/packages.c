@@ -34,6 +34,7 @@ int copa__apt_packages_init(copa__apt_packages *idx, const char *arch)
 {
     memset(idx, 0, sizeof(*idx));
     copa__repo_arena_init(&idx->arena);
+    idx->max_uncompressed = (uint64_t)1 << 30;
     if (arch != NULL && (idx->arch = strdup(arch)) == NULL)
         return copa__error_oom();
     return 0;
@@ -192,6 +193,22 @@ static int store_field(copa__apt_packages *idx, const char *name, copa__apt_pack
     return rc < 0 ? bad_field(name, f) : 0;
 }
 
+/* A Filename stays below the repository root: relative, no ".." part. */
+static int safe_filename(const char *f)
+{
+    const char *c = f;
+    if (*f == '\0' || *f == '/')
+        return 0;
+    while (c != NULL) {
+        if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+            return 0;
+        c = strchr(c, '/');
+        if (c != NULL)
+            c++;
+    }
+    return 1;
+}
+
 static int grow_items(copa__apt_packages *idx)
 {
     copa__apt_package *grown;
@@ -231,6 +248,12 @@ int copa__apt_packages_add_stanza(copa__apt_packages *idx, const char *name,
                                p->name == NULL      ? "Package"
                                : p->version == NULL ? "Version"
                                                     : "Architecture");
+    if (p->name[0] == '\0' || p->version[0] == '\0' || p->arch[0] == '\0')
+        return copa__error_set(COPA_EINVALID, "%s:%zu: empty Package, Version or Architecture",
+                               name, st->line);
+    if (p->filename != NULL && !safe_filename(p->filename))
+        return copa__error_set(COPA_EINVALID, "%s:%zu: unsafe Filename '%.200s'", name, st->line,
+                               p->filename);
     if (p->source == NULL)
         p->source = p->name;
     if (p->source_version == NULL)

@@ -49,6 +49,9 @@ typedef struct copa__apt_packages {
     size_t cap;
     size_t other_arch; /* stanzas dropped for another architecture */
     char *arch;        /* kept architecture (plus "all"); NULL keeps all */
+    /* Refuse compressed input that expands beyond this (default 1 GiB;
+     * Debian's largest index is ~50 MB, far more is a decompression bomb). */
+    uint64_t max_uncompressed;
     copa__repo_arena arena;
     size_t *buckets; /* 1 + index of the first package of a name, or 0 */
     size_t nbuckets;

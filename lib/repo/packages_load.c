@@ -118,6 +118,7 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
 {
     copa__deb822_parser p;
     stream s = {NULL, 0, 0};
+    uint64_t total = 0;
     int rc = 0;
 
     copa__deb822_init(&p, name, 0);
@@ -131,6 +132,11 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
             break;
         }
         s.used += (size_t)n;
+        if ((total += (uint64_t)n) > idx->max_uncompressed) {
+            rc = copa__error_set(COPA_EINVALID, "%s: decompresses to more than %llu bytes", name,
+                                 (unsigned long long)idx->max_uncompressed);
+            break;
+        }
         if ((rc = drain(idx, name, &p, &s, n == 0)) < 0 || n == 0)
             break;
     }

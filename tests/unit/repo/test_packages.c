@@ -223,6 +223,29 @@ static void malformed(void **state)
                "Packages:4: malformed Source value 'b (1.0'");
     expect_bad("Package: a\nVersion: 1\nArchitecture: all\nInstalled-Size: 99999999999999999999\n",
                "Packages:4: malformed Installed-Size value '99999999999999999999'");
+    expect_bad("Package:\nVersion: 1\nArchitecture: all\n",
+               "Packages:1: empty Package, Version or Architecture");
+    expect_bad("Package: a\nVersion: 1\nArchitecture: all\nFilename: pool/../../etc/x.deb\n",
+               "Packages:1: unsafe Filename 'pool/../../etc/x.deb'");
+    expect_bad("Package: a\nVersion: 1\nArchitecture: all\nFilename: /etc/x.deb\n",
+               "Packages:1: unsafe Filename '/etc/x.deb'");
+}
+
+/* Compressed input that expands past the limit is refused, not parsed. */
+static void decompression_limit(void **state)
+{
+    copa__apt_packages idx;
+    size_t len;
+    char *data = test_read_file(test_fixture_path("apt/Packages.xz"), &len);
+    (void)state;
+    assert_int_equal(copa__apt_packages_init(&idx, "amd64"), 0);
+    assert_int_equal(idx.max_uncompressed, 1u << 30);
+    idx.max_uncompressed = 4096; /* the fixture is 7152 bytes uncompressed */
+    assert_int_equal(copa__apt_packages_load(&idx, "bomb.xz", data, len, NULL, UINT64_MAX),
+                     COPA_EINVALID);
+    assert_string_equal(copa_error_last(), "bomb.xz: decompresses to more than 4096 bytes");
+    copa__apt_packages_free(&idx);
+    free(data);
 }
 
 int main(void)
@@ -235,6 +258,7 @@ int main(void)
         cmocka_unit_test(truncated_archive_is_an_error),
         cmocka_unit_test(same_name_chain_in_file_order),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(decompression_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
