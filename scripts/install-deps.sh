@@ -16,7 +16,7 @@ packages=(
     # Real components the integration tests start on loopback
     docker-registry apache2-utils skopeo openssl curl
     # Scripting used by tests and benchmarks
-    python3 xz-utils time
+    python3 xz-utils time lz4 dctrl-tools python3-apt
 )
 
 missing=()
