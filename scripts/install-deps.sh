@@ -14,14 +14,14 @@ packages=(
     # Reference tools the differential tests compare against
     dpkg rpm gnupg
     # Real components the integration tests start on loopback
-    docker-registry apache2-utils skopeo openssl curl
+    docker-registry apache2-utils skopeo umoci openssl curl jq
     # Scripting used by tests and benchmarks
     python3 xz-utils time lz4 dctrl-tools python3-apt
 )
 
 missing=()
 for package in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    if [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
         missing+=("$package")
     fi
 done

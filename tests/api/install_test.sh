@@ -8,6 +8,7 @@ set -euo pipefail
 build=$1 source=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'echo "install test failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -22,7 +23,10 @@ cc -o "$work/vercmp_pc" "$source/examples/version_compare.c" \
 out=$(LD_LIBRARY_PATH=$libdir "$work/vercmp_pc" deb 1.0~rc1 1.0)
 [ "$out" = "1.0~rc1 < 1.0" ] || { echo "pkg-config build printed '$out'" >&2; exit 1; }
 # It must really use the installed library, not one from the build tree.
-LD_LIBRARY_PATH=$libdir ldd "$work/vercmp_pc" | grep -q "$libdir/libcopa.so.0"
+# (Output captured first: with pipefail, `ldd | grep -q` fails at random when
+# grep exits early and ldd gets SIGPIPE.)
+linked=$(LD_LIBRARY_PATH=$libdir ldd "$work/vercmp_pc")
+grep -q "$libdir/libcopa.so.0" <<<"$linked"
 
 # find_package route.
 mkdir -p "$work/consumer"
@@ -39,5 +43,6 @@ out=$(LD_LIBRARY_PATH=$libdir "$work/consumer/build/vercmp_cmake" rpm 1:1.0 2.0)
 [ "$out" = "1:1.0 > 2.0" ] || { echo "find_package build printed '$out'" >&2; exit 1; }
 
 # The installed CLI runs.
-LD_LIBRARY_PATH=$libdir "$prefix/bin/copa" --version | grep -q "^copa "
+version=$(LD_LIBRARY_PATH=$libdir "$prefix/bin/copa" --version)
+grep -q "^copa " <<<"$version"
 echo "install: pkg-config and find_package consumers build and run"
