@@ -6,6 +6,7 @@
 #include "image/transport.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,35 @@ static int copy_image_blobs(copa__source *src, copa__dest *dst, const copa__mani
     return error;
 }
 
-/* Every platform of an index, then the index itself unchanged. */
+/* One manifest of an index with its blobs; Docker ones become OCI for an OCI
+ * layout, and the index entry follows. */
+static int copy_child(copa__source *src, copa__dest *dst, copa__index *idx, size_t i)
+{
+    char digest[COPA_DIGEST_STRING_MAX];
+    copa__manifest m;
+    char *bytes;
+    size_t length;
+    int error;
+
+    snprintf(digest, sizeof(digest), "%s", idx->manifests[i].digest);
+    if ((error = copa__source_blob_all(src, &bytes, &length, digest)) != 0)
+        return error;
+    error = copa__manifest_parse(&m, bytes, length);
+    free(bytes);
+    if (error != 0)
+        return copa__error_prefix("manifest %s: ", digest);
+    error = copy_image_blobs(src, dst, &m);
+    if (error == 0 && copa__dest_wants_oci(dst) && m.family == COPA__FAMILY_DOCKER) {
+        if ((error = copa__manifest_convert_oci(&m)) == 0)
+            error = copa__index_replace_manifest(idx, digest, &m);
+    }
+    if (error == 0)
+        error = copa__dest_put_buffer(dst, m.doc.digest, m.doc.raw, m.doc.raw_length);
+    copa__manifest_free(&m);
+    return error;
+}
+
+/* Every platform of an index, then the index itself (unchanged when OCI). */
 static int copy_index(copa__source *src, copa__dest *dst)
 {
     copa__index idx;
@@ -41,19 +70,12 @@ static int copy_index(copa__source *src, copa__dest *dst)
 
     if (error != 0)
         return copa__error_prefix("%s: ", src->name);
-    for (i = 0; error == 0 && i < idx.manifest_count; i++) {
-        copa__manifest m;
-        char *bytes;
-        size_t length;
-        if ((error = copa__source_blob_all(src, &bytes, &length, idx.manifests[i].digest)) != 0)
-            break;
-        if ((error = copa__manifest_parse(&m, bytes, length)) == 0) {
-            error = copy_image_blobs(src, dst, &m);
-            if (error == 0)
-                error = copa__dest_put_buffer(dst, m.doc.digest, bytes, length);
-            copa__manifest_free(&m);
-        }
-        free(bytes);
+    for (i = 0; error == 0 && i < idx.manifest_count; i++)
+        error = copy_child(src, dst, &idx, i);
+    if (error == 0 && copa__dest_wants_oci(dst) && idx.family == COPA__FAMILY_DOCKER) {
+        error = copa__json_replace_string(idx.doc.json, "mediaType", COPA_MT_OCI_INDEX);
+        if (error == 0 && (error = copa__index_refresh(&idx)) == 0)
+            error = copa__doc_reserialize(&idx.doc);
     }
     if (error == 0)
         error = copa__dest_commit(dst, &idx.doc, idx.media_type, NULL);
@@ -70,6 +92,8 @@ static int copy_one(copa__source *src, copa__dest *dst, const copa__platform *wa
     if (error != 0)
         return error;
     error = copy_image_blobs(src, dst, &m);
+    if (error == 0 && copa__dest_wants_oci(dst))
+        error = copa__manifest_convert_oci(&m);
     if (error == 0)
         error = copa__dest_commit(dst, &m.doc, m.media_type, &m);
     copa__manifest_free(&m);

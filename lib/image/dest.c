@@ -93,6 +93,11 @@ int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_t
     return 0;
 }
 
+int copa__dest_wants_oci(const copa__dest *dst)
+{
+    return dst->transport == COPA_TRANSPORT_OCI || dst->transport == COPA_TRANSPORT_OCI_ARCHIVE;
+}
+
 void copa__dest_free(copa__dest *dst)
 {
     if (dst == NULL)

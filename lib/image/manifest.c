@@ -126,3 +126,42 @@ int copa__manifest_set_annotation(copa__manifest *m, const char *key, const char
         return copa__error_oom();
     return copa__manifest_refresh(m);
 }
+
+static const char *oci_type_of(const char *docker_type)
+{
+    static const char *const map[][2] = {
+        {COPA_MT_DOCKER_CONFIG, COPA_MT_OCI_CONFIG},
+        {COPA_MT_DOCKER_LAYER_GZIP, COPA_MT_OCI_LAYER_GZIP},
+        {COPA_MT_DOCKER_LAYER, COPA_MT_OCI_LAYER},
+        {"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+         "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"},
+    };
+    size_t i;
+
+    for (i = 0; docker_type != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(docker_type, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+int copa__manifest_convert_oci(copa__manifest *m)
+{
+    const char *type;
+    size_t i;
+    int error;
+
+    if (m->family == COPA__FAMILY_OCI)
+        return 0;
+    /* The blobs stay as they are; only the media types in the manifest change. */
+    if ((type = oci_type_of(m->config.media_type)) != NULL &&
+        (error = copa__json_replace_string(m->config.json, "mediaType", type)) != 0)
+        return error;
+    for (i = 0; i < m->layer_count; i++)
+        if ((type = oci_type_of(m->layers[i].media_type)) != NULL &&
+            (error = copa__json_replace_string(m->layers[i].json, "mediaType", type)) != 0)
+            return error;
+    if ((error = copa__json_replace_string(m->doc.json, "mediaType", COPA_MT_OCI_MANIFEST)) != 0 ||
+        (error = copa__manifest_refresh(m)) != 0)
+        return error;
+    return copa__doc_reserialize(&m->doc);
+}

@@ -124,6 +124,14 @@ int copa__manifest_parse(copa__manifest *out, const void *bytes, size_t length);
 int copa__manifest_refresh(copa__manifest *m);
 void copa__manifest_free(copa__manifest *m);
 
+/*
+ * Rewrite a Docker schema 2 manifest with the matching OCI media types
+ * (manifest, config, layers); the blobs it names do not change. A no-op for
+ * an OCI manifest. Needed for OCI layouts: umoci and skopeo read only OCI
+ * manifests there.
+ */
+int copa__manifest_convert_oci(copa__manifest *m);
+
 int copa__index_parse(copa__index *out, const void *bytes, size_t length);
 int copa__index_refresh(copa__index *idx);
 void copa__index_free(copa__index *idx);

@@ -92,8 +92,9 @@ int copa__blob_reader_read(copa__blob_reader *r, void *buffer, size_t capacity, 
         return finish(r);
     r->size += (double)n;
     if (r->expected_size >= 0 && r->size > r->expected_size)
-        return copa__error_set(COPA_EVERIFY, "blob %s: larger than its %.0f bytes", r->digest,
-                               r->expected_size);
+        return copa__error_set(
+            COPA_EVERIFY, "blob %s: content does not match its digest (more than its %.0f bytes)",
+            r->digest, r->expected_size);
     *got = (size_t)n;
     return copa__sha256_update(r->hash, buffer, (size_t)n);
 }

@@ -77,6 +77,8 @@ int copa__dest_put_buffer(copa__dest *dst, const char *digest, const void *data,
  */
 int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_type,
                       const copa__manifest *manifest);
+/* Does the destination hold only OCI manifests (oci:, oci-archive:)? */
+int copa__dest_wants_oci(const copa__dest *dst);
 /* Free; without a commit, everything written is removed. */
 void copa__dest_free(copa__dest *dst);
 
