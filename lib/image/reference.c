@@ -189,10 +189,6 @@ static int parse_name(copa_reference *ref, const char *name, const char *text)
 
     if (*name == '\0')
         return copa__error_set(COPA_EINVALID, "invalid reference '%s': empty name", text);
-    if (strlen(name) > NAME_MAX_LENGTH)
-        return copa__error_set(COPA_EINVALID,
-                               "invalid reference '%s': name longer than %d characters", text,
-                               NAME_MAX_LENGTH);
     if (slash != NULL && first_is_domain(name, (size_t)(slash - name))) {
         if ((error = check_domain(name, (size_t)(slash - name), text)) != 0)
             return error;
@@ -228,6 +224,11 @@ static int parse_name(copa_reference *ref, const char *name, const char *text)
     if (error != 0)
         return error;
     ref->repository = copa__buf_detach(&repo);
+    /* As Docker: the limit applies to the normalized name, registry included. */
+    if (strlen(ref->registry) + 1 + strlen(ref->repository) > NAME_MAX_LENGTH)
+        return copa__error_set(COPA_EINVALID,
+                               "invalid reference '%s': name longer than %d characters", text,
+                               NAME_MAX_LENGTH);
     return 0;
 }
 

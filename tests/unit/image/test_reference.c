@@ -214,8 +214,13 @@ static void name_length_limit(void **state)
     name[sizeof(name) - 1] = '\0';
     assert_int_equal(copa_reference_parse(&ref, name), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "longer than 255"));
-    name[255] = '\0';
+    /* docker.io/library/ + 237 = 255 characters */
+    name[237] = '\0';
     assert_int_equal(copa_reference_parse(&ref, name), 0);
+    copa_reference_free(ref);
+    name[237] = 'a';
+    name[238] = '\0';
+    assert_int_equal(copa_reference_parse(&ref, name), COPA_EINVALID);
     copa_reference_free(ref);
     copa_reference_free(NULL);
     assert_string_equal(copa_transport_name(COPA_TRANSPORT_OCI_ARCHIVE), "oci-archive");
