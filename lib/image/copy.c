@@ -35,7 +35,7 @@ static int copy_image_blobs(copa__source *src, copa__dest *dst, const copa__mani
 
 /* One manifest of an index with its blobs; Docker ones become OCI for an OCI
  * layout, and the index entry follows. */
-static int copy_child(copa__source *src, copa__dest *dst, copa__index *idx, size_t i)
+int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx, size_t i)
 {
     char digest[COPA_DIGEST_STRING_MAX];
     copa__manifest m;
@@ -71,16 +71,25 @@ static int copy_index(copa__source *src, copa__dest *dst)
     if (error != 0)
         return copa__error_prefix("%s: ", src->name);
     for (i = 0; error == 0 && i < idx.manifest_count; i++)
-        error = copy_child(src, dst, &idx, i);
-    if (error == 0 && copa__dest_wants_oci(dst) && idx.family == COPA__FAMILY_DOCKER) {
-        error = copa__json_replace_string(idx.doc.json, "mediaType", COPA_MT_OCI_INDEX);
-        if (error == 0 && (error = copa__index_refresh(&idx)) == 0)
-            error = copa__doc_reserialize(&idx.doc);
-    }
+        error = copa__copy_index_child(src, dst, &idx, i);
     if (error == 0)
-        error = copa__dest_commit(dst, &idx.doc, idx.media_type, NULL);
+        error = copa__dest_commit_index(dst, &idx);
     copa__index_free(&idx);
     return error;
+}
+
+int copa__dest_commit_index(copa__dest *dst, copa__index *idx)
+{
+    int error;
+
+    if (copa__dest_wants_oci(dst) && idx->family == COPA__FAMILY_DOCKER) {
+        if ((error = copa__json_replace_string(idx->doc.json, "mediaType", COPA_MT_OCI_INDEX)) !=
+                0 ||
+            (error = copa__index_refresh(idx)) != 0 ||
+            (error = copa__doc_reserialize(&idx->doc)) != 0)
+            return error;
+    }
+    return copa__dest_commit(dst, &idx->doc, idx->media_type, NULL);
 }
 
 static int copy_one(copa__source *src, copa__dest *dst, const copa__platform *want)

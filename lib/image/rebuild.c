@@ -21,28 +21,6 @@ static int copy_blob(copa__source *src, copa__dest *dst, const copa__descriptor 
     return error;
 }
 
-/* A manifest of the index that does not change, with its blobs. */
-static int copy_manifest(copa__source *src, copa__dest *dst, const copa__descriptor *d)
-{
-    copa__manifest m;
-    char *bytes;
-    size_t length, i;
-    int error = copa__source_blob_all(src, &bytes, &length, d->digest);
-
-    if (error != 0)
-        return error;
-    if ((error = copa__manifest_parse(&m, bytes, length)) == 0) {
-        error = copy_blob(src, dst, &m.config);
-        for (i = 0; error == 0 && i < m.layer_count; i++)
-            error = copy_blob(src, dst, &m.layers[i]);
-        if (error == 0)
-            error = copa__dest_put_buffer(dst, d->digest, bytes, length);
-        copa__manifest_free(&m);
-    }
-    free(bytes);
-    return error;
-}
-
 static int apply_pairs(const char *const *pairs, copa__manifest *m, copa__config *c, int labels)
 {
     size_t i;
@@ -114,11 +92,11 @@ static int rebuild(copa__source *src, copa__dest *dst, const copa__platform *wan
     if (error == 0 && has_index && keep_index) {
         for (i = 0; error == 0 && i < idx.manifest_count; i++)
             if (strcmp(idx.manifests[i].digest, old_digest) != 0)
-                error = copy_manifest(src, dst, &idx.manifests[i]);
+                error = copa__copy_index_child(src, dst, &idx, i);
         if (error == 0)
             error = copa__index_replace_manifest(&idx, old_digest, &m);
         if (error == 0)
-            error = copa__dest_commit(dst, &idx.doc, idx.media_type, NULL);
+            error = copa__dest_commit_index(dst, &idx);
     } else if (error == 0) {
         error = copa__dest_commit(dst, &m.doc, m.media_type, &m);
     }

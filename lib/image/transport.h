@@ -83,6 +83,14 @@ int copa__dest_wants_oci(const copa__dest *dst);
 void copa__dest_free(copa__dest *dst);
 
 /*
+ * Copy manifest i of idx and its blobs. For an OCI layout a Docker manifest
+ * is converted and idx's entry updated to the converted one.
+ */
+int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx, size_t i);
+/* Commit an index (a Docker manifest list becomes an OCI index for OCI layouts). */
+int copa__dest_commit_index(copa__dest *dst, copa__index *idx);
+
+/*
  * Copy an image. With want NULL an index is copied whole (oci,
  * oci-archive destinations) or the host's platform chosen (docker-archive).
  */
