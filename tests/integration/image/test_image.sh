@@ -107,6 +107,32 @@ skopeo inspect --raw docker-archive:sk-docker.tar >d-raw.json
 [ "$(jq -r .manifest.mediaType d.json)" = application/vnd.docker.distribution.manifest.v2+json ] || die mt
 ok "inspect oci-archive: and docker-archive: written by skopeo"
 
+# The legacy `docker save` layout: <id>/layer.tar, one layer reached through
+# a symlink (as docker writes for repeated layers).
+mkdir legacy && tar -xf sk-docker.tar -C legacy
+(
+    cd legacy
+    i=0
+    for f in $(jq -r '.[0].Layers[]' manifest.json); do
+        mkdir "id$i" && mv "$f" "id$i/layer.tar" && echo 1.0 >"id$i/VERSION"
+        i=$((i + 1))
+    done
+    mkdir link0 && ln -s ../id0/layer.tar link0/layer.tar
+    jq '.[0].Layers = ["link0/layer.tar", "id1/layer.tar", "id2/layer.tar"]' manifest.json >m.new
+    mv m.new manifest.json
+    tar -cf ../legacy.tar *
+)
+"$copa" inspect --json docker-archive:legacy.tar >legacy.json
+[ "$(jq -c '[.layers[].digest]' legacy.json)" = "$(jq -c '[.layers[].digest]' d.json)" ] || die "legacy layout"
+"$tool" copy docker-archive:legacy.tar oci:from-legacy:x
+umoci unpack --rootless --image from-legacy:x u0 >/dev/null
+diff -r orig/rootfs u0/rootfs || die "legacy archive unpacks differently"
+mkdir badlink && ln -s ../../../etc/passwd badlink/layer.tar
+tar -cf badlink.tar badlink
+expect_fail 3 "badlink.tar: symlink 'badlink/layer.tar' points outside the archive" \
+    "$copa" inspect docker-archive:badlink.tar
+ok "legacy docker-archive layout (<id>/layer.tar, symlinks inside) reads; escaping symlink refused"
+
 # ---- writing: oci -> docker-archive -> oci with our code ---------------
 "$tool" copy oci:src:v1 docker-archive:out.tar:example.com/copa/test:v1
 skopeo inspect docker-archive:out.tar | jq -e '.RepoTags | length >= 0' >/dev/null
