@@ -131,8 +131,9 @@ int copa__archive_extract(const char *archive, const char *dir)
     archive_read_support_filter_all(in);
     archive_read_support_format_tar(in);
     if (archive_read_open_filename(in, archive, 65536) != ARCHIVE_OK) {
-        error = copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_EINVALID, "%s: %s", archive,
-                                archive_error_string(in));
+        int err = archive_errno(in);
+        error = copa__error_set(err == ENOENT ? COPA_ENOTFOUND : COPA_EINVALID, "%s: %s", archive,
+                                err > 0 ? strerror(err) : archive_error_string(in));
         archive_read_free(in);
         return error;
     }

@@ -175,6 +175,26 @@ static int load_config(copa__source *src, const copa__manifest *m, copa__config 
     return error;
 }
 
+/* A single-platform image asked for by platform must be that platform. */
+static int check_single_platform(copa__config *config, const copa__platform *want)
+{
+    copa__platform have;
+    char a[96], b[96];
+
+    memset(&have, 0, sizeof(have));
+    snprintf(have.os, sizeof(have.os), "%s", config->os);
+    snprintf(have.architecture, sizeof(have.architecture), "%s", config->architecture);
+    if (config->variant != NULL)
+        snprintf(have.variant, sizeof(have.variant), "%s", config->variant);
+    copa__platform_normalize(&have);
+    if (copa__platform_match(want, &have))
+        return 0;
+    copa__platform_format(a, sizeof(a), &have);
+    copa__platform_format(b, sizeof(b), want);
+    copa__config_free(config);
+    return copa__error_set(COPA_ENOTFOUND, "a single-platform image for %s, not %s", a, b);
+}
+
 int copa__source_resolve(copa__source *src, const copa__platform *want, copa__index *idx,
                          int *has_index, copa__manifest *manifest, copa__config *config)
 {
@@ -205,7 +225,9 @@ int copa__source_resolve(copa__source *src, const copa__platform *want, copa__in
             return copa__error_prefix("%s: ", src->name);
         *has_index = idx != &local;
     }
-    if ((error = load_config(src, manifest, config)) != 0) {
+    if ((error = load_config(src, manifest, config)) == 0 && want != NULL && !*has_index)
+        error = check_single_platform(config, want);
+    if (error != 0) {
         copa__manifest_free(manifest);
         if (*has_index)
             copa__index_free(idx);

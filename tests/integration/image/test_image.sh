@@ -94,6 +94,9 @@ ok "inspect text output"
 "$copa" inspect --json --platform linux/aarch64 oci:src:multi | jq -e '.config.architecture == "arm64"' >/dev/null
 "$copa" inspect --json --platform linux/x86_64 oci:src:multi | jq -e '.config.architecture == "amd64"' >/dev/null
 expect_fail 4 "the image has: linux/amd64, linux/arm64" "$copa" inspect --platform linux/s390x oci:src:multi
+expect_fail 4 "oci:src:v1: a single-platform image for linux/amd64, not linux/arm64" \
+    "$copa" inspect --platform linux/arm64 oci:src:v1
+expect_fail 4 "nothing.tar: No such file or directory" "$copa" inspect oci-archive:nothing.tar
 ok "index: platform selection with normalization and a listing error"
 
 skopeo copy -q oci:src:v1 oci-archive:sk-oci.tar:v1
