@@ -63,7 +63,7 @@ COPA_EXTERN(copa_transport) copa_reference_transport(const copa_reference *ref);
  */
 COPA_EXTERN(const char *) copa_reference_registry(const copa_reference *ref);
 
-/** The repository path, e.g. "library/nginx"; NULL when none. Borrowed. */
+/** The repository path, e.g. "library/nginx"; NULL when none (or ref is NULL). Borrowed. */
 COPA_EXTERN(const char *) copa_reference_repository(const copa_reference *ref);
 
 /**

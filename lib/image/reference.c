@@ -417,30 +417,30 @@ copa_transport copa_reference_transport(const copa_reference *ref)
 
 const char *copa_reference_registry(const copa_reference *ref)
 {
-    return ref->repository != NULL ? ref->registry : NULL;
+    return ref != NULL && ref->repository != NULL ? ref->registry : NULL;
 }
 
 const char *copa_reference_repository(const copa_reference *ref)
 {
-    return ref->repository;
+    return ref != NULL ? ref->repository : NULL;
 }
 
 const char *copa_reference_tag(const copa_reference *ref)
 {
-    return ref->tag;
+    return ref != NULL ? ref->tag : NULL;
 }
 
 const char *copa_reference_digest(const copa_reference *ref)
 {
-    return ref->digest;
+    return ref != NULL ? ref->digest : NULL;
 }
 
 const char *copa_reference_path(const copa_reference *ref)
 {
-    return ref->path;
+    return ref != NULL ? ref->path : NULL;
 }
 
 const char *copa_reference_string(const copa_reference *ref)
 {
-    return ref->string;
+    return ref != NULL ? ref->string : NULL;
 }
