@@ -175,6 +175,30 @@ ok "several tags in one layout"
 skopeo inspect --raw oci:whole:m | jq -e '.manifests | length == 2' >/dev/null
 ok "an index is copied whole and byte-identical"
 
+# A Docker manifest list in a layout (made from the OCI one): written to an
+# OCI layout, every manifest becomes OCI; config and layer blobs stay.
+dockerize() { jq -c '.mediaType = "application/vnd.docker.distribution.manifest.v2+json"
+    | .config.mediaType = "application/vnd.docker.container.image.v1+json"
+    | .layers[].mediaType = "application/vnd.docker.image.rootfs.diff.tar.gzip"' | tr -d '\n'; }
+put() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "src/blobs/sha256/$d"; echo "sha256:$d"; }
+skopeo inspect --raw oci:src:v1 | dockerize >dm1 && skopeo inspect --raw oci:src:arm | dockerize >dm2
+jq -n -c --arg a "$(put dm1)" --arg b "$(put dm2)" --argjson sa "$(stat -c %s dm1)" --argjson sb "$(stat -c %s dm2)" \
+    '{schemaVersion: 2, mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+      manifests: [{mediaType: "application/vnd.docker.distribution.manifest.v2+json", digest: $a, size: $sa, platform: {architecture: "amd64", os: "linux"}},
+                  {mediaType: "application/vnd.docker.distribution.manifest.v2+json", digest: $b, size: $sb, platform: {architecture: "arm64", os: "linux"}}]}' \
+    | tr -d '\n' >dlist
+dl=$(put dlist)
+jq --arg d "$dl" --argjson s "$(stat -c %s dlist)" '.manifests += [{mediaType: "application/vnd.docker.distribution.manifest.list.v2+json", digest: $d, size: $s, annotations: {"org.opencontainers.image.ref.name": "dlist"}}]' \
+    src/index.json >index.json.new && mv index.json.new src/index.json
+"$copa" inspect --json oci:src:dlist | jq -e '.index.mediaType == "application/vnd.docker.distribution.manifest.list.v2+json"' >/dev/null
+"$tool" copy oci:src:dlist oci:conv:x
+skopeo inspect --raw oci:conv:x | jq -e '.mediaType == "application/vnd.oci.image.index.v1+json" and ([.manifests[].mediaType] | unique) == ["application/vnd.oci.image.manifest.v1+json"]' >/dev/null
+skopeo inspect --raw --override-arch arm64 oci:conv:x >/dev/null
+skopeo copy -q --override-arch arm64 oci:conv:x oci:conv2:y
+[ "$(skopeo inspect --raw oci:conv2:y | jq -c '[.config.digest, .layers[].digest]')" = \
+  "$(skopeo inspect --raw oci:src:arm | jq -c '[.config.digest, .layers[].digest]')" ] || die "converted list blobs"
+ok "a Docker manifest list written to an OCI layout becomes OCI, blobs unchanged"
+
 # ---- a new image from an old one ----------------------------------------
 mkdir -p layer/etc && echo patched >layer/etc/patched
 tar --sort=name --mtime=@0 --owner=0 --group=0 -C layer -cf - etc | gzip -n >layer.tar.gz
@@ -209,6 +233,14 @@ skopeo inspect --raw oci:appi:m >appi.json
 jq -e '.manifests[1].platform.architecture == "arm64"' appi.json >/dev/null
 skopeo inspect --override-arch arm64 oci:appi:m | jq -e '.Layers | length == 4' >/dev/null
 ok "append to one platform of an index keeps the other entry byte-identical"
+
+"$tool" append oci:src:dlist oci:convapp:x layer.tar.gz "$diff_id" linux/arm64
+skopeo inspect --raw oci:convapp:x | jq -e '.mediaType == "application/vnd.oci.image.index.v1+json" and ([.manifests[].mediaType] | unique) == ["application/vnd.oci.image.manifest.v1+json"]' >/dev/null
+skopeo inspect --override-arch arm64 oci:convapp:x | jq -e '.Layers | length == 4' >/dev/null
+skopeo inspect --override-arch amd64 oci:convapp:x | jq -e '.Layers | length == 3' >/dev/null
+"$tool" append oci:src:dlist docker-archive:convapp.tar layer.tar.gz "$diff_id" linux/arm64
+skopeo inspect docker-archive:convapp.tar | jq -e '.Architecture == "arm64" and (.Layers | length == 4)' >/dev/null
+ok "append to a Docker manifest list: oci gets OCI, docker-archive gets the one platform"
 
 # ---- bad input: clear errors, nothing written ---------------------------
 expect_fail 4 "no image tagged 'nope'; tags: v1" "$copa" inspect oci:src:nope
