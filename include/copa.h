@@ -10,6 +10,7 @@
 #include "copa/common.h"
 #include "copa/errors.h"
 #include "copa/global.h"
+#include "copa/image.h"
 #include "copa/pkgversion.h"
 #include "copa/report.h"
 

@@ -1,0 +1,114 @@
+/*
+ * Writing images to the local transports. Nothing becomes visible before
+ * the commit: oci writes blobs (harmless alone) and then replaces
+ * index.json; the archives are staged in a temporary directory and the
+ * finished tar renamed into place. An aborted write removes what it made.
+ */
+#include "image/archive.h"
+#include "image/transport.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int clone_reference(copa_reference **out, const copa_reference *ref)
+{
+    return copa_reference_parse(out, ref->string);
+}
+
+int copa__dest_open(copa__dest **out, const copa_reference *ref)
+{
+    copa__dest *dst;
+    int error;
+
+    *out = NULL;
+    if (ref->transport == COPA_TRANSPORT_REGISTRY)
+        return copa__error_set(COPA_EUNSUPPORTED, "%s: registry transport not implemented yet",
+                               ref->string);
+    if ((dst = calloc(1, sizeof(*dst))) == NULL)
+        return copa__error_oom();
+    dst->transport = ref->transport;
+    if ((error = clone_reference(&dst->ref, ref)) != 0)
+        goto fail;
+    if (ref->transport == COPA_TRANSPORT_OCI) {
+        if ((error = copa__oci_layout_init(&dst->layout, ref->path, &dst->created_dir)) != 0)
+            goto fail;
+        dst->has_layout = 1;
+    } else {
+        if ((error = copa__tempdir_create(&dst->stage)) != 0)
+            goto fail;
+        if (ref->transport == COPA_TRANSPORT_OCI_ARCHIVE) {
+            int created;
+            if ((error = copa__oci_layout_init(&dst->layout, dst->stage, &created)) != 0)
+                goto fail;
+            dst->has_layout = 1;
+        }
+    }
+    *out = dst;
+    return 0;
+fail:
+    copa__dest_free(dst);
+    return error;
+}
+
+static const char *blob_root(const copa__dest *dst)
+{
+    return dst->has_layout ? dst->layout.dir : dst->stage;
+}
+
+int copa__dest_put_blob(copa__dest *dst, const char *digest, copa__blob_reader *reader)
+{
+    return copa__blob_store_reader(blob_root(dst), digest, reader);
+}
+
+int copa__dest_put_buffer(copa__dest *dst, const char *digest, const void *data, size_t length)
+{
+    return copa__blob_store_buffer(blob_root(dst), digest, data, length);
+}
+
+int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_type,
+                      const copa__manifest *manifest)
+{
+    int error;
+
+    if (dst->transport == COPA_TRANSPORT_DOCKER_ARCHIVE) {
+        if (manifest == NULL)
+            return copa__error_set(COPA_EUNSUPPORTED,
+                                   "%s: a docker archive holds one platform; choose one with "
+                                   "--platform",
+                                   dst->ref->path);
+        if ((error = copa__docker_archive_write_meta(dst->stage, dst->ref, manifest)) != 0)
+            return error;
+    } else {
+        if ((error = copa__dest_put_buffer(dst, top->digest, top->raw, top->raw_length)) != 0)
+            return error;
+        if ((error = copa__oci_layout_set_tag(&dst->layout, dst->ref->tag, media_type, top->digest,
+                                              (double)top->raw_length)) != 0 ||
+            (error = copa__oci_layout_commit(&dst->layout)) != 0)
+            return error;
+    }
+    if (dst->stage != NULL && (error = copa__archive_create(dst->ref->path, dst->stage)) != 0)
+        return error;
+    dst->committed = 1;
+    return 0;
+}
+
+int copa__dest_wants_oci(const copa__dest *dst)
+{
+    return dst->transport == COPA_TRANSPORT_OCI || dst->transport == COPA_TRANSPORT_OCI_ARCHIVE;
+}
+
+void copa__dest_free(copa__dest *dst)
+{
+    if (dst == NULL)
+        return;
+    if (dst->has_layout)
+        copa__oci_layout_free(&dst->layout);
+    if (!dst->committed && dst->created_dir && dst->ref != NULL)
+        copa__remove_tree(dst->ref->path);
+    if (dst->stage != NULL)
+        copa__remove_tree(dst->stage);
+    free(dst->stage);
+    copa_reference_free(dst->ref);
+    free(dst);
+}

@@ -1,0 +1,25 @@
+/*
+ * A new image from an old one, written to a destination.
+ */
+#ifndef COPA_LIB_IMAGE_REBUILD_H
+#define COPA_LIB_IMAGE_REBUILD_H
+
+#include "image/transport.h"
+
+typedef struct copa__rebuild {
+    const copa__new_layer *layer;   /* NULL: no new layer */
+    const char *layer_path;         /* the layer blob as a file */
+    const char *const *labels;      /* "KEY=VALUE", NULL-terminated, or NULL */
+    const char *const *annotations; /* manifest annotations, OCI only */
+} copa__rebuild;
+
+/*
+ * Read `from`, change the manifest of platform `want` (NULL: the host's) as
+ * `spec` says and write the result to `to`. For an index (unless `to` is a
+ * docker-archive) only that platform's entry changes; the other manifests
+ * and their blobs are copied byte for byte.
+ */
+int copa__image_rebuild(const copa_reference *from, const copa_reference *to,
+                        const copa__platform *want, const copa__rebuild *spec);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * Image sources and destinations, one interface for every transport.
+ * A source gives the top-level manifest (or index) bytes and verified
+ * blobs by digest; a destination takes blobs and, last, the manifest, and
+ * makes the image visible only then (rename of index.json or the archive).
+ * The registry transport (docker://) is not implemented yet.
+ */
+#ifndef COPA_LIB_IMAGE_TRANSPORT_H
+#define COPA_LIB_IMAGE_TRANSPORT_H
+
+#include "image/model.h"
+#include "image/oci_layout.h"
+#include "image/reference.h"
+#include "image/store.h"
+
+typedef struct copa__archive_file {
+    char digest[COPA_DIGEST_STRING_MAX];
+    char *path;
+} copa__archive_file;
+
+typedef struct copa__source {
+    copa_transport transport;
+    char *name;    /* the reference as given, for messages */
+    char *tempdir; /* an unpacked archive, removed on free */
+    copa__oci_layout layout;
+    int has_layout;
+    /* docker-archive: blobs by digest (config, layers) */
+    copa__archive_file *files;
+    size_t file_count;
+    /* the top-level document */
+    char *top;
+    size_t top_length;
+    char top_digest[COPA_DIGEST_STRING_MAX];
+    copa__doc_kind top_kind;
+} copa__source;
+
+/* Open an image for reading. COPA_EUNSUPPORTED for docker://. */
+int copa__source_open(copa__source **out, const copa_reference *ref);
+void copa__source_free(copa__source *src);
+/* A verified reader for a blob of the image. */
+int copa__source_blob(copa__source *src, copa__blob_reader **out, const char *digest, double size);
+/* A whole verified blob (manifests, configs). */
+int copa__source_blob_all(copa__source *src, char **out, size_t *length, const char *digest);
+
+/*
+ * The image for one platform: the index (when the top is one; idx may be
+ * NULL), the manifest and the config, all verified and parsed. want NULL
+ * means the host's platform.
+ */
+int copa__source_resolve(copa__source *src, const copa__platform *want, copa__index *idx,
+                         int *has_index, copa__manifest *manifest, copa__config *config);
+
+/* docker_archive.c: read manifest.json of an unpacked docker archive. */
+int copa__docker_archive_load(copa__source *src, const char *dir, const copa_reference *ref);
+/* docker_archive.c: write manifest.json and repositories into dir. */
+int copa__docker_archive_write_meta(const char *dir, const copa_reference *ref,
+                                    const copa__manifest *manifest);
+
+typedef struct copa__dest {
+    copa_transport transport;
+    copa_reference *ref;
+    char *stage;     /* archive transports: the tree to tar */
+    int created_dir; /* oci: we made the directory; remove it on abort */
+    copa__oci_layout layout;
+    int has_layout;
+    int committed;
+} copa__dest;
+
+int copa__dest_open(copa__dest **out, const copa_reference *ref);
+/* Store a blob, verifying it on the way. */
+int copa__dest_put_blob(copa__dest *dst, const char *digest, copa__blob_reader *reader);
+int copa__dest_put_buffer(copa__dest *dst, const char *digest, const void *data, size_t length);
+/*
+ * Finish: the top-level document (a manifest, or an index for oci and
+ * oci-archive) is stored and named. For docker-archive `manifest` must be
+ * the single-platform manifest.
+ */
+int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_type,
+                      const copa__manifest *manifest);
+/* Does the destination hold only OCI manifests (oci:, oci-archive:)? */
+int copa__dest_wants_oci(const copa__dest *dst);
+/* Free; without a commit, everything written is removed. */
+void copa__dest_free(copa__dest *dst);
+
+/*
+ * Copy manifest i of idx and its blobs. For an OCI layout a Docker manifest
+ * is converted and idx's entry updated to the converted one.
+ */
+int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx, size_t i);
+/* Commit an index (a Docker manifest list becomes an OCI index for OCI layouts). */
+int copa__dest_commit_index(copa__dest *dst, copa__index *idx);
+
+/*
+ * Copy an image. With want NULL an index is copied whole (oci,
+ * oci-archive destinations) or the host's platform chosen (docker-archive).
+ */
+int copa__image_copy(const copa_reference *from, const copa_reference *to,
+                     const copa__platform *want);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * OCI layouts (tags, blobs written through temporary files, verification)
+ * and tar archives (round trip, refusal of escaping paths).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image/archive.h"
+#include "image/oci_layout.h"
+#include "image/store.h"
+#include "util/error.h"
+#include "util/file.h"
+
+static void digest_of(char out[COPA_DIGEST_STRING_MAX], const char *text)
+{
+    unsigned char raw[COPA_SHA256_LEN];
+    copa__sha256_buffer(raw, text, strlen(text));
+    copa__digest_format(out, raw);
+}
+
+static size_t count_entries(const char *dir)
+{
+    struct dirent *e;
+    size_t n = 0;
+    DIR *d = opendir(dir);
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void tags_and_blobs(void **state)
+{
+    char *tmp, dir[512], blobs[600], a[COPA_DIGEST_STRING_MAX], b[COPA_DIGEST_STRING_MAX];
+    const copa__descriptor *found;
+    copa__oci_layout layout;
+    char *entry_b_before, *entry_b_after, *path;
+    int created;
+    (void)state;
+
+    assert_int_equal(copa__tempdir_create(&tmp), 0);
+    snprintf(dir, sizeof(dir), "%s/layout", tmp);
+    digest_of(a, "manifest a");
+    digest_of(b, "manifest b");
+    assert_int_equal(copa__oci_layout_init(&layout, dir, &created), 0);
+    assert_true(created);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10), 0);
+    /* A blob whose bytes do not match is refused and leaves no file. */
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest b", 10), 0); /* exists: skipped */
+    snprintf(blobs, sizeof(blobs), "%s/blobs/sha256", dir);
+    assert_int_equal(count_entries(blobs), 2);
+    assert_int_equal(
+        copa__blob_store_buffer(dir,
+                                "sha256:"
+                                "1111111111111111111111111111111111111111111111111111111111111111",
+                                "x", 1),
+        COPA_EVERIFY);
+    assert_int_equal(count_entries(blobs), 2);
+
+    assert_int_equal(
+        copa__oci_layout_set_tag(&layout, "a", "application/vnd.oci.image.manifest.v1+json", a, 10),
+        0);
+    assert_int_equal(
+        copa__oci_layout_set_tag(&layout, "b", "application/vnd.oci.image.manifest.v1+json", b, 10),
+        0);
+    assert_int_equal(copa__oci_layout_commit(&layout), 0);
+    copa__oci_layout_free(&layout);
+
+    assert_int_equal(copa__oci_layout_open(&layout, dir), 0);
+    assert_int_equal(layout.index.manifest_count, 2);
+    assert_int_equal(copa__oci_layout_find(&layout, "b", &found), 0);
+    assert_string_equal(found->digest, b);
+    entry_b_before = cJSON_PrintUnformatted(found->json);
+    assert_int_equal(copa__oci_layout_find(&layout, "zzz", &found), COPA_ENOTFOUND);
+    assert_non_null(strstr(copa_error_last(), "no image tagged 'zzz'; tags: a, b"));
+    assert_int_equal(copa__oci_layout_find(&layout, NULL, &found), COPA_ENOTFOUND);
+    assert_non_null(strstr(copa_error_last(), "holds 2 images; name one of: a, b"));
+    /* Re-tagging a replaces only a's entry, in place. */
+    assert_int_equal(
+        copa__oci_layout_set_tag(&layout, "a", "application/vnd.oci.image.manifest.v1+json", b, 10),
+        0);
+    assert_int_equal(copa__oci_layout_commit(&layout), 0);
+    copa__oci_layout_free(&layout);
+    assert_int_equal(copa__oci_layout_open(&layout, dir), 0);
+    assert_int_equal(layout.index.manifest_count, 2);
+    assert_int_equal(copa__oci_layout_find(&layout, "a", &found), 0);
+    assert_string_equal(found->digest, b);
+    assert_true(found == &layout.index.manifests[0]);
+    assert_int_equal(copa__oci_layout_find(&layout, "b", &found), 0);
+    entry_b_after = cJSON_PrintUnformatted(found->json);
+    assert_string_equal(entry_b_before, entry_b_after);
+    copa__oci_layout_free(&layout);
+    free(entry_b_before);
+    free(entry_b_after);
+
+    /* A corrupted blob is found out on read. */
+    path = copa__blob_path(dir, a);
+    assert_int_equal(copa__file_write_atomic(path, "tampered", 8), 0);
+    {
+        char *data;
+        size_t length;
+        assert_int_equal(copa__blob_read_all(&data, &length, path, a, 100), COPA_EVERIFY);
+    }
+    free(path);
+    copa__remove_tree(tmp);
+    free(tmp);
+}
+
+static void write_tar(const char *path, const char *entry_name, const char *link_target)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+
+    archive_write_set_format_pax_restricted(a);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, entry_name);
+    if (link_target != NULL) {
+        archive_entry_set_filetype(e, AE_IFLNK);
+        archive_entry_set_symlink(e, link_target);
+    } else {
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_size(e, 2);
+    }
+    archive_entry_set_perm(e, 0644);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    if (link_target == NULL)
+        archive_write_data(a, "hi", 2);
+    archive_entry_free(e);
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+static void archives(void **state)
+{
+    static const struct {
+        const char *name, *target, *message;
+    } bad[] = {
+        {"../escape", NULL, "unsafe path '../escape'"},
+        {"/abs", NULL, "unsafe path '/abs'"},
+        {"a/../../b", NULL, "unsafe path 'a/../../b'"},
+        {"a/link", "../../x", "symlink 'a/link' points outside"},
+        {"link", "/etc/passwd", "symlink 'link' points outside"},
+    };
+    char *tmp, src[512], tar[512], out[512], file[600];
+    char *text;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(copa__tempdir_create(&tmp), 0);
+    snprintf(src, sizeof(src), "%s/src/d", tmp);
+    assert_int_equal(copa__mkdir_p(src), 0);
+    snprintf(file, sizeof(file), "%s/f", src);
+    assert_int_equal(copa__file_write_atomic(file, "content", 7), 0);
+    snprintf(src, sizeof(src), "%s/src", tmp);
+    snprintf(tar, sizeof(tar), "%s/a.tar", tmp);
+    snprintf(out, sizeof(out), "%s/out", tmp);
+    assert_int_equal(copa__archive_create(tar, src), 0);
+    assert_int_equal(copa__mkdir_p(out), 0);
+    assert_int_equal(copa__archive_extract(tar, out), 0);
+    snprintf(file, sizeof(file), "%s/d/f", out);
+    assert_int_equal(copa__file_read_all(&text, NULL, file, 100), 0);
+    assert_string_equal(text, "content");
+    free(text);
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(tar, sizeof(tar), "%s/bad%zu.tar", tmp, i);
+        write_tar(tar, bad[i].name, bad[i].target);
+        assert_int_equal(copa__archive_extract(tar, out), COPA_EINVALID);
+        if (strstr(copa_error_last(), bad[i].message) == NULL ||
+            strstr(copa_error_last(), tar) == NULL)
+            fail_msg("%s: %s", bad[i].name, copa_error_last());
+    }
+    /* A symlink that stays inside is fine. */
+    snprintf(tar, sizeof(tar), "%s/ok.tar", tmp);
+    write_tar(tar, "x/y/link", "../z");
+    assert_int_equal(copa__archive_extract(tar, out), 0);
+    snprintf(tar, sizeof(tar), "%s/missing.tar", tmp);
+    assert_int_equal(copa__archive_extract(tar, out), COPA_ENOTFOUND);
+    copa__remove_tree(tmp);
+    free(tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tags_and_blobs),
+        cmocka_unit_test(archives),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
