@@ -37,6 +37,7 @@ struct copa__layer_reader {
     size_t head_fill;  /* bytes of `head` not yet handed to libarchive */
     int head_pending;  /* `head` holds the first chunk, already hashed */
     int source_eof;
+    int callback_failed; /* the caller's callback stopped the read */
     struct archive *outer, *inner;
     unsigned char head[CHUNK];
     unsigned char plain[CHUNK];
@@ -321,8 +322,10 @@ static int read_entries(copa__layer_reader *r, copa__layer_entry_fn fn, void *pa
             continue;
         if (error != 0)
             return error;
-        if ((error = fn(payload, &entry, r)) != 0)
+        if ((error = fn(payload, &entry, r)) != 0) {
+            r->callback_failed = 1;
             return error;
+        }
     }
     if (rc != ARCHIVE_EOF)
         return archive_failure(r, r->inner, "bad tar");
@@ -397,10 +400,11 @@ static int read_layer(copa__layer_reader *r, copa__layer_entry_fn fn, void *payl
         (error = copa__sha256_new(&r->digest)) != 0 || (error = copa__sha256_new(&r->diff)) != 0 ||
         (error = peek_head(r)) != 0)
         return error;
-    if (r->compression != COPA__COMPRESSION_NONE && (error = open_outer(r)) != 0)
-        return error;
-    error = read_entries(r, fn, payload);
-    if (error != 0 && r->error == 0 && copa_error_last_code() == COPA_EINVALID) {
+    if (r->compression != COPA__COMPRESSION_NONE)
+        error = open_outer(r);
+    if (error == 0)
+        error = read_entries(r, fn, payload);
+    if (error == COPA_EINVALID && !r->callback_failed) {
         /* A corrupt blob is better reported as such: check its digest. */
         if (drain_source(r) == 0 && r->desc->digest != NULL &&
             compare(r, r->digest, r->desc->digest, "digest") == COPA_EVERIFY)
