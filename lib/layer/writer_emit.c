@@ -53,29 +53,111 @@ static const copa__wentry *find(const copa__layer_writer *w, const char *path)
     return NULL;
 }
 
-/* No duplicates; hardlinks inside the layer point back at regular files. */
-static int check_sorted(const copa__layer_writer *w)
+/*
+ * The regular file a hardlink ends at inside this layer: 0 and its index,
+ * 1 when the target is not in this layer (a lower layer's file: the
+ * caller's business), or COPA_EINVALID.
+ */
+static int link_root(const copa__layer_writer *w, size_t index, size_t *out)
+{
+    const copa__wentry *e = &w->entries[index];
+    int depth;
+
+    for (depth = 0; depth < 64; depth++) {
+        const copa__wentry *target = find(w, e->link);
+        if (target == NULL)
+            return 1;
+        if (target->type == COPA__ENTRY_FILE) {
+            *out = (size_t)(target - w->entries);
+            return 0;
+        }
+        if (target->type != COPA__ENTRY_HARDLINK || target == e)
+            break;
+        e = target;
+    }
+    return copa__error_set(COPA_EINVALID,
+                           "layer writer: hardlink '%s' to '%s', which is not a regular file",
+                           w->entries[index].path, w->entries[index].link);
+}
+
+/* Swap everything but the path: entry `h` becomes the file, `r` a link. */
+static void move_file(copa__layer_writer *w, size_t r, size_t h)
+{
+    copa__wentry swap = w->entries[r];
+    char *path = swap.path;
+
+    w->entries[r] = w->entries[h];
+    w->entries[h] = swap;
+    w->entries[h].path = w->entries[r].path;
+    w->entries[r].path = path;
+    w->entries[r].type = COPA__ENTRY_HARDLINK;
+}
+
+/*
+ * Tar readers need a hardlink's target before the link. The first path of
+ * each group of names for one file carries the file (its metadata and
+ * content; all names share one inode anyway) and every other name links
+ * straight to it, so chains and links sorting before their file are fine.
+ */
+static int order_hardlinks(copa__layer_writer *w)
+{
+    const size_t none = (size_t)-1;
+    size_t *root = malloc((w->count + 1) * sizeof(*root));
+    size_t *holder = malloc((w->count + 1) * sizeof(*holder));
+    size_t i;
+    int error = 0, rc;
+
+    if (root == NULL || holder == NULL) {
+        error = copa__error_oom();
+        goto done;
+    }
+    for (i = 0; i < w->count; i++) {
+        holder[i] = i;
+        root[i] = none;
+        if (w->entries[i].type != COPA__ENTRY_HARDLINK)
+            continue;
+        if ((rc = link_root(w, i, &root[i])) < 0) {
+            error = rc;
+            goto done;
+        }
+        if (rc == 1)
+            root[i] = none;
+    }
+    for (i = 0; i < w->count; i++)
+        if (root[i] != none && i < holder[root[i]])
+            holder[root[i]] = i;
+    for (i = 0; i < w->count; i++)
+        if (w->entries[i].type == COPA__ENTRY_FILE && holder[i] != i) {
+            move_file(w, i, holder[i]);
+            root[holder[i]] = none;
+            root[i] = i;
+        }
+    for (i = 0; i < w->count && error == 0; i++) {
+        char *path;
+        if (w->entries[i].type != COPA__ENTRY_HARDLINK || root[i] == none)
+            continue;
+        path = strdup(w->entries[holder[root[i]]].path);
+        if (path == NULL)
+            error = copa__error_oom();
+        free(w->entries[i].link);
+        w->entries[i].link = path;
+    }
+done:
+    free(root);
+    free(holder);
+    return error;
+}
+
+/* No duplicate paths; hardlinks ordered after the file they share. */
+static int check_sorted(copa__layer_writer *w)
 {
     size_t i;
 
-    for (i = 0; i < w->count; i++) {
-        const copa__wentry *e = &w->entries[i], *target;
-        if (i > 0 && strcmp(w->entries[i - 1].path, e->path) == 0)
-            return copa__error_set(COPA_EINVALID, "layer writer: duplicate entry '%s'", e->path);
-        if (e->type != COPA__ENTRY_HARDLINK || (target = find(w, e->link)) == NULL)
-            continue;
-        if (target > e)
-            return copa__error_set(COPA_EINVALID,
-                                   "layer writer: hardlink '%s' to '%s': the target sorts after "
-                                   "the link (tar readers need it first); swap the two",
-                                   e->path, e->link);
-        if (target->type != COPA__ENTRY_FILE)
-            return copa__error_set(COPA_EINVALID,
-                                   "layer writer: hardlink '%s' to '%s', which is not a "
-                                   "regular file",
-                                   e->path, e->link);
-    }
-    return 0;
+    for (i = 1; i < w->count; i++)
+        if (strcmp(w->entries[i - 1].path, w->entries[i].path) == 0)
+            return copa__error_set(COPA_EINVALID, "layer writer: duplicate entry '%s'",
+                                   w->entries[i].path);
+    return order_hardlinks(w);
 }
 
 static int64_t entry_mtime(const copa__layer_writer *w, const copa__wentry *e)

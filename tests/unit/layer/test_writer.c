@@ -223,19 +223,53 @@ static void refusals(void **state)
     copa__layer_writer_free(w);
 
     assert_int_equal(copa__layer_writer_new(&w, NULL), 0);
-    e.path = "b";
-    link = entry("a", COPA__ENTRY_HARDLINK, 0644);
-    link.link = "b";
-    assert_int_equal(copa__layer_writer_add_file(w, &e, "x", 1), 0);
+    link = entry("x", COPA__ENTRY_HARDLINK, 0644);
+    link.link = "etc";
+    assert_int_equal(copa__layer_writer_add(w, &link), 0);
+    link = entry("etc", COPA__ENTRY_DIR, 0755);
     assert_int_equal(copa__layer_writer_add(w, &link), 0);
     assert_int_equal(copa__layer_writer_finish_path(w, lh_path("bad.tar.gz"), &r), COPA_EINVALID);
-    assert_non_null(strstr(copa_error_last(), "sorts after"));
+    assert_non_null(strstr(copa_error_last(), "hardlink 'x' to 'etc', which is not a regular"));
     copa__layer_writer_free(w);
 
     setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
     assert_int_equal(copa__layer_writer_new(&w, NULL), COPA_EINVALID);
     unsetenv("SOURCE_DATE_EPOCH");
     copa__layer_writer_free(NULL);
+}
+
+/* Links that sort before their file (or chain) are turned around. */
+static void hardlinks_before_their_file(void **state)
+{
+    copa__layer_writer *w;
+    copa__layer_wentry e = entry("z-file", COPA__ENTRY_FILE, 0700), link;
+    copa__layer_result r;
+    char *out;
+
+    (void)state;
+    assert_int_equal(copa__layer_writer_new(&w, NULL), 0);
+    e.uid = 42;
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "content", 7), 0);
+    link = entry("m-link", COPA__ENTRY_HARDLINK, 0644);
+    link.link = "z-file";
+    assert_int_equal(copa__layer_writer_add(w, &link), 0);
+    link = entry("a-link", COPA__ENTRY_HARDLINK, 0644);
+    link.link = "m-link";
+    assert_int_equal(copa__layer_writer_add(w, &link), 0);
+    link = entry("lower", COPA__ENTRY_HARDLINK, 0644);
+    link.link = "usr/bin/elsewhere";
+    assert_int_equal(copa__layer_writer_add(w, &link), 0);
+    assert_int_equal(copa__layer_writer_finish_path(w, lh_path("hl.tar.gz"), &r), 0);
+    copa__layer_writer_free(w);
+    out = lh_output("python3 -c \"import tarfile,sys; t=tarfile.open(sys.argv[1]); "
+                    "print([(m.name, m.type.decode(), m.linkname, m.size, oct(m.mode), m.uid) "
+                    "for m in t]); print(t.extractfile('m-link').read())\" '%s'",
+                    lh_path("hl.tar.gz"));
+    assert_string_equal(out, "[('a-link', '0', '', 7, '0o700', 42), "
+                             "('lower', '1', 'usr/bin/elsewhere', 0, '0o644', 0), "
+                             "('m-link', '1', 'a-link', 0, '0o644', 0), "
+                             "('z-file', '1', 'a-link', 0, '0o644', 0)]\nb'content'");
+    free(out);
 }
 
 static void clamp_mtime(void **state)
@@ -274,6 +308,7 @@ int main(void)
         cmocka_unit_test(xattrs_are_pax_headers),
         cmocka_unit_test(zstd_and_plain_layers),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(hardlinks_before_their_file),
         cmocka_unit_test(clamp_mtime),
     };
     int rc;
