@@ -91,9 +91,9 @@ int copa__compression_check_magic(copa__compression expected, const unsigned cha
     if (length == 0 || found == expected)
         return 0;
     if (found == COPA__COMPRESSION_NONE)
-        return copa__error_set(COPA_EINVALID,
-                               "layer %s: media type says %s but the data is not %s", what,
-                               copa__compression_name(expected), copa__compression_name(expected));
+        return copa__error_set(COPA_EINVALID, "layer %s: media type says %s but the data is not %s",
+                               what, copa__compression_name(expected),
+                               copa__compression_name(expected));
     return copa__error_set(COPA_EINVALID, "layer %s: media type says %s but the data is %s", what,
                            copa__compression_name(expected), copa__compression_name(found));
 }

@@ -33,9 +33,9 @@ struct copa__layer_reader {
     copa__compression compression;
     copa__sha256 *digest, *diff;
     int64_t size;
-    int error;         /* our code when a callback failed, else 0 */
-    size_t head_fill;  /* bytes of `head` not yet handed to libarchive */
-    int head_pending;  /* `head` holds the first chunk, already hashed */
+    int error;        /* our code when a callback failed, else 0 */
+    size_t head_fill; /* bytes of `head` not yet handed to libarchive */
+    int head_pending; /* `head` holds the first chunk, already hashed */
     int source_eof;
     int callback_failed; /* the caller's callback stopped the read */
     struct archive *outer, *inner;
@@ -63,8 +63,8 @@ static ssize_t source_pull(copa__layer_reader *r, void *buf, size_t length)
             n = read(r->source.fd, buf, length);
         while (n < 0 && errno == EINTR);
         if (n < 0)
-            n = copa__error_set(COPA_ERROR, "layer %s: read failed: %s",
-                                copa__layer_reader_name(r), strerror(errno));
+            n = copa__error_set(COPA_ERROR, "layer %s: read failed: %s", copa__layer_reader_name(r),
+                                strerror(errno));
     }
     if (n < 0) {
         r->error = (int)n;
@@ -111,9 +111,9 @@ static ssize_t plain_pull(copa__layer_reader *r, const void **buffer)
         n = archive_read_data(r->outer, r->plain, CHUNK);
         if (n < 0) {
             if (r->error == 0)
-                r->error = copa__error_set(COPA_EINVALID, "layer %s: cannot decompress: %s",
-                                           copa__layer_reader_name(r),
-                                           archive_error_string(r->outer));
+                r->error =
+                    copa__error_set(COPA_EINVALID, "layer %s: cannot decompress: %s",
+                                    copa__layer_reader_name(r), archive_error_string(r->outer));
             return -1;
         }
         *buffer = r->plain;
@@ -363,8 +363,7 @@ static int drain(copa__layer_reader *r)
     return drain_source(r);
 }
 
-static int compare(copa__layer_reader *r, copa__sha256 *ctx, const char *expected,
-                   const char *what)
+static int compare(copa__layer_reader *r, copa__sha256 *ctx, const char *expected, const char *what)
 {
     unsigned char raw[COPA_SHA256_LEN];
     char got[COPA_DIGEST_STRING_MAX];
@@ -383,10 +382,9 @@ static int verify(copa__layer_reader *r)
     int error;
 
     if (r->desc->size >= 0 && r->desc->size != r->size)
-        return copa__error_set(COPA_EVERIFY,
-                               "layer %s: size mismatch: expected %lld bytes, got %lld",
-                               copa__layer_reader_name(r), (long long)r->desc->size,
-                               (long long)r->size);
+        return copa__error_set(
+            COPA_EVERIFY, "layer %s: size mismatch: expected %lld bytes, got %lld",
+            copa__layer_reader_name(r), (long long)r->desc->size, (long long)r->size);
     if ((error = compare(r, r->digest, r->desc->digest, "digest")) != 0)
         return error;
     return compare(r, r->diff, r->desc->diff_id, "diff_id");

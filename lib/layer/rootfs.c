@@ -18,9 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_prefixes[] = {
-    "/etc",         "/var/lib/dpkg",       "/lib/apk/db",        "/var/lib/rpm",
-    "/usr/lib/sysimage/rpm", "/usr/share/keyrings", "/usr/lib/os-release"};
+static const char *const default_prefixes[] = {"/etc",
+                                               "/var/lib/dpkg",
+                                               "/lib/apk/db",
+                                               "/var/lib/rpm",
+                                               "/usr/lib/sysimage/rpm",
+                                               "/usr/share/keyrings",
+                                               "/usr/lib/os-release"};
 
 void copa__rootfs_options_init(copa__rootfs_options *options)
 {

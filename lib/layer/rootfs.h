@@ -38,10 +38,10 @@ typedef struct copa__rootfs_stat {
     int64_t uid, gid;
     const char *uname, *gname; /* "" when the layer had none */
     int64_t size, mtime;
-    const char *link;    /* symlink target as stored, else "" */
-    unsigned int layer;  /* index of the layer that last wrote this entry (0 = lowest) */
-    int hardlink;        /* the entry came from a tar hardlink */
-    int kept;            /* the content is available through copa__rootfs_read */
+    const char *link;   /* symlink target as stored, else "" */
+    unsigned int layer; /* index of the layer that last wrote this entry (0 = lowest) */
+    int hardlink;       /* the entry came from a tar hardlink */
+    int kept;           /* the content is available through copa__rootfs_read */
 } copa__rootfs_stat;
 
 /* `options` may be NULL for the defaults. */
@@ -73,20 +73,17 @@ int copa__rootfs_realpath(char **out, const copa__rootfs *fs, const char *path);
  * is a malloc'd array the caller frees; the names are borrowed.
  * COPA_ENOTFOUND, or COPA_EINVALID when `path` is not a directory.
  */
-int copa__rootfs_list(const char ***out, size_t *count, const copa__rootfs *fs,
-                      const char *path);
+int copa__rootfs_list(const char ***out, size_t *count, const copa__rootfs *fs, const char *path);
 
 /*
  * The kept content of regular file `path` (symlinks followed), borrowed.
  * COPA_ENOTFOUND, COPA_EINVALID (not a regular file), COPA_EUNSUPPORTED
  * (content not kept: outside the prefixes or larger than the limit).
  */
-int copa__rootfs_read(const void **data, size_t *length, const copa__rootfs *fs,
-                      const char *path);
+int copa__rootfs_read(const void **data, size_t *length, const copa__rootfs *fs, const char *path);
 
 /* Visit every entry except the root, parents before children, siblings sorted. */
-typedef int (*copa__rootfs_walk_fn)(void *payload, const char *path,
-                                    const copa__rootfs_stat *stat);
+typedef int (*copa__rootfs_walk_fn)(void *payload, const char *path, const copa__rootfs_stat *stat);
 int copa__rootfs_walk(const copa__rootfs *fs, copa__rootfs_walk_fn fn, void *payload);
 
 /* Live entries (without the root) and bytes of memory the view holds. */

@@ -63,8 +63,8 @@ int copa__rfs_intern(copa__rootfs *fs, uint16_t *out, const char *name)
     if (fs->name_count == 0xffff)
         return copa__error_set(COPA_EUNSUPPORTED, "too many distinct user and group names");
     if (fs->name_count == fs->name_capacity) {
-        uint16_t capacity = fs->name_capacity < 0x7fff ? (uint16_t)(fs->name_capacity * 2 + 8)
-                                                       : (uint16_t)0xffff;
+        uint16_t capacity =
+            fs->name_capacity < 0x7fff ? (uint16_t)(fs->name_capacity * 2 + 8) : (uint16_t)0xffff;
         const char **names = realloc(fs->names, capacity * sizeof(*names));
         if (names == NULL)
             return copa__error_oom();
@@ -117,8 +117,7 @@ void copa__rfs_release(copa__rootfs *fs)
     free(fs->names);
 }
 
-uint32_t copa__rfs_child(const copa__rootfs *fs, uint32_t parent, const char *name,
-                         size_t length)
+uint32_t copa__rfs_child(const copa__rootfs *fs, uint32_t parent, const char *name, size_t length)
 {
     uint32_t h = hash_key(parent, name, length);
     uint32_t mask = fs->slot_capacity - 1, i = h & mask, id;

@@ -47,7 +47,7 @@ struct copa__rootfs {
     uint16_t name_count, name_capacity;
     /* options */
     size_t keep_max_size;
-    char **prefixes; /* normalised, as given */
+    char **prefixes;  /* normalised, as given */
     char **canonical; /* the same resolved through the view's symlinks */
     size_t prefix_count;
     int prefixes_dirty;
@@ -62,8 +62,7 @@ struct copa__rootfs {
 /* Index primitives (rootfs_index.c). */
 int copa__rfs_init(copa__rootfs *fs);
 void copa__rfs_release(copa__rootfs *fs);
-uint32_t copa__rfs_child(const copa__rootfs *fs, uint32_t parent, const char *name,
-                         size_t length);
+uint32_t copa__rfs_child(const copa__rootfs *fs, uint32_t parent, const char *name, size_t length);
 int copa__rfs_add_child(copa__rootfs *fs, uint32_t *out, uint32_t parent, const char *name,
                         size_t length);
 void copa__rfs_remove(copa__rootfs *fs, uint32_t id);

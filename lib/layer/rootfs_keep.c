@@ -34,7 +34,8 @@ static char *canonicalize(const copa__rootfs *fs, const char *prefix)
                 0 &&
             fs->nodes[id].type == COPA__ENTRY_DIR) {
             char *path = copa__rfs_path(fs, id);
-            if (path != NULL && copa__buf_append_str(&out, strcmp(path, "/") == 0 ? "" : path) == 0 &&
+            if (path != NULL &&
+                copa__buf_append_str(&out, strcmp(path, "/") == 0 ? "" : path) == 0 &&
                 copa__buf_append_str(&out, prefix + cut) == 0)
                 result = copa__buf_detach(&out);
             free(path);

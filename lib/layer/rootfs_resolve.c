@@ -68,8 +68,8 @@ int copa__rfs_resolve(const copa__rootfs *fs, uint32_t *out, uint32_t start, con
         if (fs->nodes[child].type == COPA__ENTRY_SYMLINK && (!last || follow_last)) {
             const char *target = fs->nodes[child].link;
             if (++*links > RFS_MAX_LINKS) {
-                error = copa__error_set(COPA_EINVALID,
-                                        "'%s': too many levels of symbolic links", path);
+                error =
+                    copa__error_set(COPA_EINVALID, "'%s': too many levels of symbolic links", path);
                 break;
             }
             if (target[0] == '/')
@@ -172,8 +172,7 @@ static int name_compare(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int copa__rootfs_list(const char ***out, size_t *count, const copa__rootfs *fs,
-                      const char *path)
+int copa__rootfs_list(const char ***out, size_t *count, const copa__rootfs *fs, const char *path)
 {
     uint32_t id, child;
     const char **names;
@@ -200,8 +199,7 @@ int copa__rootfs_list(const char ***out, size_t *count, const copa__rootfs *fs,
     return 0;
 }
 
-int copa__rootfs_read(const void **data, size_t *length, const copa__rootfs *fs,
-                      const char *path)
+int copa__rootfs_read(const void **data, size_t *length, const copa__rootfs *fs, const char *path)
 {
     uint32_t id;
     const rfs_node *n;
@@ -228,8 +226,8 @@ static int id_compare(const void *a, const void *b, void *data)
     return strcmp(fs->nodes[*(const uint32_t *)a].name, fs->nodes[*(const uint32_t *)b].name);
 }
 
-static int walk_node(const copa__rootfs *fs, uint32_t id, copa__buf *path,
-                     copa__rootfs_walk_fn fn, void *payload)
+static int walk_node(const copa__rootfs *fs, uint32_t id, copa__buf *path, copa__rootfs_walk_fn fn,
+                     void *payload)
 {
     uint32_t child, *ids;
     size_t n = 0, i, base = path->length;

@@ -110,8 +110,7 @@ static int open_gzip(copa__layer_sink *s, int level)
     return write_out(s, header, sizeof(header));
 }
 
-int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level,
-                         int fd)
+int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level, int fd)
 {
     copa__layer_sink *s = calloc(1, sizeof(*s));
     int error;
@@ -145,8 +144,7 @@ static int deflate_some(copa__layer_sink *s, int flush)
         rc = deflate(&s->z, flush);
         if (rc == Z_STREAM_ERROR)
             return copa__error_set(COPA_ERROR, "gzip: deflate failed");
-        if (OUT_CHUNK - s->z.avail_out > 0 &&
-            write_out(s, s->out, OUT_CHUNK - s->z.avail_out) != 0)
+        if (OUT_CHUNK - s->z.avail_out > 0 && write_out(s, s->out, OUT_CHUNK - s->z.avail_out) != 0)
             return COPA_ERROR;
     } while (s->z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
     return 0;
@@ -165,9 +163,9 @@ int copa__layer_sink_write(copa__layer_sink *s, const void *data, size_t length)
         return deflate_some(s, Z_NO_FLUSH);
     case COPA__COMPRESSION_ZSTD:
         if (archive_write_data(s->zstd, data, length) != (la_ssize_t)length)
-            return s->error != 0 ? s->error
-                                 : copa__error_set(COPA_ERROR, "zstd: %s",
-                                                   archive_error_string(s->zstd));
+            return s->error != 0
+                       ? s->error
+                       : copa__error_set(COPA_ERROR, "zstd: %s", archive_error_string(s->zstd));
         return 0;
     default:
         return write_out(s, data, length);
@@ -207,9 +205,9 @@ int copa__layer_sink_finish(copa__layer_sink *s, copa__layer_result *result)
             return error;
     } else if (s->compression == COPA__COMPRESSION_ZSTD) {
         if (archive_write_close(s->zstd) != ARCHIVE_OK)
-            return s->error != 0 ? s->error
-                                 : copa__error_set(COPA_ERROR, "zstd: %s",
-                                                   archive_error_string(s->zstd));
+            return s->error != 0
+                       ? s->error
+                       : copa__error_set(COPA_ERROR, "zstd: %s", archive_error_string(s->zstd));
     }
     if ((error = digest_string(s->digest, result->digest)) != 0 ||
         (error = digest_string(s->diff, result->diff_id)) != 0)

@@ -20,8 +20,7 @@ typedef struct copa__layer_result {
 typedef struct copa__layer_sink copa__layer_sink;
 
 /* `level`: 0 for the default of the compression. 0 or COPA_ENOMEM/COPA_ERROR. */
-int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level,
-                         int fd);
+int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level, int fd);
 /* Feed uncompressed tar bytes. 0 or COPA_ERROR (write failures name errno). */
 int copa__layer_sink_write(copa__layer_sink *sink, const void *data, size_t length);
 /* Flush the compressor and fill `result`. */

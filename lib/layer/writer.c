@@ -30,9 +30,8 @@ static int parse_epoch(int64_t *out)
     errno = 0;
     value = strtoll(text, &end, 10);
     if (errno != 0 || *end != '\0' || value < 0)
-        return copa__error_set(COPA_EINVALID,
-                               "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970",
-                               text);
+        return copa__error_set(
+            COPA_EINVALID, "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", text);
     *out = value;
     return 0;
 }
@@ -169,8 +168,8 @@ static int push_entry(copa__layer_writer *w, const copa__layer_wentry *in)
     if (e->path == NULL)
         return copa__error_oom();
     if (copa__layer_path_normalize(e->path) != 0) {
-        error = copa__error_set(COPA_EINVALID, "layer writer: path '%s' escapes the root",
-                                in->path);
+        error =
+            copa__error_set(COPA_EINVALID, "layer writer: path '%s' escapes the root", in->path);
         goto fail;
     }
     if ((error = check_entry(in, e->path)) != 0)
@@ -185,8 +184,7 @@ static int push_entry(copa__layer_writer *w, const copa__layer_wentry *in)
     e->uname = dup_or_null(in->uname, &error);
     e->gname = dup_or_null(in->gname, &error);
     e->link = dup_or_null(in->link, &error);
-    if (error == 0 && e->type == COPA__ENTRY_HARDLINK &&
-        copa__layer_path_normalize(e->link) != 0)
+    if (error == 0 && e->type == COPA__ENTRY_HARDLINK && copa__layer_path_normalize(e->link) != 0)
         error = copa__error_set(COPA_EINVALID,
                                 "layer writer: hardlink target '%s' escapes the root", in->link);
     if (error == 0)

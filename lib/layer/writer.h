@@ -70,9 +70,8 @@ int copa__layer_writer_add(copa__layer_writer *writer, const copa__layer_wentry 
 int copa__layer_writer_add_file(copa__layer_writer *writer, const copa__layer_wentry *entry,
                                 const void *data, size_t length);
 /* Add a regular file whose content is read from `read` until it returns 0. */
-int copa__layer_writer_add_file_stream(copa__layer_writer *writer,
-                                       const copa__layer_wentry *entry, copa__read_fn read,
-                                       void *payload);
+int copa__layer_writer_add_file_stream(copa__layer_writer *writer, const copa__layer_wentry *entry,
+                                       copa__read_fn read, void *payload);
 /* Hide `path` of lower layers: writes DIR/.wh.NAME. */
 int copa__layer_writer_add_whiteout(copa__layer_writer *writer, const char *path);
 /* Hide the lower contents of directory `dir`: writes DIR/.wh..wh..opq. */

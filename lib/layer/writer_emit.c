@@ -187,8 +187,7 @@ static unsigned int filetype(copa__entry_type type)
     }
 }
 
-static void fill_entry(const copa__layer_writer *w, const copa__wentry *e,
-                       struct archive_entry *ae)
+static void fill_entry(const copa__layer_writer *w, const copa__wentry *e, struct archive_entry *ae)
 {
     size_t i;
 
@@ -342,8 +341,8 @@ int copa__layer_writer_finish_path(copa__layer_writer *w, const char *path,
     if (close(fd) != 0 && error == 0)
         error = copa__error_set(COPA_ERROR, "cannot write %s: %s", temp, strerror(errno));
     if (error == 0 && rename(temp, path) != 0)
-        error = copa__error_set(COPA_ERROR, "cannot rename %s to %s: %s", temp, path,
-                                strerror(errno));
+        error =
+            copa__error_set(COPA_ERROR, "cannot rename %s to %s: %s", temp, path, strerror(errno));
     if (error != 0)
         unlink(temp);
     free(temp);

@@ -73,20 +73,19 @@ static int print_entry(void *payload, const char *path, const copa__rootfs_stat 
     static const char types[] = "?fdlhcbp";
 
     (void)payload;
-    printf("%s|%c|%04o|%lld|%s|%lld:%lld\n", path + 1, types[st->type],
-           st->mode, st->type == COPA__ENTRY_FILE ? (long long)st->size : 0LL, st->link,
-           (long long)st->uid, (long long)st->gid);
+    printf("%s|%c|%04o|%lld|%s|%lld:%lld\n", path + 1, types[st->type], st->mode,
+           st->type == COPA__ENTRY_FILE ? (long long)st->size : 0LL, st->link, (long long)st->uid,
+           (long long)st->gid);
     return 0;
 }
 
 static int view(const char *dir, const char *tag)
 {
     cJSON *manifest = find_manifest(dir, tag), *layer;
-    cJSON *config = read_json(dir, string_at(cJSON_GetObjectItemCaseSensitive(manifest, "config"),
-                                             "digest"));
-    const cJSON *diff_ids =
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(config, "rootfs"),
-                                         "diff_ids");
+    cJSON *config =
+        read_json(dir, string_at(cJSON_GetObjectItemCaseSensitive(manifest, "config"), "digest"));
+    const cJSON *diff_ids = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(config, "rootfs"), "diff_ids");
     copa__rootfs *fs;
     int i = 0, rc = 0;
 

@@ -24,8 +24,8 @@ static int collect(void *payload, const copa__layer_entry *e, copa__layer_reader
     seen *s = payload;
     size_t used = strlen(s->text);
 
-    snprintf(s->text + used, sizeof(s->text) - used, "%d:%s:%o:%s;", (int)e->type, e->path,
-             e->mode, e->link);
+    snprintf(s->text + used, sizeof(s->text) - used, "%d:%s:%o:%s;", (int)e->type, e->path, e->mode,
+             e->link);
     if (e->type == COPA__ENTRY_FILE && strcmp(e->path, "etc/hostname") == 0) {
         ssize_t n = copa__layer_reader_data(reader, s->content, sizeof(s->content) - 1);
         assert_true(n >= 0);
@@ -34,8 +34,8 @@ static int collect(void *payload, const copa__layer_entry *e, copa__layer_reader
     return 0;
 }
 
-static int read_file(const char *path, const char *media_type, const char *digest,
-                     int64_t size, const char *diff_id, seen *s)
+static int read_file(const char *path, const char *media_type, const char *digest, int64_t size,
+                     const char *diff_id, seen *s)
 {
     copa__layer_desc desc = {media_type, digest, size, diff_id};
     copa__layer_source source = {-1, NULL, NULL};
@@ -49,8 +49,7 @@ static int read_file(const char *path, const char *media_type, const char *diges
     return rc;
 }
 
-static void make_layer(const char *path, copa__compression compression,
-                       copa__layer_result *result)
+static void make_layer(const char *path, copa__compression compression, copa__layer_result *result)
 {
     copa__layer_writer_options options;
     copa__layer_writer *w;
@@ -150,8 +149,7 @@ static void digest_size_and_diff_id_mismatches(void **state)
                             "conv=notrunc 2>/dev/null",
                             lh_path("v.tar.gz"), lh_path("c.tar.gz"), lh_path("c.tar.gz")),
                      0);
-    assert_int_equal(read_file(lh_path("c.tar.gz"), LH_GZIP, r.digest, -1, NULL, &s),
-                     COPA_EVERIFY);
+    assert_int_equal(read_file(lh_path("c.tar.gz"), LH_GZIP, r.digest, -1, NULL, &s), COPA_EVERIFY);
     assert_non_null(strstr(copa_error_last(), "digest mismatch"));
     /* Without a digest to compare, the same blob is plainly invalid. */
     assert_int_equal(read_file(lh_path("c.tar.gz"), LH_GZIP, NULL, -1, NULL, &s), COPA_EINVALID);
@@ -187,7 +185,8 @@ static void media_type_must_match_magic(void **state)
     make_layer(lh_path("m.tar"), COPA__COMPRESSION_NONE, &plain);
     assert_int_equal(read_file(lh_path("m.tar.gz"), LH_TAR, gz.digest, -1, NULL, &s),
                      COPA_EINVALID);
-    assert_non_null(strstr(copa_error_last(), "media type says uncompressed tar but the data is gzip"));
+    assert_non_null(
+        strstr(copa_error_last(), "media type says uncompressed tar but the data is gzip"));
     assert_int_equal(read_file(lh_path("m.tar"), LH_GZIP, NULL, -1, NULL, &s), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "media type says gzip but the data is not gzip"));
     assert_int_equal(read_file(lh_path("m.tar.zst"), LH_GZIP, NULL, -1, NULL, &s), COPA_EINVALID);

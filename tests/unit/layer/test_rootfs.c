@@ -19,7 +19,7 @@ static copa__rootfs *view_of(const char *const *bodies, size_t count)
 
     assert_int_equal(copa__rootfs_new(&fs, NULL), 0);
     for (i = 0; i < count; i++) {
-        char name[32];
+        char name[48];
         snprintf(name, sizeof(name), "layer%zu.tar.gz", i);
         assert_int_equal(lh_python_tar(lh_path(name), "gz", bodies[i]), 0);
         assert_int_equal(lh_add_layer(fs, lh_path(name), LH_GZIP, NULL, NULL), 0);
@@ -216,8 +216,7 @@ static void hardlinks_copy_their_target(void **state)
         copa__rootfs *view;
         assert_int_equal(copa__rootfs_new(&view, NULL), 0);
         assert_int_equal(lh_python_tar(lh_path("bad.tar"), "", bad[0]), 0);
-        assert_int_equal(lh_add_layer(view, lh_path("bad.tar"), LH_TAR, NULL, NULL),
-                         COPA_EINVALID);
+        assert_int_equal(lh_add_layer(view, lh_path("bad.tar"), LH_TAR, NULL, NULL), COPA_EINVALID);
         assert_non_null(strstr(copa_error_last(), "hardlink 'x' to missing 'missing'"));
         copa__rootfs_free(view);
     }
@@ -306,8 +305,8 @@ static void memory_per_entry_of_a_large_image(void **state)
     assert_int_equal(copa__rootfs_new(&fs, NULL), 0);
     assert_int_equal(lh_add_layer(fs, lh_path("big.tar"), LH_TAR, r.digest, r.diff_id), 0);
     assert_int_equal(copa__rootfs_entry_count(fs), 100002);
-    printf("rootfs view: %zu entries, %zu bytes, %.1f bytes/entry\n",
-           copa__rootfs_entry_count(fs), copa__rootfs_memory(fs),
+    printf("rootfs view: %zu entries, %zu bytes, %.1f bytes/entry\n", copa__rootfs_entry_count(fs),
+           copa__rootfs_memory(fs),
            (double)copa__rootfs_memory(fs) / (double)copa__rootfs_entry_count(fs));
     assert_true(copa__rootfs_memory(fs) / copa__rootfs_entry_count(fs) < 200);
     copa__rootfs_free(fs);

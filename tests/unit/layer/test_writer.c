@@ -73,8 +73,7 @@ static void add_all(copa__layer_writer *w, int reversed)
         if (k == 2)
             assert_int_equal(copa__layer_writer_add_file(w, &e[k], "#!/bin/sh\n", 10), 0);
         else if (k == 6)
-            assert_int_equal(copa__layer_writer_add_file_stream(w, &e[k], read_chunks, &stream),
-                             0);
+            assert_int_equal(copa__layer_writer_add_file_stream(w, &e[k], read_chunks, &stream), 0);
         else if (k == 7)
             assert_int_equal(copa__layer_writer_add_file(w, &e[k], "x", 1), 0);
         else
@@ -161,7 +160,8 @@ static void gnu_tar_lists_sorted_entries_with_owners(void **state)
                         "-rw------- 0/0 1 2023-11-14 22:13 usr-x;"
                         "-rw-r--r-- 0/0 0 2023-11-14 22:13 var/.wh.old;");
     free(listing);
-    listing = lh_output("tar -tvzf '%s' usr/bin/tool 2>/dev/null | awk '{print $2}'", lh_path("l.tar.gz"));
+    listing = lh_output("tar -tvzf '%s' usr/bin/tool 2>/dev/null | awk '{print $2}'",
+                        lh_path("l.tar.gz"));
     assert_string_equal(listing, "alice/staff");
     free(listing);
 }
