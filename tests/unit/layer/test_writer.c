@@ -181,6 +181,13 @@ static void xattrs_are_pax_headers(void **state)
                     lh_path("x.tar.gz"));
     assert_string_equal(out, "hi 0100000220000000");
     free(out);
+    /* The PAX header's own name must not carry a PID (GNU tar's does). */
+    out = lh_output("zcat '%s' | python3 -c \"import sys; d=sys.stdin.buffer.read(); "
+                    "print([d[i:i+100].rstrip(b'\\0').decode() for i in range(0, len(d), 512) "
+                    "if d[i+156:i+157] == b'x'])\"",
+                    lh_path("x.tar.gz"));
+    assert_string_equal(out, "['usr/bin/PaxHeader/tool']");
+    free(out);
 }
 
 static void zstd_and_plain_layers(void **state)
