@@ -25,19 +25,45 @@ fi
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for name in "${targets[@]}"; do
-    corpus=$scratch/$name
+
+# run_target NAME: fuzz one target from a scratch copy of its seed corpus;
+# on a finding print the tail of its log and the reproducer path.
+run_target() {
+    local name=$1 corpus=$scratch/$1
     mkdir -p "$corpus"
     if [ -d "fuzz/corpus/$name" ]; then
         cp -r "fuzz/corpus/$name/." "$corpus/"
     fi
-    echo "fuzz: $name for ${seconds}s ($(find "$corpus" -type f | wc -l) seeds)"
-    "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=0 "$corpus" >"$scratch/$name.log" 2>&1 || {
+    if ! (cd "$scratch" && "$OLDPWD/$build/fuzz/fuzz_$name" -max_total_time="$seconds" \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 -artifact_prefix="$scratch/$name-" \
+        "$corpus" >"$scratch/$name.log" 2>&1); then
         tail -n 60 "$scratch/$name.log" >&2
-        echo "fuzz: $name FAILED" >&2
-        exit 1
-    }
-    grep -E '^#[0-9]+.*DONE' "$scratch/$name.log" | tail -n 1 || true
+        mkdir -p fuzz/findings
+        cp "$scratch/$name"-crash-* "$scratch/$name"-leak-* "$scratch/$name"-timeout-* \
+            "$scratch/$name"-oom-* fuzz/findings/ 2>/dev/null || true
+        echo "fuzz: $name FAILED (reproducer in fuzz/findings/)" >&2
+        return 1
+    fi
+    echo "fuzz: $name ${seconds}s: $(grep -E '^#[0-9]+.*DONE' "$scratch/$name.log" | tail -n 1)"
+}
+
+# Targets run in parallel, one per core, so the whole run takes about
+# targets x seconds / cores.
+failed=0
+running=0
+for name in "${targets[@]}"; do
+    run_target "$name" &
+    running=$((running + 1))
+    if [ "$running" -ge "$(nproc)" ]; then
+        wait -n || failed=1
+        running=$((running - 1))
+    fi
 done
+while [ "$running" -gt 0 ]; do
+    wait -n || failed=1
+    running=$((running - 1))
+done
+if [ "$failed" -ne 0 ]; then
+    exit 1
+fi
 echo "fuzz: ${#targets[@]} targets ran ${seconds}s each without a finding"
