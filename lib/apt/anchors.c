@@ -70,7 +70,8 @@ int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt
     }
     if (rc != 0)
         return rc;
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_names);
     out = calloc(n + 1, sizeof(*out));
     if (out == NULL) {
         copa__apt_free_names(names, n);

@@ -42,8 +42,8 @@ void copa__apt_fs_dir_close(copa__apt_fs *fs);
 void copa__apt_free_names(char **names, size_t count);
 
 typedef struct copa__apt_options {
-    const char *arch;         /* the image's dpkg architecture, required */
-    int64_t now;              /* seconds since the epoch: key validity, Valid-Until */
+    const char *arch; /* the image's dpkg architecture, required */
+    int64_t now;      /* seconds since the epoch: key validity, Valid-Until */
     const char *const *mirror_from, *const *mirror_to; /* --mirror FROM=TO pairs */
     size_t mirror_count;
     const char *cache_dir;           /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
@@ -54,8 +54,8 @@ typedef struct copa__apt_options {
 
 /* One (URI, suite) source after loading. */
 typedef struct copa__apt_repo {
-    copa__apt_source src; /* the parsed source; src.uri is the URI as used (rewritten) */
-    char *uri;            /* owns src.uri */
+    copa__apt_source src;     /* the parsed source; src.uri is the URI as used (rewritten) */
+    char *uri;                /* owns src.uri */
     const char *original_uri; /* as written in the image */
     int mirrored;             /* a --mirror rule rewrote it */
     char *name;               /* "URI SUITE" for messages */
@@ -65,11 +65,11 @@ typedef struct copa__apt_repo {
     char fingerprint[65];         /* the signing key, "" when not verified */
     char primary_fingerprint[65]; /* its primary key */
     char key_id[17];
-    int trusted;       /* trusted=yes: no signature checked */
-    int insecure;      /* accepted only through an insecure option */
-    int release_cached; /* the server answered 304: the cached Release was used */
-    size_t index_count;      /* Packages files loaded */
-    size_t index_downloaded; /* of which downloaded (not served from the cache) */
+    int trusted;                 /* trusted=yes: no signature checked */
+    int insecure;                /* accepted only through an insecure option */
+    int release_cached;          /* the server answered 304: the cached Release was used */
+    size_t index_count;          /* Packages files loaded */
+    size_t index_downloaded;     /* of which downloaded (not served from the cache) */
     copa__apt_packages packages; /* the image's arch and "all" */
 } copa__apt_repo;
 

@@ -49,8 +49,8 @@ static int init_repo(copa__apt_repo *repo, const copa__apt_source *src,
     return copa__apt_packages_init(&repo->packages, opts->arch);
 }
 
-static int load_release(copa__apt_repo *repo, const copa__apt_fs *fs,
-                        const copa__apt_options *opts, const char *cache_dir)
+static int load_release(copa__apt_repo *repo, const copa__apt_fs *fs, const copa__apt_options *opts,
+                        const char *cache_dir)
 {
     copa__pgp_keyring *kr = NULL;
     int rc = 0;

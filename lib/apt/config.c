@@ -65,7 +65,8 @@ int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs)
     }
     if (rc != 0)
         return rc;
-    qsort(names, count, sizeof(*names), cmp_names);
+    if (count > 1)
+        qsort(names, count, sizeof(*names), cmp_names);
     for (i = 0; rc == 0 && i < count; i++) {
         if (!valid_part_name(names[i]) ||
             !(has_suffix(names[i], ".list") || has_suffix(names[i], ".sources")))

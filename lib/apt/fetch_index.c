@@ -35,6 +35,17 @@ static int wants_arch(const copa__apt_source *src, const char *arch)
     return 0;
 }
 
+static int wants_all_index(const copa__apt_release *rel)
+{
+    size_t i;
+    if (rel->no_support_arch_all)
+        return 0;
+    for (i = 0; i < rel->architecture_count; i++)
+        if (strcmp(rel->architectures[i], "all") == 0)
+            return 1;
+    return 0;
+}
+
 static int plan_one(copa__apt_index **items, size_t *count, copa__apt_repo *repo,
                     const char *component, const char *arch, const char *cache_dir)
 {
@@ -80,8 +91,9 @@ int copa__apt_plan_indexes(copa__apt_index **items, size_t *count, copa__apt_rep
         return plan_one(items, count, repo, NULL, arch, cache_dir);
     for (i = 0; rc == 0 && i < repo->src.component_count; i++) {
         rc = plan_one(items, count, repo, repo->src.components[i], arch, cache_dir);
-        /* Arch-all packages live apart when the Release says so. */
-        if (rc == 0 && repo->release.no_support_arch_all && strcmp(arch, "all") != 0)
+        /* As apt: binary-all is a separate index when the Release lists "all",
+         * unless No-Support-for-Architecture-all says the arch indexes hold it. */
+        if (rc == 0 && wants_all_index(&repo->release) && strcmp(arch, "all") != 0)
             rc = plan_one(items, count, repo, repo->src.components[i], "all", cache_dir);
     }
     return rc;
@@ -154,12 +166,11 @@ static int finish(download *d, const copa__http_response *res, int result)
                              "%s: %s: size %llu does not match the Release (%llu) for %s",
                              repo->name, it->file->path, (unsigned long long)res->body_length,
                              (unsigned long long)it->file->size, it->url);
-    if (rc == 0 && (strncmp(res->digest, "sha256:", 7) != 0 ||
-                    strcmp(res->digest + 7, it->file->sha256) != 0))
-        rc = copa__error_set(COPA_EVERIFY,
-                             "%s: %s: SHA-256 %s does not match the Release (%s) for %s",
-                             repo->name, it->file->path, res->digest + 7, it->file->sha256,
-                             it->url);
+    if (rc == 0 &&
+        (strncmp(res->digest, "sha256:", 7) != 0 || strcmp(res->digest + 7, it->file->sha256) != 0))
+        rc = copa__error_set(
+            COPA_EVERIFY, "%s: %s: SHA-256 %s does not match the Release (%s) for %s", repo->name,
+            it->file->path, res->digest + 7, it->file->sha256, it->url);
     if (rc == 0 && rename(d->temp, it->cache) != 0)
         rc = copa__error_set(COPA_ERROR, "%s: cannot store: %s", it->cache, strerror(errno));
     if (rc != 0)

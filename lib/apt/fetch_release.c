@@ -224,7 +224,7 @@ static int check_components(const copa__apt_repo *repo)
         return 0;
     for (i = 0; i < repo->src.component_count; i++) {
         for (j = 0; j < rel->component_count; j++)
-            if (strcmp(repo->src.components[i], rel->components[j]) == 0)
+            if (copa__apt_release_component_matches(rel->components[j], repo->src.components[i]))
                 break;
         if (j < rel->component_count)
             continue;

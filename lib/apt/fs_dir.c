@@ -26,6 +26,50 @@ typedef struct dir_fs {
     char *root;
 } dir_fs;
 
+/*
+ * Without openat2 (kernels before 5.6, valgrind): walk the path one
+ * component at a time refusing symlinks and "..", which can never leave
+ * the root but cannot follow an image's symlinks either (ELOOP).
+ */
+static int open_nofollow(const dir_fs *d, const char *rel, int flags)
+{
+    char *copy = strdup(rel), *save = NULL, *part, *next;
+    int dir = dup(d->root_fd), fd = -1;
+
+    if (copy == NULL || dir < 0) {
+        free(copy);
+        if (dir >= 0)
+            close(dir);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (part = strtok_r(copy, "/", &save); part != NULL; part = next) {
+        next = strtok_r(NULL, "/", &save);
+        if (strcmp(part, "..") == 0) {
+            errno = ENOENT;
+            break;
+        }
+        fd = openat(dir, part,
+                    next != NULL ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+                                 : flags | O_NOFOLLOW | O_CLOEXEC);
+        close(dir);
+        dir = fd;
+        if (fd < 0 || next == NULL)
+            break;
+    }
+    free(copy);
+    if (part == NULL) /* the root itself */
+        return dir;
+    if (fd < 0 || next != NULL) {
+        int e = errno;
+        if (dir >= 0 && dir != fd)
+            close(dir);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 static int open_in_root(const dir_fs *d, const char *path, int flags)
 {
     struct open_how how;
@@ -40,6 +84,8 @@ static int open_in_root(const dir_fs *d, const char *path, int flags)
     how.flags = (unsigned long long)(flags | O_CLOEXEC);
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     fd = syscall(SYS_openat2, d->root_fd, rel, &how, sizeof(how));
+    if (fd < 0 && errno == ENOSYS)
+        return open_nofollow(d, rel, flags);
     return (int)fd;
 }
 
@@ -47,6 +93,11 @@ static int fail_open(const dir_fs *d, const char *path)
 {
     if (errno == ENOENT || errno == ENOTDIR)
         return copa__error_set(COPA_ENOTFOUND, "%s%s: no such file in the image", d->root, path);
+    if (errno == ELOOP)
+        return copa__error_set(COPA_EUNSUPPORTED,
+                               "%s%s: a symlink, and this kernel has no openat2 to follow it "
+                               "inside the root",
+                               d->root, path);
     return copa__error_set(COPA_ERROR, "%s%s: %s", d->root, path, strerror(errno));
 }
 

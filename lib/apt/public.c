@@ -161,7 +161,7 @@ size_t copa_apt_source_count(const copa_apt *apt)
     return apt != NULL ? apt->result.count : 0;
 }
 
-const copa_apt_source_info * copa_apt_source_get(const copa_apt *apt, size_t index)
+const copa_apt_source_info *copa_apt_source_get(const copa_apt *apt, size_t index)
 {
     return apt != NULL && index < apt->result.count ? &apt->infos[index] : NULL;
 }
