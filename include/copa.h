@@ -8,6 +8,7 @@
 #define COPA_H
 
 #include "copa/common.h"
+#include "copa/apt.h"
 #include "copa/errors.h"
 #include "copa/global.h"
 #include "copa/image.h"

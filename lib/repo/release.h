@@ -49,6 +49,9 @@ void copa__apt_release_free(copa__apt_release *rel);
  */
 int copa__apt_release_check_date(const copa__apt_release *rel, time_t now);
 
+/* Whether Release component `listed` names `component` ("updates/main" names "main"). */
+int copa__apt_release_component_matches(const char *listed, const char *component);
+
 /* The SHA256 entry for `path`, or NULL. */
 const copa__apt_release_file *copa__apt_release_find(const copa__apt_release *rel,
                                                      const char *path);

@@ -18,6 +18,17 @@ const copa__apt_release_file *copa__apt_release_find(const copa__apt_release *re
     return NULL;
 }
 
+/*
+ * Does a Release component name `component`? Debian's security archive
+ * lists "updates/main" while sources say "main" and the files live under
+ * "main/": like apt, a listed component also matches by its last part.
+ */
+int copa__apt_release_component_matches(const char *listed, const char *component)
+{
+    const char *slash = strrchr(listed, '/');
+    return strcmp(listed, component) == 0 || (slash != NULL && strcmp(slash + 1, component) == 0);
+}
+
 static int has_component(const copa__apt_release *rel, const char *component)
 {
     size_t i;
@@ -26,7 +37,7 @@ static int has_component(const copa__apt_release *rel, const char *component)
     if (rel->component_count == 0)
         return 1;
     for (i = 0; i < rel->component_count; i++)
-        if (strcmp(rel->components[i], component) == 0)
+        if (copa__apt_release_component_matches(rel->components[i], component))
             return 1;
     return 0;
 }

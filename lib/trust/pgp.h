@@ -45,6 +45,13 @@ int copa__pgp_keyring_add(copa__pgp_keyring *keyring, const char *name, const vo
 /* Create a keyring from several files at once; *out is NULL on failure. */
 int copa__pgp_keyring_load(copa__pgp_keyring **out, const copa__pgp_input *files, size_t count);
 
+/*
+ * Keep only the keys named in `fprs` (hex fingerprints, case-insensitive,
+ * an optional trailing '!'): a primary key stays, with its subkeys, when
+ * its fingerprint or one of its subkeys' is listed. 0 or COPA_ENOMEM.
+ */
+int copa__pgp_keyring_retain(copa__pgp_keyring *keyring, const char *const *fprs, size_t count);
+
 /* Number of primary keys held. */
 size_t copa__pgp_keyring_count(const copa__pgp_keyring *keyring);
 

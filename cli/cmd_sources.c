@@ -1,0 +1,191 @@
+/*
+ * copa sources: the apt repositories of a root filesystem, verified as
+ * copa would use them: which key verified each Release, suite, date and
+ * number of packages.
+ */
+#include "commands.h"
+#include "exit_codes.h"
+
+#include <copa.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char sources_help[] =
+    "usage: copa sources ROOTFS [--arch ARCH] [--mirror FROM=TO]... [--json]\n"
+    "\n"
+    "Read the apt sources and trust anchors of the root filesystem ROOTFS\n"
+    "(/etc/apt/sources.list, sources.list.d/, trusted.gpg, trusted.gpg.d/ and\n"
+    "Signed-By keys, all from ROOTFS, never from the host), fetch and verify each\n"
+    "repository's InRelease and Packages indexes, and print per source the URI\n"
+    "used, the suite, the key that verified it, the Release date and the number\n"
+    "of packages.\n"
+    "\n"
+    "Options:\n"
+    "  -a, --arch ARCH        the image's dpkg architecture (default: this host's)\n"
+    "  -m, --mirror FROM=TO   fetch sources below FROM from TO instead (repeatable)\n"
+    "      --cache-dir DIR    index cache (default $XDG_CACHE_HOME/copa or ~/.cache/copa)\n"
+    "      --insecure-allow-unsigned\n"
+    "                         INSECURE: accept Release files that fail verification\n"
+    "      --insecure-ignore-valid-until\n"
+    "                         INSECURE: accept Release files past their Valid-Until\n"
+    "  -j, --json             print JSON\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: 0 on success; 7 when a signature, hash or Valid-Until check fails;\n"
+    "4 for a missing component, key file or repository; 3 for malformed sources;\n"
+    "6 for network failures; 2 on usage errors.\n";
+
+#if defined(__x86_64__)
+#define HOST_ARCH "amd64"
+#elif defined(__aarch64__)
+#define HOST_ARCH "arm64"
+#elif defined(__i386__)
+#define HOST_ARCH "i386"
+#elif defined(__arm__)
+#define HOST_ARCH "armhf"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_ARCH "ppc64el"
+#elif defined(__s390x__)
+#define HOST_ARCH "s390x"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define HOST_ARCH "riscv64"
+#else
+#define HOST_ARCH "amd64"
+#endif
+
+typedef struct sources_args {
+    const char *root;
+    copa_apt_options opts;
+    const char **mirrors;
+    int json;
+} sources_args;
+
+static int parse_args(sources_args *args, int argc, char **argv)
+{
+    enum { OPT_CACHE = 256, OPT_UNSIGNED, OPT_VALID };
+    static const struct option options[] = {
+        {"arch", required_argument, NULL, 'a'},
+        {"mirror", required_argument, NULL, 'm'},
+        {"cache-dir", required_argument, NULL, OPT_CACHE},
+        {"insecure-allow-unsigned", no_argument, NULL, OPT_UNSIGNED},
+        {"insecure-ignore-valid-until", no_argument, NULL, OPT_VALID},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+
+    copa_apt_options_init(&args->opts, COPA_APT_OPTIONS_VERSION);
+    args->opts.arch = HOST_ARCH;
+    args->mirrors = calloc((size_t)argc + 1, sizeof(*args->mirrors));
+    if (args->mirrors == NULL)
+        return CLI_EXIT_FAILURE;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "a:m:jh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'a':
+            args->opts.arch = optarg;
+            break;
+        case 'm':
+            if (strchr(optarg, '=') == NULL)
+                return cli_usage_error("sources", "--mirror needs FROM=TO");
+            args->mirrors[args->opts.mirror_count++] = optarg;
+            break;
+        case OPT_CACHE:
+            args->opts.cache_dir = optarg;
+            break;
+        case OPT_UNSIGNED:
+            args->opts.insecure_allow_unsigned = 1;
+            break;
+        case OPT_VALID:
+            args->opts.insecure_ignore_valid_until = 1;
+            break;
+        case 'j':
+            args->json = 1;
+            break;
+        case 'h':
+            fputs(sources_help, stdout);
+            return -1;
+        default:
+            return cli_usage_error("sources", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("sources", "expected exactly one ROOTFS directory");
+    args->root = argv[optind];
+    args->opts.mirrors = args->mirrors;
+    return 0;
+}
+
+static void print_source(const copa_apt_source_info *s)
+{
+    size_t i;
+
+    printf("%s %s", s->uri, s->suite);
+    for (i = 0; i < s->component_count; i++)
+        printf(" %s", s->components[i]);
+    printf("\n  from:        %s:%zu%s%s\n", s->file, s->line, s->mirrored ? ", mirror of " : "",
+           s->mirrored ? s->original_uri : "");
+    if (s->trusted)
+        printf("  verified by: trusted=yes (no signature checked)\n");
+    else if (s->insecure)
+        printf("  verified by: NOT VERIFIED (insecure option)\n");
+    else
+        printf("  verified by: %s%s%s\n", s->verified_by,
+               strcmp(s->verified_by, s->primary_fingerprint) != 0 ? ", subkey of " : "",
+               strcmp(s->verified_by, s->primary_fingerprint) != 0 ? s->primary_fingerprint : "");
+    printf("  release:     %s%s%s%s, date %s%s%s\n", s->origin[0] ? s->origin : "?",
+           s->codename[0] ? " (" : "", s->codename, s->codename[0] ? ")" : "",
+           s->date[0] ? s->date : "none", s->valid_until[0] ? ", valid until " : "",
+           s->valid_until);
+    printf("  packages:    %zu from %zu index%s (%zu downloaded)%s\n", s->package_count,
+           s->index_count, s->index_count == 1 ? "" : "es", s->index_downloaded,
+           s->release_from_cache ? ", Release not modified (cache)" : "");
+}
+
+static int run_sources(int argc, char **argv)
+{
+    sources_args args;
+    copa_apt *apt = NULL;
+    size_t i;
+    int rc;
+
+    memset(&args, 0, sizeof(args));
+    rc = parse_args(&args, argc, argv);
+    if (rc != 0) {
+        free(args.mirrors);
+        return rc < 0 ? CLI_EXIT_OK : rc;
+    }
+    copa_init();
+    rc = copa_apt_open_dir(&apt, args.root, &args.opts);
+    free(args.mirrors);
+    if (rc != 0) {
+        rc = cli_fail_with_last_error();
+        copa_shutdown();
+        return rc;
+    }
+    if (args.json) {
+        char *json = NULL;
+        if (copa_apt_to_json(&json, apt) == 0)
+            puts(json);
+        copa_apt_json_free(json);
+    } else {
+        for (i = 0; i < copa_apt_source_count(apt); i++)
+            print_source(copa_apt_source_get(apt, i));
+        printf("%zu source%s, %zu packages (%s)\n", copa_apt_source_count(apt),
+               copa_apt_source_count(apt) == 1 ? "" : "s", copa_apt_package_count(apt),
+               args.opts.arch);
+    }
+    copa_apt_free(apt);
+    copa_shutdown();
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+const cli_command cli_cmd_sources = {
+    "sources",
+    "Show an image's apt repositories, verified",
+    sources_help,
+    run_sources,
+};

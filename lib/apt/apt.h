@@ -1,0 +1,175 @@
+/*
+ * The APT client: from an image's apt configuration to a verified, parsed
+ * set of available packages. It ties together lib/repo (parsers), lib/trust
+ * (OpenPGP) and lib/net (HTTP). The image is reached only through the
+ * copa__apt_fs callbacks, so the same code runs on a directory in tests and
+ * on an image's rootfs view. See docs/apt.md ("Client").
+ */
+#ifndef COPA_LIB_APT_APT_H
+#define COPA_LIB_APT_APT_H
+
+#include "net/http.h"
+#include "repo/packages.h"
+#include "repo/release.h"
+#include "repo/sources.h"
+#include "trust/pgp.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Read the whole file at `path` (absolute, inside the image) into a
+ * malloc'd NUL-terminated *data of *len bytes. 0, COPA_ENOTFOUND when it
+ * does not exist, another negative code otherwise (message set).
+ */
+typedef int (*copa__apt_read_file)(void *payload, const char *path, char **data, size_t *len);
+/*
+ * The entry names of directory `path` (no "." or ".."), any order, as a
+ * malloc'd array of malloc'd strings. COPA_ENOTFOUND when it does not exist.
+ */
+typedef int (*copa__apt_list_dir)(void *payload, const char *path, char ***names, size_t *count);
+
+/* The image's files. */
+typedef struct copa__apt_fs {
+    copa__apt_read_file read_file;
+    copa__apt_list_dir list_dir;
+    void *payload;
+} copa__apt_fs;
+
+/* A copa__apt_fs over a root filesystem directory; symlinks resolve inside it. */
+int copa__apt_fs_dir_open(copa__apt_fs *fs, const char *root);
+void copa__apt_fs_dir_close(copa__apt_fs *fs);
+void copa__apt_free_names(char **names, size_t count);
+
+typedef struct copa__apt_options {
+    const char *arch; /* the image's dpkg architecture, required */
+    int64_t now;      /* seconds since the epoch: key validity, Valid-Until */
+    const char *const *mirror_from, *const *mirror_to; /* --mirror FROM=TO pairs */
+    size_t mirror_count;
+    const char *cache_dir;           /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
+    int insecure_allow_unsigned;     /* accept a Release that fails verification (flagged) */
+    int insecure_ignore_valid_until; /* accept an expired Release (flagged) */
+    copa__http_options http;
+} copa__apt_options;
+
+/* One (URI, suite) source after loading. */
+typedef struct copa__apt_repo {
+    copa__apt_source src;     /* the parsed source; src.uri is the URI as used (rewritten) */
+    char *uri;                /* owns src.uri */
+    const char *original_uri; /* as written in the image */
+    int mirrored;             /* a --mirror rule rewrote it */
+    char *name;               /* "URI SUITE" for messages */
+    char *release_url;        /* the InRelease (or Release) URL fetched */
+    copa__apt_release release;
+    int have_release;
+    char fingerprint[65];         /* the signing key, "" when not verified */
+    char primary_fingerprint[65]; /* its primary key */
+    char key_id[17];
+    int trusted;                 /* trusted=yes: no signature checked */
+    int insecure;                /* accepted only through an insecure option */
+    int release_cached;          /* the server answered 304: the cached Release was used */
+    size_t index_count;          /* Packages files loaded */
+    size_t index_downloaded;     /* of which downloaded (not served from the cache) */
+    copa__apt_packages packages; /* the image's arch and "all" */
+} copa__apt_repo;
+
+typedef struct copa__apt_result {
+    copa__apt_sources sources;
+    copa__apt_repo *repos;
+    size_t count;
+    size_t package_count; /* over all repos */
+    char *cache_dir;
+} copa__apt_result;
+
+/* A package candidate: which repository offers it. */
+typedef struct copa__apt_candidate {
+    const copa__apt_repo *repo;
+    const copa__apt_package *pkg;
+} copa__apt_candidate;
+
+/*
+ * Read the image's sources and keys, fetch, verify and parse every
+ * repository. Any failure fails the whole load (a partially trusted set of
+ * packages is worse than none): the message names the repository (URI and
+ * suite), and for signatures the key ID and the reason. COPA_EVERIFY for
+ * signatures, hashes and expiry, COPA_ENOTFOUND for a missing component or
+ * key file, COPA_ENETWORK, COPA_EINVALID for malformed files.
+ * `out` is always initialized; free it with copa__apt_result_free().
+ */
+int copa__apt_load(copa__apt_result *out, const copa__apt_fs *fs, const copa__apt_options *opts);
+void copa__apt_result_free(copa__apt_result *r);
+
+/* Candidates named `name` over all repositories (in source order): how many, up to max. */
+size_t copa__apt_result_find(const copa__apt_result *r, const char *name, copa__apt_candidate *out,
+                             size_t max);
+
+/* The full download URL of a candidate (mirror applied), malloc'd. */
+int copa__apt_candidate_url(char **out, const copa__apt_candidate *c);
+
+/* --- steps, internal to lib/apt --- */
+
+/* Read sources.list, sources.list.d/ *.list and *.sources (sorted) into `s`. */
+int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs);
+
+/* What anchors a source uses. */
+typedef enum copa__apt_anchor_kind {
+    COPA__ANCHOR_DEFAULT = 0, /* /etc/apt/trusted.gpg + trusted.gpg.d */
+    COPA__ANCHOR_INLINE,      /* Signed-By holds a key block */
+    COPA__ANCHOR_FILES,       /* Signed-By paths */
+    COPA__ANCHOR_FINGERPRINTS /* default keys restricted to fingerprints */
+} copa__apt_anchor_kind;
+
+/* Is this Signed-By entry a fingerprint (40 or 64 hex digits, optional '!')? */
+int copa__apt_is_fingerprint(const char *entry);
+copa__apt_anchor_kind copa__apt_anchor_kind_of(const copa__apt_source *src);
+
+/* The default anchor files: /etc/apt/trusted.gpg and trusted.gpg.d/ *.gpg, *.asc, sorted. */
+int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt_fs *fs);
+
+/* The keyring a source is verified against; *out owned by the caller. */
+int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *src,
+                             const copa__apt_fs *fs);
+
+/* Cache layout. */
+int copa__apt_cache_default_dir(char **out);
+int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url);
+int copa__apt_cache_index_path(char **out, const char *cache_dir, const char *sha256_hex);
+int copa__apt_mkdirs(const char *dir);
+int copa__apt_mkdirs_parent(const char *path);
+
+/* A cached HTTP document with its validators. */
+typedef struct copa__apt_cached {
+    char *etag, *last_modified;
+    char *body;
+    size_t len;
+} copa__apt_cached;
+int copa__apt_cache_read_doc(copa__apt_cached *out, const char *path);
+int copa__apt_cache_write_doc(const char *path, const char *etag, const char *last_modified,
+                              const void *body, size_t len);
+void copa__apt_cached_free(copa__apt_cached *c);
+
+/* Fetch and verify the Release of `repo` (sets release, fingerprint, ...). */
+int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyring,
+                            const copa__apt_options *opts, const char *cache_dir);
+
+/* One Packages file to load for a repository. */
+typedef struct copa__apt_index {
+    copa__apt_repo *repo;
+    const copa__apt_release_file *file;
+    char *url;   /* where to fetch it (by-hash when offered) */
+    char *cache; /* cache path (by SHA-256) */
+} copa__apt_index;
+
+/*
+ * The Packages files `repo` needs for `arch`: per component (or the flat
+ * directory) the best variant, by-hash URL when Acquire-By-Hash. Appends
+ * to *items. COPA_ENOTFOUND naming repository and component when missing.
+ */
+int copa__apt_plan_indexes(copa__apt_index **items, size_t *count, copa__apt_repo *repo,
+                           const char *arch, const char *cache_dir);
+void copa__apt_indexes_free(copa__apt_index *items, size_t count);
+
+/* Load every planned index: cached when its hash holds, else downloaded in parallel. */
+int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts);
+
+#endif

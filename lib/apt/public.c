@@ -1,0 +1,228 @@
+/*
+ * The public copa_apt_* API: a thin view over copa__apt_load for a root
+ * filesystem directory.
+ */
+#include "apt/apt.h"
+#include "copa/apt.h"
+#include "util/error.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct copa_apt {
+    copa__apt_result result;
+    copa_apt_source_info *infos;
+    char *arch;
+};
+
+int copa_apt_options_init(copa_apt_options *opts, unsigned int version)
+{
+    copa_apt_options init = COPA_APT_OPTIONS_INIT;
+    if (opts == NULL || version != COPA_APT_OPTIONS_VERSION)
+        return copa__error_set(COPA_EINVALID, "copa_apt_options_init: unknown options version %u",
+                               version);
+    *opts = init;
+    return 0;
+}
+
+static int split_mirrors(copa__apt_options *o, const copa_apt_options *opts)
+{
+    char **from, **to;
+    size_t i;
+    int rc = 0;
+
+    if (opts->mirror_count == 0)
+        return 0;
+    from = calloc(opts->mirror_count, sizeof(*from));
+    to = calloc(opts->mirror_count, sizeof(*to));
+    o->mirror_from = (const char *const *)from;
+    o->mirror_to = (const char *const *)to;
+    if (from == NULL || to == NULL)
+        return copa__error_oom();
+    o->mirror_count = opts->mirror_count;
+    for (i = 0; rc == 0 && i < opts->mirror_count; i++)
+        rc = copa__apt_mirror_parse(&from[i], &to[i], opts->mirrors[i]);
+    return rc;
+}
+
+static void free_mirrors(copa__apt_options *o)
+{
+    size_t i;
+    for (i = 0; i < o->mirror_count; i++) {
+        if (o->mirror_from != NULL)
+            free((char *)o->mirror_from[i]);
+        if (o->mirror_to != NULL)
+            free((char *)o->mirror_to[i]);
+    }
+    free((void *)o->mirror_from);
+    free((void *)o->mirror_to);
+}
+
+static const char *str(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+static int fill_infos(copa_apt *apt)
+{
+    size_t i;
+
+    apt->infos = calloc(apt->result.count + 1, sizeof(*apt->infos));
+    if (apt->infos == NULL)
+        return copa__error_oom();
+    for (i = 0; i < apt->result.count; i++) {
+        const copa__apt_repo *r = &apt->result.repos[i];
+        copa_apt_source_info *s = &apt->infos[i];
+        s->uri = r->uri;
+        s->original_uri = r->original_uri;
+        s->mirrored = r->mirrored;
+        s->suite = r->src.suite;
+        s->components = r->src.components;
+        s->component_count = r->src.component_count;
+        s->file = str(r->src.file);
+        s->line = r->src.line;
+        s->verified_by = r->fingerprint;
+        s->primary_fingerprint = r->primary_fingerprint;
+        s->trusted = r->trusted || r->src.trusted;
+        s->insecure = r->insecure;
+        s->release_url = str(r->release_url);
+        s->release_from_cache = r->release_cached;
+        s->date = str(r->release.date_text);
+        s->valid_until = str(r->release.valid_until_text);
+        s->origin = str(r->release.origin);
+        s->codename = str(r->release.codename);
+        s->package_count = r->packages.count;
+        s->index_count = r->index_count;
+        s->index_downloaded = r->index_downloaded;
+    }
+    return 0;
+}
+
+int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options *opts)
+{
+    copa__apt_options o;
+    copa__apt_fs fs;
+    copa_apt *apt;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || rootfs == NULL || opts == NULL || opts->version < 1 || opts->arch == NULL)
+        return copa__error_set(COPA_EINVALID, "copa_apt_open_dir: rootfs, options and an "
+                                              "architecture are required");
+    memset(&o, 0, sizeof(o));
+    o.arch = opts->arch;
+    o.now = opts->now != 0 ? (int64_t)opts->now : (int64_t)time(NULL);
+    o.cache_dir = opts->cache_dir;
+    o.insecure_allow_unsigned = opts->insecure_allow_unsigned;
+    o.insecure_ignore_valid_until = opts->insecure_ignore_valid_until;
+    copa__http_options_defaults(&o.http);
+    if (opts->max_parallel != 0)
+        o.http.max_parallel = opts->max_parallel;
+    if (opts->max_retries != 0)
+        o.http.max_retries = opts->max_retries;
+    if (opts->connect_timeout_ms != 0)
+        o.http.connect_timeout_ms = opts->connect_timeout_ms;
+    apt = calloc(1, sizeof(*apt));
+    if (apt == NULL)
+        return copa__error_oom();
+    rc = split_mirrors(&o, opts);
+    if (rc == 0 && (apt->arch = strdup(opts->arch)) == NULL)
+        rc = copa__error_oom();
+    if (rc == 0 && (rc = copa__apt_fs_dir_open(&fs, rootfs)) == 0) {
+        rc = copa__apt_load(&apt->result, &fs, &o);
+        copa__apt_fs_dir_close(&fs);
+    }
+    free_mirrors(&o);
+    if (rc == 0)
+        rc = fill_infos(apt);
+    if (rc != 0) {
+        copa_apt_free(apt);
+        return rc;
+    }
+    *out = apt;
+    return 0;
+}
+
+void copa_apt_free(copa_apt *apt)
+{
+    if (apt == NULL)
+        return;
+    copa__apt_result_free(&apt->result);
+    free(apt->infos);
+    free(apt->arch);
+    free(apt);
+}
+
+size_t copa_apt_source_count(const copa_apt *apt)
+{
+    return apt != NULL ? apt->result.count : 0;
+}
+
+const copa_apt_source_info *copa_apt_source_get(const copa_apt *apt, size_t index)
+{
+    return apt != NULL && index < apt->result.count ? &apt->infos[index] : NULL;
+}
+
+size_t copa_apt_package_count(const copa_apt *apt)
+{
+    return apt != NULL ? apt->result.package_count : 0;
+}
+
+static cJSON *source_json(const copa_apt_source_info *s)
+{
+    cJSON *o = cJSON_CreateObject(), *comps = cJSON_AddArrayToObject(o, "components");
+    size_t i;
+
+    cJSON_AddStringToObject(o, "uri", s->uri);
+    cJSON_AddStringToObject(o, "original_uri", s->original_uri);
+    cJSON_AddBoolToObject(o, "mirrored", s->mirrored);
+    cJSON_AddStringToObject(o, "suite", s->suite);
+    for (i = 0; comps != NULL && i < s->component_count; i++)
+        cJSON_AddItemToArray(comps, cJSON_CreateString(s->components[i]));
+    cJSON_AddStringToObject(o, "file", s->file);
+    cJSON_AddNumberToObject(o, "line", (double)s->line);
+    cJSON_AddStringToObject(o, "verified_by", s->verified_by);
+    cJSON_AddStringToObject(o, "primary_fingerprint", s->primary_fingerprint);
+    cJSON_AddBoolToObject(o, "trusted", s->trusted);
+    cJSON_AddBoolToObject(o, "insecure", s->insecure);
+    cJSON_AddStringToObject(o, "release_url", s->release_url);
+    cJSON_AddBoolToObject(o, "release_from_cache", s->release_from_cache);
+    cJSON_AddStringToObject(o, "date", s->date);
+    cJSON_AddStringToObject(o, "valid_until", s->valid_until);
+    cJSON_AddStringToObject(o, "origin", s->origin);
+    cJSON_AddStringToObject(o, "codename", s->codename);
+    cJSON_AddNumberToObject(o, "package_count", (double)s->package_count);
+    cJSON_AddNumberToObject(o, "indexes", (double)s->index_count);
+    cJSON_AddNumberToObject(o, "indexes_downloaded", (double)s->index_downloaded);
+    return o;
+}
+
+int copa_apt_to_json(char **out, const copa_apt *apt)
+{
+    cJSON *root, *list;
+    size_t i;
+
+    if (out == NULL || apt == NULL)
+        return copa__error_set(COPA_EINVALID, "copa_apt_to_json: NULL argument");
+    *out = NULL;
+    root = cJSON_CreateObject();
+    if (root == NULL)
+        return copa__error_oom();
+    cJSON_AddStringToObject(root, "arch", apt->arch);
+    cJSON_AddStringToObject(root, "cache_dir", apt->result.cache_dir);
+    cJSON_AddNumberToObject(root, "package_count", (double)apt->result.package_count);
+    list = cJSON_AddArrayToObject(root, "sources");
+    for (i = 0; list != NULL && i < apt->result.count; i++)
+        cJSON_AddItemToArray(list, source_json(&apt->infos[i]));
+    *out = cJSON_Print(root);
+    cJSON_Delete(root);
+    return *out != NULL ? 0 : copa__error_oom();
+}
+
+void copa_apt_json_free(char *json)
+{
+    cJSON_free(json);
+}
