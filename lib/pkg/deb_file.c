@@ -252,12 +252,16 @@ static int read_front(copa__deb *deb)
 
 static int open_common(copa__deb **out, copa__deb *deb, int opened)
 {
-    int rc =
-        opened == ARCHIVE_OK
-            ? read_front(deb)
-            : copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_EINVALID, "%s: %s", deb->name,
-                              archive_error_string(deb->ar) != NULL ? archive_error_string(deb->ar)
-                                                                    : "cannot open");
+    const char *why = archive_error_string(deb->ar);
+    int rc;
+
+    if (opened == ARCHIVE_OK)
+        rc = read_front(deb);
+    else if (errno == ENOENT)
+        rc = copa__error_set(COPA_ENOTFOUND, "%s: no such file", deb->name);
+    else
+        rc = copa__error_set(COPA_EINVALID, "%s: not a Debian package (ar archive): %s", deb->name,
+                             why != NULL ? why : "cannot open");
     if (rc < 0) {
         copa__deb_free(deb);
         return rc;
