@@ -118,8 +118,9 @@ int copa__dpkg_status_write(copa__buf *out, const copa__dpkg_status *st, const c
             rc = copa__buf_append(out, news[next].u->text, news[next].u->len);
     }
     if (rc == 0)
-        rc = st->count > 0 ? copa__buf_append(out, st->text + prev_end, st->len - prev_end)
-                           : copa__buf_append(out, "\n", nnew > 0 ? 1 : 0);
+        rc = st->count == 0 && nnew > 0
+                 ? copa__buf_append(out, "\n", 1) /* a blank line ends dpkg's last stanza */
+                 : copa__buf_append(out, st->text + prev_end, st->len - prev_end);
     free(news);
     return rc < 0 ? copa__error_oom() : 0;
 }

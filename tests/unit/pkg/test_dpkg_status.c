@@ -500,6 +500,40 @@ static void bad_input_names_file_and_line(void **state)
     }
 }
 
+static void writer_edge_cases(void **state)
+{
+    static const char a[] = "Package: a\nStatus: install ok installed\nVersion: 1\n";
+    static const char b[] = "Package: b\nStatus: install ok installed\nVersion: 1\n";
+    copa__dpkg_stanza_update up[2] = {{"b", "", b, sizeof(b) - 1}, {"a", "", a, sizeof(a) - 1}};
+    copa__buf out = COPA__BUF_INIT;
+    copa__dpkg_status *st;
+    const char *three = "Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\n\n\nPackage: c\n"
+                        "Version: 1\n";
+    (void)state;
+
+    /* an empty database gets new stanzas sorted, each ending in a blank line */
+    assert_int_equal(copa__dpkg_status_parse(&st, "empty", " \t\n", 3, 0), 0);
+    assert_int_equal(copa__dpkg_status_write(&out, st, "amd64", NULL, 0), 0);
+    assert_string_equal(out.data, " \t\n");
+    copa__buf_clear(&out);
+    assert_int_equal(copa__dpkg_status_write(&out, st, "amd64", up, 2), 0);
+    assert_string_equal(out.data, "Package: a\nStatus: install ok installed\nVersion: 1\n\n"
+                                  "Package: b\nStatus: install ok installed\nVersion: 1\n\n");
+    copa__dpkg_status_free(st);
+    /* removing the middle and the last stanza keeps the other separators */
+    assert_int_equal(copa__dpkg_status_parse(&st, "three", three, strlen(three), 0), 0);
+    up[0] = (copa__dpkg_stanza_update){"b", "", NULL, 0};
+    copa__buf_clear(&out);
+    assert_int_equal(copa__dpkg_status_write(&out, st, "amd64", up, 1), 0);
+    assert_string_equal(out.data, "Package: a\nVersion: 1\n\nPackage: c\nVersion: 1\n");
+    up[0] = (copa__dpkg_stanza_update){"c", NULL, NULL, 0};
+    copa__buf_clear(&out);
+    assert_int_equal(copa__dpkg_status_write(&out, st, "amd64", up, 1), 0);
+    assert_string_equal(out.data, "Package: a\nVersion: 1\n\nPackage: b\nVersion: 1\n");
+    copa__dpkg_status_free(st);
+    copa__buf_free(&out);
+}
+
 static void no_database_is_not_found(void **state)
 {
     char *dir = make_temp_dir();
@@ -524,6 +558,7 @@ int main(void)
         cmocka_unit_test(config_arch_contradicting_dpkg_is_an_error),
         cmocka_unit_test(distroless_status_d),
         cmocka_unit_test(bad_input_names_file_and_line),
+        cmocka_unit_test(writer_edge_cases),
         cmocka_unit_test(no_database_is_not_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
