@@ -227,8 +227,10 @@ int copa__dpkg_db_load(copa__dpkg_db **out, const copa__image_files *files, cons
         copa__dpkg_db_free(db);
         return rc;
     }
-    qsort(db->installed, db->installed_count, sizeof(*db->installed), cmp_entry);
-    qsort(db->others, db->other_count, sizeof(*db->others), cmp_entry);
+    if (db->installed_count > 0)
+        qsort(db->installed, db->installed_count, sizeof(*db->installed), cmp_entry);
+    if (db->other_count > 0)
+        qsort(db->others, db->other_count, sizeof(*db->others), cmp_entry);
     *out = db;
     return 0;
 }

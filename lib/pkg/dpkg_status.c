@@ -244,7 +244,8 @@ static int parse_stanza(copa__dpkg_status *st, copa__dpkg_pkg *pkg, const copa__
     pkg->fields = copa__repo_arena_alloc(a, s->count * sizeof(*pkg->fields) + 1);
     if (pkg->fields == NULL)
         return copa__error_oom();
-    memcpy(pkg->fields, s->fields, s->count * sizeof(*pkg->fields));
+    if (s->count > 0)
+        memcpy(pkg->fields, s->fields, s->count * sizeof(*pkg->fields));
     f = copa__deb822_get(s, "Status");
     if (f != NULL) {
         if ((rc = parse_status_field(pkg, f, st->name)) < 0)
@@ -288,7 +289,8 @@ int copa__dpkg_status_parse(copa__dpkg_status **out, const char *name, const cha
         copa__dpkg_status_free(st);
         return copa__error_oom();
     }
-    memcpy(st->text, text, len);
+    if (len > 0)
+        memcpy(st->text, text, len);
     st->text[len] = '\0';
     st->len = len;
     st->flags = flags;

@@ -124,3 +124,42 @@ int copa__dpkg_status_write(copa__buf *out, const copa__dpkg_status *st, const c
     free(news);
     return rc < 0 ? copa__error_oom() : 0;
 }
+
+/* The status.d file that holds a package of this name, and its arch. */
+static const copa__dpkg_entry *status_d_entry(const copa__dpkg_db *db, const char *name,
+                                              const char *arch, int any_arch)
+{
+    size_t i;
+    for (i = 0; i < db->installed_count; i++) {
+        const copa__dpkg_entry *e = &db->installed[i];
+        if (e->distroless && strcmp(e->pkg->name, name) == 0 &&
+            (any_arch || strcmp(e->pkg->arch, arch) == 0))
+            return e;
+    }
+    return NULL;
+}
+
+int copa__dpkg_status_d_paths(char **stanza_path, char **md5sums_path, const copa__dpkg_db *db,
+                              const char *name, const char *arch)
+{
+    const copa__dpkg_entry *e = status_d_entry(db, name, arch != NULL ? arch : "", 0);
+    copa__buf path = COPA__BUF_INIT, sums = COPA__BUF_INIT;
+    int rc;
+
+    if (e != NULL)
+        rc = copa__buf_append_str(&path, e->file->name);
+    else if (status_d_entry(db, name, NULL, 1) != NULL && arch != NULL && arch[0] != '\0')
+        rc = copa__buf_appendf(&path, COPA__DPKG_ADMINDIR "/status.d/%s:%s", name, arch);
+    else
+        rc = copa__buf_appendf(&path, COPA__DPKG_ADMINDIR "/status.d/%s", name);
+    if (rc == 0)
+        rc = copa__buf_appendf(&sums, "%s.md5sums", path.data);
+    if (rc < 0) {
+        copa__buf_free(&path);
+        copa__buf_free(&sums);
+        return copa__error_oom();
+    }
+    *stanza_path = copa__buf_detach(&path);
+    *md5sums_path = copa__buf_detach(&sums);
+    return 0;
+}

@@ -7,6 +7,7 @@
 #ifndef COPA_LIB_PKG_DPKG_WRITE_H
 #define COPA_LIB_PKG_DPKG_WRITE_H
 
+#include "pkg/dpkg_db.h"
 #include "pkg/dpkg_status.h"
 #include "util/buffer.h"
 
@@ -61,5 +62,15 @@ typedef struct copa__dpkg_stanza_update {
  */
 int copa__dpkg_status_write(copa__buf *out, const copa__dpkg_status *st, const char *native_arch,
                             const copa__dpkg_stanza_update *updates, size_t count);
+
+/*
+ * Where a package's stanza goes in a distroless image: the status.d file
+ * that held it (same name and architecture), or status.d/<name> for a new
+ * package (status.d/<name>:<arch> when that name is taken by another
+ * architecture's package); its md5sums go to "<that path>.md5sums".
+ * Both strings are malloc'd. Returns 0 or COPA_ENOMEM.
+ */
+int copa__dpkg_status_d_paths(char **stanza_path, char **md5sums_path, const copa__dpkg_db *db,
+                              const char *name, const char *arch);
 
 #endif

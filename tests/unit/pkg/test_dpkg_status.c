@@ -424,7 +424,7 @@ static void distroless_status_d(void **state)
     copa__repo_arena arena;
     copa__dpkg_db *db;
     const copa__dpkg_entry *e;
-    char *listed, *path;
+    char *listed, *path, *sums_path;
     size_t i;
     (void)state;
 
@@ -471,6 +471,21 @@ static void distroless_status_d(void **state)
         free(listed);
     }
     copa__buf_free(&assembled);
+    /* where updated and new packages go */
+    assert_int_equal(copa__dpkg_status_d_paths(&path, &sums_path, db, "libc6", "amd64"), 0);
+    assert_string_equal(path, "/var/lib/dpkg/status.d/libc6");
+    assert_string_equal(sums_path, "/var/lib/dpkg/status.d/libc6.md5sums");
+    free(path);
+    free(sums_path);
+    assert_int_equal(copa__dpkg_status_d_paths(&path, &sums_path, db, "libc6", "i386"), 0);
+    assert_string_equal(path, "/var/lib/dpkg/status.d/libc6:i386");
+    free(path);
+    free(sums_path);
+    assert_int_equal(copa__dpkg_status_d_paths(&path, &sums_path, db, "zlib1g", "amd64"), 0);
+    assert_string_equal(path, "/var/lib/dpkg/status.d/zlib1g");
+    assert_string_equal(sums_path, "/var/lib/dpkg/status.d/zlib1g.md5sums");
+    free(path);
+    free(sums_path);
     copa__dpkg_db_free(db);
 }
 
