@@ -56,11 +56,11 @@ static int has_suffix(const char *s, const char *suffix)
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
-int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt_fs *fs)
+int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__image_files *fs)
 {
     char **names = NULL, **out;
     size_t n = 0, i, k = 0;
-    int rc = fs->list_dir(fs->payload, TRUSTED_DIR, &names, &n);
+    int rc = fs->list(&names, &n, TRUSTED_DIR, fs->payload);
 
     *paths = NULL;
     *count = 0;
@@ -74,7 +74,7 @@ int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt
         qsort(names, n, sizeof(*names), cmp_names);
     out = calloc(n + 1, sizeof(*out));
     if (out == NULL) {
-        copa__apt_free_names(names, n);
+        copa__image_files_free_names(names, n);
         return copa__error_oom();
     }
     out[k] = strdup(TRUSTED_GPG);
@@ -88,9 +88,9 @@ int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt
         }
         sprintf(out[k++], "%s/%s", TRUSTED_DIR, names[i]);
     }
-    copa__apt_free_names(names, n);
+    copa__image_files_free_names(names, n);
     if (rc != 0) {
-        copa__apt_free_names(out, k);
+        copa__image_files_free_names(out, k);
         return rc;
     }
     *paths = out;
@@ -99,11 +99,12 @@ int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt
 }
 
 /* Add one key file of the image; a missing file is optional only for default anchors. */
-static int add_file(copa__pgp_keyring *kr, const copa__apt_fs *fs, const char *path, int optional)
+static int add_file(copa__pgp_keyring *kr, const copa__image_files *fs, const char *path,
+                    int optional)
 {
     char *data = NULL;
     size_t len = 0;
-    int rc = fs->read_file(fs->payload, path, &data, &len);
+    int rc = fs->read(&data, &len, path, fs->payload);
 
     if (rc == COPA_ENOTFOUND && optional) {
         copa_error_clear();
@@ -119,7 +120,7 @@ static int add_file(copa__pgp_keyring *kr, const copa__apt_fs *fs, const char *p
     return rc;
 }
 
-static int add_defaults(copa__pgp_keyring *kr, const copa__apt_fs *fs)
+static int add_defaults(copa__pgp_keyring *kr, const copa__image_files *fs)
 {
     char **paths;
     size_t n, i;
@@ -127,7 +128,7 @@ static int add_defaults(copa__pgp_keyring *kr, const copa__apt_fs *fs)
 
     for (i = 0; rc == 0 && i < n; i++)
         rc = add_file(kr, fs, paths[i], 1);
-    copa__apt_free_names(paths, n);
+    copa__image_files_free_names(paths, n);
     return rc;
 }
 
@@ -148,7 +149,7 @@ static int restrict_to_fingerprints(copa__pgp_keyring *kr, const copa__apt_sourc
 }
 
 int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *src,
-                             const copa__apt_fs *fs)
+                             const copa__image_files *fs)
 {
     copa__pgp_keyring *kr = NULL;
     size_t i;

@@ -2,8 +2,8 @@
  * The APT client: from an image's apt configuration to a verified, parsed
  * set of available packages. It ties together lib/repo (parsers), lib/trust
  * (OpenPGP) and lib/net (HTTP). The image is reached only through the
- * copa__apt_fs callbacks, so the same code runs on a directory in tests and
- * on an image's rootfs view. See docs/apt.md ("Client").
+ * copa__image_files callbacks (lib/util/image_files.h), so the same code
+ * runs on a directory in tests and on an image's rootfs view. See docs/apt.md ("Client").
  */
 #ifndef COPA_LIB_APT_APT_H
 #define COPA_LIB_APT_APT_H
@@ -13,33 +13,10 @@
 #include "repo/release.h"
 #include "repo/sources.h"
 #include "trust/pgp.h"
+#include "util/image_files.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/*
- * Read the whole file at `path` (absolute, inside the image) into a
- * malloc'd NUL-terminated *data of *len bytes. 0, COPA_ENOTFOUND when it
- * does not exist, another negative code otherwise (message set).
- */
-typedef int (*copa__apt_read_file)(void *payload, const char *path, char **data, size_t *len);
-/*
- * The entry names of directory `path` (no "." or ".."), any order, as a
- * malloc'd array of malloc'd strings. COPA_ENOTFOUND when it does not exist.
- */
-typedef int (*copa__apt_list_dir)(void *payload, const char *path, char ***names, size_t *count);
-
-/* The image's files. */
-typedef struct copa__apt_fs {
-    copa__apt_read_file read_file;
-    copa__apt_list_dir list_dir;
-    void *payload;
-} copa__apt_fs;
-
-/* A copa__apt_fs over a root filesystem directory; symlinks resolve inside it. */
-int copa__apt_fs_dir_open(copa__apt_fs *fs, const char *root);
-void copa__apt_fs_dir_close(copa__apt_fs *fs);
-void copa__apt_free_names(char **names, size_t count);
 
 typedef struct copa__apt_options {
     const char *arch; /* the image's dpkg architecture, required */
@@ -96,7 +73,8 @@ typedef struct copa__apt_candidate {
  * key file, COPA_ENETWORK, COPA_EINVALID for malformed files.
  * `out` is always initialized; free it with copa__apt_result_free().
  */
-int copa__apt_load(copa__apt_result *out, const copa__apt_fs *fs, const copa__apt_options *opts);
+int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,
+                   const copa__apt_options *opts);
 void copa__apt_result_free(copa__apt_result *r);
 
 /* Candidates named `name` over all repositories (in source order): how many, up to max. */
@@ -109,7 +87,7 @@ int copa__apt_candidate_url(char **out, const copa__apt_candidate *c);
 /* --- steps, internal to lib/apt --- */
 
 /* Read sources.list, sources.list.d/ *.list and *.sources (sorted) into `s`. */
-int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs);
+int copa__apt_read_sources(copa__apt_sources *s, const copa__image_files *fs);
 
 /* What anchors a source uses. */
 typedef enum copa__apt_anchor_kind {
@@ -124,11 +102,11 @@ int copa__apt_is_fingerprint(const char *entry);
 copa__apt_anchor_kind copa__apt_anchor_kind_of(const copa__apt_source *src);
 
 /* The default anchor files: /etc/apt/trusted.gpg and trusted.gpg.d/ *.gpg, *.asc, sorted. */
-int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__apt_fs *fs);
+int copa__apt_default_anchor_paths(char ***paths, size_t *count, const copa__image_files *fs);
 
 /* The keyring a source is verified against; *out owned by the caller. */
 int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *src,
-                             const copa__apt_fs *fs);
+                             const copa__image_files *fs);
 
 /* Cache layout. */
 int copa__apt_cache_default_dir(char **out);

@@ -49,8 +49,8 @@ static int init_repo(copa__apt_repo *repo, const copa__apt_source *src,
     return copa__apt_packages_init(&repo->packages, opts->arch);
 }
 
-static int load_release(copa__apt_repo *repo, const copa__apt_fs *fs, const copa__apt_options *opts,
-                        const char *cache_dir)
+static int load_release(copa__apt_repo *repo, const copa__image_files *fs,
+                        const copa__apt_options *opts, const char *cache_dir)
 {
     copa__pgp_keyring *kr = NULL;
     int rc = 0;
@@ -63,7 +63,7 @@ static int load_release(copa__apt_repo *repo, const copa__apt_fs *fs, const copa
     return rc;
 }
 
-static int load_all(copa__apt_result *r, const copa__apt_fs *fs, const copa__apt_options *opts)
+static int load_all(copa__apt_result *r, const copa__image_files *fs, const copa__apt_options *opts)
 {
     copa__apt_index *items = NULL;
     size_t n_items = 0, i;
@@ -84,7 +84,8 @@ static int load_all(copa__apt_result *r, const copa__apt_fs *fs, const copa__apt
     return rc;
 }
 
-int copa__apt_load(copa__apt_result *out, const copa__apt_fs *fs, const copa__apt_options *opts)
+int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,
+                   const copa__apt_options *opts)
 {
     int rc;
 

@@ -34,11 +34,12 @@ static int valid_part_name(const char *s)
     return 1;
 }
 
-static int parse_one(copa__apt_sources *s, const copa__apt_fs *fs, const char *path, int optional)
+static int parse_one(copa__apt_sources *s, const copa__image_files *fs, const char *path,
+                     int optional)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = fs->read_file(fs->payload, path, &text, &len);
+    int rc = fs->read(&text, &len, path, fs->payload);
 
     if (rc == COPA_ENOTFOUND && optional) {
         copa_error_clear();
@@ -50,7 +51,7 @@ static int parse_one(copa__apt_sources *s, const copa__apt_fs *fs, const char *p
     return rc;
 }
 
-int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs)
+int copa__apt_read_sources(copa__apt_sources *s, const copa__image_files *fs)
 {
     char **names = NULL, path[4096];
     size_t count = 0, i;
@@ -58,7 +59,7 @@ int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs)
 
     if (rc != 0)
         return rc;
-    rc = fs->list_dir(fs->payload, SOURCES_DIR, &names, &count);
+    rc = fs->list(&names, &count, SOURCES_DIR, fs->payload);
     if (rc == COPA_ENOTFOUND) {
         copa_error_clear();
         return 0;
@@ -75,6 +76,6 @@ int copa__apt_read_sources(copa__apt_sources *s, const copa__apt_fs *fs)
         /* A dangling name (a directory, a broken link) is skipped like apt does. */
         rc = parse_one(s, fs, path, 1);
     }
-    copa__apt_free_names(names, count);
+    copa__image_files_free_names(names, count);
     return rc;
 }

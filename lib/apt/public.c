@@ -103,7 +103,7 @@ static int fill_infos(copa_apt *apt)
 int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options *opts)
 {
     copa__apt_options o;
-    copa__apt_fs fs;
+    copa__image_files fs;
     copa_apt *apt;
     int rc;
 
@@ -131,9 +131,9 @@ int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options
     rc = split_mirrors(&o, opts);
     if (rc == 0 && (apt->arch = strdup(opts->arch)) == NULL)
         rc = copa__error_oom();
-    if (rc == 0 && (rc = copa__apt_fs_dir_open(&fs, rootfs)) == 0) {
+    if (rc == 0 && (rc = copa__image_files_dir_open(&fs, rootfs)) == 0) {
         rc = copa__apt_load(&apt->result, &fs, &o);
-        copa__apt_fs_dir_close(&fs);
+        copa__image_files_dir_close(&fs);
     }
     free_mirrors(&o);
     if (rc == 0)

@@ -28,34 +28,11 @@ const char *copa__dpkg_arch_from_oci(const char *arch, const char *variant)
     return NULL;
 }
 
-typedef struct names {
-    char **v;
-    size_t n, cap;
-} names;
-
-static int collect_name(const char *name, void *payload)
+/* status.d holds one stanza file per package, beside its .md5sums file. */
+static int is_stanza_file(const char *name)
 {
-    names *ns = payload;
     size_t len = strlen(name);
-    if (name[0] == '.' || (len > 8 && strcmp(name + len - 8, ".md5sums") == 0))
-        return 0; /* hidden files and md5sums are not stanza files */
-    if (ns->n == ns->cap) {
-        size_t cap = ns->cap ? ns->cap * 2 : 32;
-        char **grown = realloc(ns->v, cap * sizeof(*grown));
-        if (grown == NULL)
-            return copa__error_oom();
-        ns->v = grown;
-        ns->cap = cap;
-    }
-    if ((ns->v[ns->n] = strdup(name)) == NULL)
-        return copa__error_oom();
-    ns->n++;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return name[0] != '.' && !(len > 8 && strcmp(name + len - 8, ".md5sums") == 0);
 }
 
 static int read_status(copa__dpkg_status **out, const copa__image_files *files, const char *path,
@@ -73,21 +50,25 @@ static int read_status(copa__dpkg_status **out, const copa__image_files *files, 
 
 static int load_status_d(copa__dpkg_db *db, const copa__image_files *files)
 {
-    names ns = {NULL, 0, 0};
-    size_t i;
-    int rc = files->list(COPA__DPKG_ADMINDIR "/status.d", collect_name, &ns, files->payload);
+    char **names = NULL;
+    size_t count = 0, i;
+    int rc = files->list(&names, &count, COPA__DPKG_ADMINDIR "/status.d", files->payload);
 
-    if (rc == COPA_ENOTFOUND)
-        rc = 0;
-    if (rc == 0 && ns.n > 0) {
-        qsort(ns.v, ns.n, sizeof(*ns.v), cmp_str);
-        db->status_d = calloc(ns.n, sizeof(*db->status_d));
+    if (rc == COPA_ENOTFOUND) {
+        copa_error_clear();
+        return 0;
+    }
+    if (rc == 0 && count > 0) {
+        db->status_d = calloc(count, sizeof(*db->status_d));
         if (db->status_d == NULL)
             rc = copa__error_oom();
     }
-    for (i = 0; rc == 0 && i < ns.n; i++) {
+    /* Names come sorted, so stanza files load in a stable order. */
+    for (i = 0; rc == 0 && i < count; i++) {
         copa__buf path = COPA__BUF_INIT;
-        if (copa__buf_appendf(&path, COPA__DPKG_ADMINDIR "/status.d/%s", ns.v[i]) < 0)
+        if (!is_stanza_file(names[i]))
+            continue;
+        if (copa__buf_appendf(&path, COPA__DPKG_ADMINDIR "/status.d/%s", names[i]) < 0)
             rc = copa__error_oom();
         else
             rc = read_status(&db->status_d[db->status_d_count], files, path.data,
@@ -96,9 +77,7 @@ static int load_status_d(copa__dpkg_db *db, const copa__image_files *files)
             db->status_d_count++;
         copa__buf_free(&path);
     }
-    for (i = 0; i < ns.n; i++)
-        free(ns.v[i]);
-    free(ns.v);
+    copa__image_files_free_names(names, count);
     return rc;
 }
 

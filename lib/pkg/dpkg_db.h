@@ -8,7 +8,7 @@
 
 #include "pkg/dpkg_info.h"
 #include "pkg/dpkg_status.h"
-#include "pkg/image_files.h"
+#include "util/image_files.h"
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
 #define COPA_LIB_PKG_OSRELEASE_H
 
 #include "copa/pkgversion.h"
-#include "pkg/image_files.h"
+#include "util/image_files.h"
 
 #include <stddef.h>
 

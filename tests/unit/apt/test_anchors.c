@@ -62,7 +62,7 @@ static void test_default_paths_and_fs(void **state)
     char p[512], **paths, *data;
     size_t n, len;
     int rc;
-    copa__apt_fs fs;
+    copa__image_files fs;
     copa__apt_source src;
     copa__pgp_keyring *kr;
     (void)state;
@@ -80,26 +80,26 @@ static void test_default_paths_and_fs(void **state)
     snprintf(p, sizeof(p), "%s/etc/escape", root);
     assert_int_equal(symlink("../../../../../../etc/hostname", p), 0);
 
-    assert_int_equal(copa__apt_fs_dir_open(&fs, root), 0);
+    assert_int_equal(copa__image_files_dir_open(&fs, root), 0);
     assert_int_equal(copa__apt_default_anchor_paths(&paths, &n, &fs), 0);
     assert_int_equal(n, 3);
     assert_string_equal(paths[0], "/etc/apt/trusted.gpg");
     assert_string_equal(paths[1], "/etc/apt/trusted.gpg.d/a.gpg");
     assert_string_equal(paths[2], "/etc/apt/trusted.gpg.d/b.asc");
-    copa__apt_free_names(paths, n);
+    copa__image_files_free_names(paths, n);
 
     /* With openat2 the link resolves inside the root; without it (valgrind,
      * old kernels) symlinks are refused. Either way the host is never read. */
-    rc = fs.read_file(fs.payload, "/etc/link", &data, &len);
+    rc = fs.read(&data, &len, "/etc/link", fs.payload);
     if (rc == 0)
         assert_string_equal(data, "inside");
     else
         assert_int_equal(rc, COPA_EUNSUPPORTED);
     free(data);
     /* ".." cannot climb out of the root either. */
-    rc = fs.read_file(fs.payload, "/etc/escape", &data, &len);
+    rc = fs.read(&data, &len, "/etc/escape", fs.payload);
     assert_true(rc == COPA_ENOTFOUND || rc == COPA_EUNSUPPORTED);
-    assert_int_equal(fs.read_file(fs.payload, "/nope", &data, &len), COPA_ENOTFOUND);
+    assert_int_equal(fs.read(&data, &len, "/nope", fs.payload), COPA_ENOTFOUND);
 
     /* Default anchors, all empty files: an empty keyring, no error. */
     memset(&src, 0, sizeof(src));
@@ -116,7 +116,7 @@ static void test_default_paths_and_fs(void **state)
         assert_non_null(strstr(copa_error_last(), "/usr/share/keyrings/missing.gpg"));
         assert_null(kr);
     }
-    copa__apt_fs_dir_close(&fs);
+    copa__image_files_dir_close(&fs);
     snprintf(p, sizeof(p), "rm -rf '%s'", root);
     assert_int_equal(system(p), 0);
 }

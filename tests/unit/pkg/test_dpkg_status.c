@@ -349,8 +349,9 @@ static void db_from_fixture(copa__dpkg_db **db, const char *config_arch, const c
     free(text);
     snprintf(path, sizeof(path), "%s/var/lib/dpkg/arch", dir);
     write_text(path, "amd64\ni386\n", 11);
-    copa__image_files_dir(&files, dir);
+    assert_int_equal(copa__image_files_dir_open(&files, dir), 0);
     assert_int_equal(copa__dpkg_db_load(db, &files, config_arch), 0);
+    copa__image_files_dir_close(&files);
     rm_rf(dir);
 }
 
@@ -404,10 +405,11 @@ static void config_arch_contradicting_dpkg_is_an_error(void **state)
     snprintf(path, sizeof(path), "%s/var/lib/dpkg/status", dir);
     write_text(path, text, len);
     free(text);
-    copa__image_files_dir(&files, dir);
+    assert_int_equal(copa__image_files_dir_open(&files, dir), 0);
     assert_int_equal(copa__dpkg_db_load(&db, &files, "arm64"), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "arm64"));
     assert_non_null(strstr(copa_error_last(), "amd64"));
+    copa__image_files_dir_close(&files);
     rm_rf(dir);
     assert_string_equal(copa__dpkg_arch_from_oci("arm", "v7"), "armhf");
     assert_string_equal(copa__dpkg_arch_from_oci("arm", "v6"), "armel");
@@ -428,7 +430,7 @@ static void distroless_status_d(void **state)
     size_t i;
     (void)state;
 
-    copa__image_files_dir(&files, test_fixture_path("dpkg/distroless"));
+    assert_int_equal(copa__image_files_dir_open(&files, test_fixture_path("dpkg/distroless")), 0);
     assert_int_equal(copa__dpkg_db_load(&db, &files, "amd64"), 0);
     assert_null(db->status);
     assert_int_equal(db->status_d_count, 3); /* libc6.md5sums is not a stanza file */
@@ -446,6 +448,7 @@ static void distroless_status_d(void **state)
     assert_string_equal(copa__dpkg_md5sums_find(&sums, "/lib/x86_64-linux-gnu/libc.so.6"),
                         "0123456789abcdef0123456789abcdef");
     copa__repo_arena_free(&arena);
+    copa__image_files_dir_close(&files);
     /* the stanzas assembled into one status file parse with dpkg's parser */
     for (i = 0; i < db->installed_count; i++) {
         const copa__dpkg_pkg *p = db->installed[i].pkg;
@@ -555,9 +558,10 @@ static void no_database_is_not_found(void **state)
     copa__image_files files;
     copa__dpkg_db *db;
     (void)state;
-    copa__image_files_dir(&files, dir);
+    assert_int_equal(copa__image_files_dir_open(&files, dir), 0);
     assert_int_equal(copa__dpkg_db_load(&db, &files, NULL), COPA_ENOTFOUND);
     assert_non_null(strstr(copa_error_last(), "status.d"));
+    copa__image_files_dir_close(&files);
     rm_rf(dir);
 }
 

@@ -130,7 +130,7 @@ static void loads_with_usr_lib_fallback(void **state)
     (void)state;
 
     assert_non_null(mkdtemp(root));
-    copa__image_files_dir(&files, root);
+    assert_int_equal(copa__image_files_dir_open(&files, root), 0);
     assert_int_equal(copa__os_release_load(&os, &files), COPA_ENOTFOUND);
     assert_non_null(strstr(copa_error_last(), "/usr/lib/os-release"));
     snprintf(path, sizeof(path), "%s/usr", root);
@@ -162,6 +162,7 @@ static void loads_with_usr_lib_fallback(void **state)
     snprintf(path, sizeof(path), "%s/etc", root);
     rmdir(path);
     rmdir(root);
+    copa__image_files_dir_close(&files);
 }
 
 static void host_os_release(void **state)
@@ -169,11 +170,14 @@ static void host_os_release(void **state)
     copa__image_files files;
     copa__os_release os;
     (void)state;
-    copa__image_files_dir(&files, "/");
-    if (copa__os_release_load(&os, &files) != 0)
+    assert_int_equal(copa__image_files_dir_open(&files, "/"), 0);
+    if (copa__os_release_load(&os, &files) != 0) {
+        copa__image_files_dir_close(&files);
         skip();
+    }
     assert_non_null(os.id);
     copa__os_release_free(&os);
+    copa__image_files_dir_close(&files);
 }
 
 int main(void)
