@@ -46,7 +46,7 @@ static int teardown(void **state)
 /* Names in the blob directory, temporary files included. */
 static size_t entries(const char *dir, int *temps)
 {
-    char path[512];
+    char path[1024];
     struct dirent *e;
     DIR *d;
     size_t n = 0;
