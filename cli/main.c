@@ -10,11 +10,7 @@
 #include <string.h>
 
 const cli_command *const cli_commands[] = {
-    &cli_cmd_copy,
-    &cli_cmd_inspect,
-    &cli_cmd_report,
-    &cli_cmd_vercmp,
-    NULL,
+    &cli_cmd_copy, &cli_cmd_inspect, &cli_cmd_report, &cli_cmd_vercmp, NULL,
 };
 
 static const char general_help[] =
