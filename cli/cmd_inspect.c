@@ -3,31 +3,34 @@
  */
 #include "commands.h"
 #include "exit_codes.h"
+#include "transport_flags.h"
 
 #include <copa.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char inspect_help[] =
-    "usage: copa inspect [--platform OS/ARCH[/VARIANT]] [--json] IMAGE\n"
+    "usage: copa inspect [--platform OS/ARCH[/VARIANT]] [--json] [registry options] IMAGE\n"
     "\n"
     "Describe an image: resolved reference and manifest digest, media types,\n"
-    "the platforms of a multi-platform image, layers (digest, size, media type)\n"
-    "and a config summary (platform, entrypoint, cmd, labels, created).\n"
+    "the platforms of a multi-platform image, layers (digest, size, media type),\n"
+    "a config summary (platform, entrypoint, cmd, labels, created) and the\n"
+    "image's /etc/os-release (every layer is streamed once to find it).\n"
     "Every blob read is checked against its digest.\n"
     "\n"
-    "IMAGE is oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:REF]\n"
-    "(registries, plain names and docker://, are not supported yet).\n"
+    "IMAGE is a registry reference (NAME[:TAG][@DIGEST] or docker://...),\n"
+    "oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:REF].\n"
     "\n"
     "Options:\n"
     "  -p, --platform P  choose P from a multi-platform image (default: this host's)\n"
     "  -j, --json        print JSON\n"
-    "  -h, --help        show this help\n"
-    "\n"
+    "  -h, --help        show this help\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 on success, 3 for malformed input, 4 when the image, tag or\n"
-    "platform is not there, 7 when a blob does not match its digest, 9 for an\n"
-    "unsupported media type or transport, 2 on a usage error.\n";
+    "platform is not there, 5 when credentials are refused, 6 for network errors,\n"
+    "7 when a blob does not match its digest or a TLS certificate is not trusted,\n"
+    "9 for an unsupported media type, 2 on a usage error.\n";
 
 static int run_inspect(int argc, char **argv)
 {
@@ -35,15 +38,25 @@ static int run_inspect(int argc, char **argv)
         {"platform", required_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        CLI_TRANSPORT_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
+    cli_transport_flags flags;
     copa_inspect_options opts;
     char *text;
-    int opt;
+    int opt, rc;
 
+    memset(&flags, 0, sizeof(flags));
     copa_inspect_options_init(&opts);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "p:jh", options, NULL)) != -1) {
+        if ((rc = cli_transport_flag(&flags, "inspect", opt, optarg)) != 0) {
+            if (rc < 0) {
+                cli_transport_flags_free(&flags);
+                return CLI_EXIT_USAGE;
+            }
+            continue;
+        }
         switch (opt) {
         case 'p':
             opts.platform = optarg;
@@ -52,15 +65,26 @@ static int run_inspect(int argc, char **argv)
             opts.json = 1;
             break;
         case 'h':
+            cli_transport_flags_free(&flags);
             fputs(inspect_help, stdout);
             return CLI_EXIT_OK;
         default:
+            cli_transport_flags_free(&flags);
             return cli_usage_error("inspect", "unknown option");
         }
     }
-    if (argc - optind != 1)
+    if (argc - optind != 1) {
+        cli_transport_flags_free(&flags);
         return cli_usage_error("inspect", "expected exactly one image");
-    if (copa_image_inspect(&text, argv[optind], &opts) != 0)
+    }
+    opts.credentials = flags.creds;
+    opts.insecure_registries = flags.insecure;
+    opts.ca_file = flags.ca_file;
+    opts.cert_dir = flags.cert_dir;
+    opts.cache_dir = flags.cache_dir;
+    rc = copa_image_inspect(&text, argv[optind], &opts);
+    cli_transport_flags_free(&flags);
+    if (rc != 0)
         return cli_fail_with_last_error();
     fputs(text, stdout);
     if (opts.json)
@@ -71,7 +95,7 @@ static int run_inspect(int argc, char **argv)
 
 const cli_command cli_cmd_inspect = {
     "inspect",
-    "Describe an image (oci:, oci-archive:, docker-archive:)",
+    "Describe an image (registry, oci:, oci-archive:, docker-archive:)",
     inspect_help,
     run_inspect,
 };

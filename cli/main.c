@@ -9,9 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One command per line, in the order `copa help` lists them. */
+/* clang-format off */
 const cli_command *const cli_commands[] = {
-    &cli_cmd_inspect, &cli_cmd_report, &cli_cmd_sources, &cli_cmd_vercmp, NULL,
+    &cli_cmd_copy,
+    &cli_cmd_inspect,
+    &cli_cmd_report,
+    &cli_cmd_sources,
+    &cli_cmd_vercmp,
+    NULL,
 };
+/* clang-format on */
 
 static const char general_help[] =
     "usage: copa [--version] [--help] <command> [<args>]\n"

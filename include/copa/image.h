@@ -4,7 +4,7 @@
  * A reference names an image and where it lives (its transport):
  *
  *   nginx, docker.io/library/nginx:1.25, registry:5000/ns/repo@sha256:...
- *   docker://REF                 a registry (not implemented yet)
+ *   docker://REF                 a registry (same as a bare reference)
  *   oci:DIR[:TAG]                an OCI image layout directory
  *   oci-archive:FILE[:TAG]       a tar of an OCI image layout
  *   docker-archive:FILE[:REF]    the `docker save` format
@@ -88,8 +88,8 @@ COPA_EXTERN(const char *) copa_reference_string(const copa_reference *ref);
 /** The name of a transport: "docker", "oci", "oci-archive", "docker-archive". */
 COPA_EXTERN(const char *) copa_transport_name(copa_transport transport);
 
-/** Version of copa_inspect_options. */
-#define COPA_INSPECT_OPTIONS_VERSION 1
+/** Version of copa_inspect_options (2 added the registry fields). */
+#define COPA_INSPECT_OPTIONS_VERSION 2
 
 /** Options of copa_image_inspect(). */
 typedef struct copa_inspect_options {
@@ -103,12 +103,31 @@ typedef struct copa_inspect_options {
     const char *platform;
     /** Non-zero: return JSON; zero: return text for people. */
     int json;
+    /**
+     * "USER:PASS" for registries that ask for credentials, or NULL to look
+     * in the usual auth files. Never printed, logged or put in a message.
+     */
+    const char *credentials;
+    /**
+     * NULL-terminated list of "HOST[:PORT]" registries spoken to over plain
+     * HTTP (a loopback registry too is HTTPS unless listed), or NULL.
+     */
+    const char *const *insecure_registries;
+    /** A PEM file of CA certificates to trust for registries, or NULL. */
+    const char *ca_file;
+    /** A directory of CA certificates (*.crt) to trust, or NULL. */
+    const char *cert_dir;
+    /**
+     * The blob cache directory, or NULL for $COPA_CACHE_DIR,
+     * $XDG_CACHE_HOME/copa or ~/.cache/copa.
+     */
+    const char *cache_dir;
 } copa_inspect_options;
 
 /** Static initializer of copa_inspect_options. */
 #define COPA_INSPECT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        COPA_INSPECT_OPTIONS_VERSION, NULL, 0                                                      \
+        COPA_INSPECT_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL                        \
     }
 
 /** Set options to their defaults (same as COPA_INSPECT_OPTIONS_INIT). */
@@ -116,8 +135,10 @@ COPA_EXTERN(void) copa_inspect_options_init(copa_inspect_options *options);
 
 /**
  * Describe an image: resolved reference, manifest digest and media types,
- * the platforms of an index, the layers and a summary of the config. Every
- * blob read is checked against its digest.
+ * the platforms of an index, the layers, a summary of the config and the
+ * image's /etc/os-release (read by streaming every layer once through the
+ * merged root filesystem, following the image's symlinks). Every blob read
+ * is checked against its digest.
  *
  * @param[out] out   NUL-terminated text or JSON, freed with free(); NULL on
  *                   error.
@@ -126,10 +147,77 @@ COPA_EXTERN(void) copa_inspect_options_init(copa_inspect_options *options);
  * @return 0; COPA_EINVALID (bad reference, malformed manifest or config);
  *         COPA_ENOTFOUND (no such file, tag or platform; the message lists
  *         what there is); COPA_EVERIFY (a blob does not match its digest);
- *         COPA_EUNSUPPORTED (registry transport, unknown media type).
+ *         COPA_EUNSUPPORTED (unknown media type); for registries COPA_EAUTH
+ *         (credentials refused), COPA_ENETWORK, COPA_EVERIFY (also TLS
+ *         certificate not trusted).
  */
 COPA_EXTERN(int)
 copa_image_inspect(char **out, const char *reference, const copa_inspect_options *options);
+
+/** Version of copa_copy_options. */
+#define COPA_COPY_OPTIONS_VERSION 1
+
+/** Options of copa_image_copy(). */
+typedef struct copa_copy_options {
+    /** COPA_COPY_OPTIONS_VERSION. */
+    unsigned int version;
+    /**
+     * "os/arch[/variant]": copy only that platform of a multi-platform
+     * image. NULL copies an index whole (a docker-archive destination, which
+     * holds one platform, then gets the host's).
+     */
+    const char *platform;
+    /**
+     * "USER:PASS" for registries that ask for credentials, or NULL to look
+     * in the usual auth files. Never printed, logged or put in a message.
+     */
+    const char *credentials;
+    /**
+     * NULL-terminated list of "HOST[:PORT]" registries spoken to over plain
+     * HTTP (a loopback registry too is HTTPS unless listed), or NULL.
+     */
+    const char *const *insecure_registries;
+    /** A PEM file of CA certificates to trust for registries, or NULL. */
+    const char *ca_file;
+    /** A directory of CA certificates (*.crt) to trust, or NULL. */
+    const char *cert_dir;
+    /**
+     * The blob cache directory, or NULL for $COPA_CACHE_DIR,
+     * $XDG_CACHE_HOME/copa or ~/.cache/copa.
+     */
+    const char *cache_dir;
+} copa_copy_options;
+
+/** Static initializer of copa_copy_options. */
+#define COPA_COPY_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        COPA_COPY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
+    }
+
+/** Set options to their defaults (same as COPA_COPY_OPTIONS_INIT). */
+COPA_EXTERN(void) copa_copy_options_init(copa_copy_options *options);
+
+/**
+ * Copy an image from any transport to any transport. Blobs stream through
+ * (registry blobs through the blob cache) and are verified on the way;
+ * documents that need no change are copied byte for byte, so their digests
+ * stay. Docker manifests become OCI ones only where an OCI layout needs it.
+ * Nothing is visible at the destination before everything is written: a
+ * registry tag is set by the last request, a layout's index.json and an
+ * archive are renamed into place; a failed copy leaves the destination as
+ * it was.
+ *
+ * @param from     the source image (see copa_reference_parse()).
+ * @param to       the destination.
+ * @param options  options, or NULL for the defaults.
+ * @return 0; COPA_EINVALID (bad reference, malformed manifest or config);
+ *         COPA_ENOTFOUND (no such image, tag or platform); COPA_EAUTH
+ *         (credentials refused); COPA_EVERIFY (a blob does not match its
+ *         digest, or an untrusted TLS certificate); COPA_ENETWORK;
+ *         COPA_EUNSUPPORTED (unknown media type).
+ */
+COPA_EXTERN(int)
+copa_image_copy(const char *from, const char *to, const copa_copy_options *options);
 
 COPA_END_DECL
 

@@ -13,9 +13,12 @@
 static int copy_blob(copa__source *src, copa__dest *dst, const copa__descriptor *d)
 {
     copa__blob_reader *reader;
-    int error = copa__source_blob(src, &reader, d->digest, d->size);
+    int error = copa__dest_has_blob(dst, d);
 
+    /* Present already (or mounted): the source need not be read at all. */
     if (error != 0)
+        return error < 0 ? error : 0;
+    if ((error = copa__source_blob(src, &reader, d->digest, d->size)) != 0)
         return error;
     error = copa__dest_put_blob(dst, d->digest, reader);
     copa__blob_reader_free(reader);
@@ -44,7 +47,7 @@ int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx,
     int error;
 
     snprintf(digest, sizeof(digest), "%s", idx->manifests[i].digest);
-    if ((error = copa__source_blob_all(src, &bytes, &length, digest)) != 0)
+    if ((error = copa__source_manifest_all(src, &bytes, &length, digest)) != 0)
         return error;
     error = copa__manifest_parse(&m, bytes, length);
     free(bytes);
@@ -56,7 +59,7 @@ int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx,
             error = copa__index_replace_manifest(idx, digest, &m);
     }
     if (error == 0)
-        error = copa__dest_put_buffer(dst, m.doc.digest, m.doc.raw, m.doc.raw_length);
+        error = copa__dest_put_manifest(dst, &m.doc, m.media_type);
     copa__manifest_free(&m);
     return error;
 }
@@ -111,18 +114,19 @@ static int copy_one(copa__source *src, copa__dest *dst, const copa__platform *wa
 }
 
 int copa__image_copy(const copa_reference *from, const copa_reference *to,
-                     const copa__platform *want)
+                     const copa__platform *want, const copa__transport_options *options)
 {
     copa__source *src;
     copa__dest *dst;
     int error;
 
-    if ((error = copa__source_open(&src, from)) != 0)
+    if ((error = copa__source_open(&src, from, options)) != 0)
         return error;
-    if ((error = copa__dest_open(&dst, to)) != 0) {
+    if ((error = copa__dest_open(&dst, to, options)) != 0) {
         copa__source_free(src);
         return error;
     }
+    copa__dest_set_mount_source(dst, src);
     if (src->top_kind == COPA__DOC_INDEX && want == NULL &&
         to->transport != COPA_TRANSPORT_DOCKER_ARCHIVE)
         error = copy_index(src, dst);

@@ -16,21 +16,22 @@ static int clone_reference(copa_reference **out, const copa_reference *ref)
     return copa_reference_parse(out, ref->string);
 }
 
-int copa__dest_open(copa__dest **out, const copa_reference *ref)
+int copa__dest_open(copa__dest **out, const copa_reference *ref,
+                    const copa__transport_options *options)
 {
     copa__dest *dst;
     int error;
 
     *out = NULL;
-    if (ref->transport == COPA_TRANSPORT_REGISTRY)
-        return copa__error_set(COPA_EUNSUPPORTED, "%s: registry transport not implemented yet",
-                               ref->string);
     if ((dst = calloc(1, sizeof(*dst))) == NULL)
         return copa__error_oom();
     dst->transport = ref->transport;
     if ((error = clone_reference(&dst->ref, ref)) != 0)
         goto fail;
-    if (ref->transport == COPA_TRANSPORT_OCI) {
+    if (ref->transport == COPA_TRANSPORT_REGISTRY) {
+        if ((error = copa__registry_dest_open(dst, options)) != 0)
+            goto fail;
+    } else if (ref->transport == COPA_TRANSPORT_OCI) {
         if ((error = copa__oci_layout_init(&dst->layout, ref->path, &dst->created_dir)) != 0)
             goto fail;
         dst->has_layout = 1;
@@ -56,14 +57,43 @@ static const char *blob_root(const copa__dest *dst)
     return dst->has_layout ? dst->layout.dir : dst->stage;
 }
 
+void copa__dest_set_mount_source(copa__dest *dst, const copa__source *src)
+{
+    if (dst->transport != COPA_TRANSPORT_REGISTRY || src->transport != COPA_TRANSPORT_REGISTRY ||
+        strcmp(src->host, dst->ref->registry) != 0 ||
+        strcmp(src->repository, dst->ref->repository) == 0)
+        return;
+    free(dst->mount_from);
+    dst->mount_from = strdup(src->repository); /* NULL on OOM: no mount, still correct */
+}
+
+int copa__dest_has_blob(copa__dest *dst, const copa__descriptor *d)
+{
+    /* Local stores check for a verified copy themselves when writing. */
+    if (dst->transport != COPA_TRANSPORT_REGISTRY)
+        return 0;
+    return copa__registry_dest_has_blob(dst, d);
+}
+
 int copa__dest_put_blob(copa__dest *dst, const char *digest, copa__blob_reader *reader)
 {
+    if (dst->transport == COPA_TRANSPORT_REGISTRY)
+        return copa__registry_dest_put_blob(dst, digest, reader);
     return copa__blob_store_reader(blob_root(dst), digest, reader);
 }
 
 int copa__dest_put_buffer(copa__dest *dst, const char *digest, const void *data, size_t length)
 {
+    if (dst->transport == COPA_TRANSPORT_REGISTRY)
+        return copa__registry_dest_put_buffer(dst, digest, data, length);
     return copa__blob_store_buffer(blob_root(dst), digest, data, length);
+}
+
+int copa__dest_put_manifest(copa__dest *dst, const copa__doc *doc, const char *media_type)
+{
+    if (dst->transport == COPA_TRANSPORT_REGISTRY)
+        return copa__registry_dest_put_manifest(dst, doc, media_type, 0);
+    return copa__dest_put_buffer(dst, doc->digest, doc->raw, doc->raw_length);
 }
 
 int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_type,
@@ -71,6 +101,12 @@ int copa__dest_commit(copa__dest *dst, const copa__doc *top, const char *media_t
 {
     int error;
 
+    if (dst->transport == COPA_TRANSPORT_REGISTRY) {
+        /* The tag moves only now, after every blob and child manifest is there. */
+        if ((error = copa__registry_dest_put_manifest(dst, top, media_type, 1)) == 0)
+            dst->committed = 1;
+        return error;
+    }
     if (dst->transport == COPA_TRANSPORT_DOCKER_ARCHIVE) {
         if (manifest == NULL)
             return copa__error_set(COPA_EUNSUPPORTED,
@@ -104,6 +140,8 @@ void copa__dest_free(copa__dest *dst)
         return;
     if (dst->has_layout)
         copa__oci_layout_free(&dst->layout);
+    if (dst->transport == COPA_TRANSPORT_REGISTRY)
+        copa__registry_dest_close(dst);
     if (!dst->committed && dst->created_dir && dst->ref != NULL)
         copa__remove_tree(dst->ref->path);
     if (dst->stage != NULL)

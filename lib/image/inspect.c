@@ -2,6 +2,7 @@
  * copa_image_inspect(): what an image is, as JSON or text. The text form
  * is printed from the JSON so the two never disagree.
  */
+#include "image/os_release.h"
 #include "image/transport.h"
 #include "util/buffer.h"
 #include "util/error.h"
@@ -100,6 +101,27 @@ static void text_value(copa__buf *out, const char *label, const cJSON *value)
     free(printed);
 }
 
+/* "Debian GNU/Linux 12 (bookworm)": PRETTY_NAME, else NAME VERSION_ID, else ID. */
+static void os_text(copa__buf *out, const cJSON *os)
+{
+    const cJSON *pretty = cJSON_GetObjectItemCaseSensitive(os, "PRETTY_NAME");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(os, "NAME");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(os, "ID");
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(os, "VERSION_ID");
+
+    if (!cJSON_IsObject(os))
+        copa__buf_appendf(out, "%-13s %s\n", "OS:", "(no /etc/os-release)");
+    else if (cJSON_IsString(pretty))
+        text_value(out, "OS:", pretty);
+    else
+        copa__buf_appendf(out, "%-13s %s%s%s\n", "OS:",
+                          cJSON_IsString(name) ? name->valuestring
+                          : cJSON_IsString(id) ? id->valuestring
+                                               : "?",
+                          cJSON_IsString(version) ? " " : "",
+                          cJSON_IsString(version) ? version->valuestring : "");
+}
+
 static char *as_text(const cJSON *d)
 {
     copa__buf out = COPA__BUF_INIT;
@@ -131,6 +153,7 @@ static char *as_text(const cJSON *d)
                           ? cJSON_GetObjectItemCaseSensitive(config, "variant")->valuestring
                           : "");
     text_value(&out, "Created:", cJSON_GetObjectItemCaseSensitive(config, "created"));
+    os_text(&out, cJSON_GetObjectItemCaseSensitive(d, "osRelease"));
     text_value(&out, "Entrypoint:", cJSON_GetObjectItemCaseSensitive(config, "entrypoint"));
     text_value(&out, "Cmd:", cJSON_GetObjectItemCaseSensitive(config, "cmd"));
     if (cJSON_IsObject(labels) && labels->child != NULL) {
@@ -152,14 +175,27 @@ static char *as_text(const cJSON *d)
     return copa__buf_detach(&out);
 }
 
+static void transport_options(copa__transport_options *t, const copa_inspect_options *options)
+{
+    memset(t, 0, sizeof(*t));
+    if (options->version < 2)
+        return;
+    t->credentials = options->credentials;
+    t->insecure_registries = options->insecure_registries;
+    t->ca_file = options->ca_file;
+    t->cert_dir = options->cert_dir;
+    t->cache_dir = options->cache_dir;
+}
+
 static int inspect(char **out, const copa_reference *ref, const copa_inspect_options *options)
 {
+    copa__transport_options transport;
     copa__platform want, *wanted = NULL;
     copa__source *src;
     copa__index idx;
     copa__manifest m;
     copa__config c;
-    cJSON *d;
+    cJSON *d, *os = NULL;
     int has_index, error;
 
     if (options->platform != NULL) {
@@ -167,20 +203,26 @@ static int inspect(char **out, const copa_reference *ref, const copa_inspect_opt
             return error;
         wanted = &want;
     }
-    if ((error = copa__source_open(&src, ref)) != 0)
+    transport_options(&transport, options);
+    if ((error = copa__source_open(&src, ref, &transport)) != 0)
         return error;
     if ((error = copa__source_resolve(src, wanted, &idx, &has_index, &m, &c)) != 0) {
         copa__source_free(src);
         return error;
     }
-    d = describe(ref, src, &idx, has_index, &m, &c);
-    *out = options->json ? cJSON_Print(d) : as_text(d);
-    cJSON_Delete(d);
+    if ((error = copa__image_os_release(&os, src, &m, &c)) == 0) {
+        d = describe(ref, src, &idx, has_index, &m, &c);
+        cJSON_AddItemToObject(d, "osRelease", os != NULL ? os : cJSON_CreateNull());
+        *out = options->json ? cJSON_Print(d) : as_text(d);
+        cJSON_Delete(d);
+    }
     if (has_index)
         copa__index_free(&idx);
     copa__manifest_free(&m);
     copa__config_free(&c);
     copa__source_free(src);
+    if (error != 0)
+        return error;
     return *out != NULL ? 0 : copa__error_oom();
 }
 

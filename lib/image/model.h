@@ -40,11 +40,15 @@ typedef enum copa__doc_kind {
 
 typedef enum copa__family { COPA__FAMILY_OCI = 0, COPA__FAMILY_DOCKER = 1 } copa__family;
 
+/* Also defined by lib/layer/layer.h (the same values); whichever is included first wins. */
+#ifndef COPA__COMPRESSION_DEFINED
+#define COPA__COMPRESSION_DEFINED
 typedef enum copa__compression {
     COPA__COMPRESSION_NONE = 0,
-    COPA__COMPRESSION_GZIP,
-    COPA__COMPRESSION_ZSTD
+    COPA__COMPRESSION_GZIP = 1,
+    COPA__COMPRESSION_ZSTD = 2
 } copa__compression;
+#endif
 
 typedef struct copa__platform {
     char os[32];

@@ -18,9 +18,16 @@ static void lower(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
+/* Truncating copy (names longer than the field are cut, on purpose); a
+ * loop, because at -O2 GCC's -Wformat-truncation and -Wstringop-overread
+ * reject snprintf and strnlen here. */
 static void set(char *field, size_t size, const char *value)
 {
-    snprintf(field, size, "%s", value);
+    size_t n = 0;
+
+    for (; n + 1 < size && value[n] != '\0'; n++)
+        field[n] = value[n];
+    field[n] = '\0';
 }
 
 #define SET(field, value) set(field, sizeof(field), value)

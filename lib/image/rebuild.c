@@ -12,9 +12,12 @@
 
 static int copy_blob(copa__source *src, copa__dest *dst, const copa__descriptor *d)
 {
-    copa__blob_reader *reader;
-    int error = copa__source_blob(src, &reader, d->digest, d->size);
+    copa__blob_reader *reader = NULL;
+    int error = copa__dest_has_blob(dst, d);
 
+    if (error != 0)
+        return error < 0 ? error : 0;
+    error = copa__source_blob(src, &reader, d->digest, d->size);
     if (error == 0)
         error = copa__dest_put_blob(dst, d->digest, reader);
     copa__blob_reader_free(reader);
@@ -72,7 +75,7 @@ static int write_new(copa__source *src, copa__dest *dst, copa__manifest *m, copa
     /* Docker stays Docker, except where only OCI manifests can be read. */
     if (copa__dest_wants_oci(dst) && (error = copa__manifest_convert_oci(m)) != 0)
         return error;
-    return copa__dest_put_buffer(dst, m->doc.digest, m->doc.raw, m->doc.raw_length);
+    return copa__dest_put_manifest(dst, &m->doc, m->media_type);
 }
 
 static int rebuild(copa__source *src, copa__dest *dst, const copa__platform *want,
@@ -108,15 +111,17 @@ static int rebuild(copa__source *src, copa__dest *dst, const copa__platform *wan
 }
 
 int copa__image_rebuild(const copa_reference *from, const copa_reference *to,
-                        const copa__platform *want, const copa__rebuild *spec)
+                        const copa__platform *want, const copa__rebuild *spec,
+                        const copa__transport_options *options)
 {
     copa__source *src;
     copa__dest *dst;
     int error;
 
-    if ((error = copa__source_open(&src, from)) != 0)
+    if ((error = copa__source_open(&src, from, options)) != 0)
         return error;
-    if ((error = copa__dest_open(&dst, to)) == 0) {
+    if ((error = copa__dest_open(&dst, to, options)) == 0) {
+        copa__dest_set_mount_source(dst, src);
         error = rebuild(src, dst, want, spec, to->transport != COPA_TRANSPORT_DOCKER_ARCHIVE);
         copa__dest_free(dst);
     }

@@ -20,6 +20,7 @@ typedef struct copa__rebuild {
  * and their blobs are copied byte for byte.
  */
 int copa__image_rebuild(const copa_reference *from, const copa_reference *to,
-                        const copa__platform *want, const copa__rebuild *spec);
+                        const copa__platform *want, const copa__rebuild *spec,
+                        const copa__transport_options *options);
 
 #endif

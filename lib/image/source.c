@@ -39,7 +39,8 @@ static int open_layout(copa__source *src, const char *dir, const char *tag)
     return load_top_from_layout(src, tag);
 }
 
-static int open_source(copa__source *src, const copa_reference *ref)
+static int open_source(copa__source *src, const copa_reference *ref,
+                       const copa__transport_options *options)
 {
     int error;
 
@@ -59,12 +60,12 @@ static int open_source(copa__source *src, const copa_reference *ref)
         }
         return copa__docker_archive_load(src, src->tempdir, ref);
     default:
-        return copa__error_set(COPA_EUNSUPPORTED, "%s: registry transport not implemented yet",
-                               ref->string);
+        return copa__registry_source_open(src, ref, options);
     }
 }
 
-int copa__source_open(copa__source **out, const copa_reference *ref)
+int copa__source_open(copa__source **out, const copa_reference *ref,
+                      const copa__transport_options *options)
 {
     copa__source *src = calloc(1, sizeof(*src));
     int error;
@@ -75,7 +76,7 @@ int copa__source_open(copa__source **out, const copa_reference *ref)
         return copa__error_oom();
     }
     src->transport = ref->transport;
-    if ((error = open_source(src, ref)) != 0) {
+    if ((error = open_source(src, ref, options)) != 0) {
         copa__source_free(src);
         return error;
     }
@@ -91,6 +92,8 @@ void copa__source_free(copa__source *src)
         return;
     if (src->has_layout)
         copa__oci_layout_free(&src->layout);
+    if (src->transport == COPA_TRANSPORT_REGISTRY)
+        copa__registry_source_close(src);
     for (i = 0; i < src->file_count; i++)
         free(src->files[i].path);
     free(src->files);
@@ -102,42 +105,61 @@ void copa__source_free(copa__source *src)
     free(src);
 }
 
-static char *blob_path(copa__source *src, const char *digest)
+/* Where the bytes of a blob are: a layout, an unpacked archive, the blob cache. */
+static int blob_path(char **out, copa__source *src, const char *digest, double size,
+                     int is_manifest)
 {
     size_t i;
 
+    *out = NULL;
+    if (src->transport == COPA_TRANSPORT_REGISTRY)
+        return copa__registry_source_path(out, src, digest, size, is_manifest);
     if (src->has_layout)
-        return copa__blob_path(src->layout.dir, digest);
-    for (i = 0; i < src->file_count; i++)
-        if (strcmp(src->files[i].digest, digest) == 0)
-            return strdup(src->files[i].path);
-    return NULL;
+        *out = copa__blob_path(src->layout.dir, digest);
+    else
+        for (i = 0; i < src->file_count && *out == NULL; i++)
+            if (strcmp(src->files[i].digest, digest) == 0)
+                *out = strdup(src->files[i].path);
+    if (*out == NULL)
+        return copa__error_set(COPA_ENOTFOUND, "%s: no blob %s", src->name, digest);
+    return 0;
 }
 
 int copa__source_blob(copa__source *src, copa__blob_reader **out, const char *digest, double size)
 {
-    char *path = blob_path(src, digest);
+    char *path;
     int error;
 
     *out = NULL;
-    if (path == NULL)
-        return copa__error_set(COPA_ENOTFOUND, "%s: no blob %s", src->name, digest);
+    if ((error = blob_path(&path, src, digest, size, 0)) != 0)
+        return error;
     error = copa__blob_reader_open(out, path, digest, size);
+    free(path);
+    return error;
+}
+
+static int read_all(copa__source *src, char **out, size_t *length, const char *digest,
+                    int is_manifest)
+{
+    char *path;
+    int error;
+
+    *out = NULL;
+    if ((error = blob_path(&path, src, digest, -1, is_manifest)) != 0)
+        return error;
+    error = copa__blob_read_all(out, length, path, digest, COPA_JSON_DOC_MAX);
     free(path);
     return error;
 }
 
 int copa__source_blob_all(copa__source *src, char **out, size_t *length, const char *digest)
 {
-    char *path = blob_path(src, digest);
-    int error;
+    return read_all(src, out, length, digest, 0);
+}
 
-    *out = NULL;
-    if (path == NULL)
-        return copa__error_set(COPA_ENOTFOUND, "%s: no blob %s", src->name, digest);
-    error = copa__blob_read_all(out, length, path, digest, COPA_JSON_DOC_MAX);
-    free(path);
-    return error;
+int copa__source_manifest_all(copa__source *src, char **out, size_t *length, const char *digest)
+{
+    return read_all(src, out, length, digest, 1);
 }
 
 static int load_manifest(copa__source *src, const copa__descriptor *d, copa__manifest *m)
@@ -146,7 +168,7 @@ static int load_manifest(copa__source *src, const copa__descriptor *d, copa__man
     size_t length;
     int error;
 
-    if ((error = copa__source_blob_all(src, &bytes, &length, d->digest)) != 0)
+    if ((error = copa__source_manifest_all(src, &bytes, &length, d->digest)) != 0)
         return error;
     if (d->size != (double)length)
         error = copa__error_set(COPA_EVERIFY, "manifest %s: size is %zu bytes, index says %.0f",

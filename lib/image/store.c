@@ -110,6 +110,25 @@ void copa__blob_reader_free(copa__blob_reader *r)
     free(r);
 }
 
+const char *copa__blob_reader_path(const copa__blob_reader *r)
+{
+    return r->path;
+}
+
+int copa__blob_reader_verify(copa__blob_reader *r)
+{
+    char chunk[65536];
+    size_t got;
+    int error;
+
+    do
+        error = copa__blob_reader_read(r, chunk, sizeof(chunk), &got);
+    while (error == 0 && got != 0);
+    if (error == 0 && lseek(r->fd, 0, SEEK_SET) != 0)
+        error = copa__error_set(COPA_ERROR, "blob %s: %s: %s", r->digest, r->path, strerror(errno));
+    return error;
+}
+
 int copa__blob_read_all(char **out, size_t *length, const char *path, const char *digest,
                         size_t max)
 {

@@ -22,6 +22,10 @@ int copa__blob_reader_open(copa__blob_reader **out, const char *path, const char
  */
 int copa__blob_reader_read(copa__blob_reader *r, void *buffer, size_t capacity, size_t *got);
 void copa__blob_reader_free(copa__blob_reader *r);
+/* The file a reader reads (borrowed). */
+const char *copa__blob_reader_path(const copa__blob_reader *r);
+/* Read to the end, so the digest and size are checked; then rewind. */
+int copa__blob_reader_verify(copa__blob_reader *r);
 
 /* Read a whole blob of at most max bytes and verify it. */
 int copa__blob_read_all(char **out, size_t *length, const char *path, const char *digest,

@@ -124,6 +124,15 @@ int copa__registry_blob_push(copa__push_outcome *outcome, copa__registry *r, con
                              const char *repository, const char *digest,
                              const copa__blob_source *source, const char *mount_from);
 
+/*
+ * Only the cross-repository mount of copa__registry_blob_push: 0 when the
+ * blob is now in `repository` (confirmed by HEAD), COPA_ENOTFOUND when the
+ * registry refused the mount (the upload session it opened instead is
+ * abandoned; registries expire those), other errors as they come.
+ */
+int copa__registry_blob_mount(copa__registry *r, const char *registry, const char *repository,
+                              const char *digest, const char *mount_from);
+
 /* One blob of an image push. */
 typedef struct copa__push_blob {
     const char *digest;

@@ -202,6 +202,30 @@ int copa__registry_blob_push(copa__push_outcome *outcome, copa__registry *r, con
     return rc;
 }
 
+int copa__registry_blob_mount(copa__registry *r, const char *registry, const char *repository,
+                              const char *digest, const char *mount_from)
+{
+    copa__blob_source unknown = {NULL, -1, 0};
+    push p = {r, registry, repository, digest, &unknown, NULL, NULL, {0}};
+    uint64_t size = 0;
+    int rc;
+
+    if ((rc = copa__digest_validate(digest)) != 0)
+        return copa__error_prefix("mount blob %s: ", digest);
+    snprintf(p.what, sizeof(p.what), "mount blob %s@%s from %s", repository, digest, mount_from);
+    if (asprintf(&p.scope, "repository:%s:pull,push repository:%s:pull", repository, mount_from) <
+        0)
+        return copa__error_oom();
+    rc = start_upload(&p, mount_from);
+    if (rc == 1)
+        rc = copa__registry_blob_head(&size, r, registry, repository, digest);
+    else if (rc == 0)
+        rc = COPA_ENOTFOUND;
+    free(p.scope);
+    free(p.location);
+    return rc;
+}
+
 int copa__registry_push_image(char digest[COPA_DIGEST_STRING_MAX], copa__registry *r,
                               const char *registry, const char *repository, const char *tag,
                               const copa__push_blob *blobs, size_t count, const char *media_type,

@@ -4,7 +4,8 @@
  *   image_tool copy SRC DST [PLATFORM|-]
  *   image_tool append SRC DST LAYER.tar.gz DIFF_ID [PLATFORM|-] [label:K=V|annotation:K=V]...
  *
- * It prints the library's message and exits 1 on failure.
+ * It prints the library's message and exits 1 on failure. For registries,
+ * $IMAGE_TOOL_INSECURE names one plain-HTTP registry (HOST:PORT).
  */
 #include "image/rebuild.h"
 #include "util/error.h"
@@ -30,6 +31,16 @@ static int parse_platform(copa__platform *p, const char *text, const copa__platf
         return 0;
     *out = p;
     return copa__platform_parse(p, text);
+}
+
+static copa__transport_options *transport(void)
+{
+    static const char *insecure[2];
+    static copa__transport_options options;
+
+    insecure[0] = getenv("IMAGE_TOOL_INSECURE");
+    options.insecure_registries = insecure;
+    return &options;
 }
 
 static int append(copa_reference *from, copa_reference *to, int argc, char **argv)
@@ -68,7 +79,7 @@ static int append(copa_reference *from, copa_reference *to, int argc, char **arg
     spec.layer_path = argv[4];
     spec.labels = labels;
     spec.annotations = annotations;
-    return copa__image_rebuild(from, to, want, &spec);
+    return copa__image_rebuild(from, to, want, &spec, transport());
 }
 
 int main(int argc, char **argv)
@@ -85,7 +96,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], "copy") == 0) {
             error = parse_platform(&platform, argc > 4 ? argv[4] : NULL, &want);
             if (error == 0)
-                error = copa__image_copy(from, to, want);
+                error = copa__image_copy(from, to, want, transport());
         } else if (strcmp(argv[1], "append") == 0) {
             error = append(from, to, argc, argv);
         } else {

@@ -8,10 +8,20 @@
 # stopped and removed on exit, failed or not.
 #
 # usage: run.sh TEST_REGISTRY_PROGRAM TEST_HTTP_PROGRAM
+#        run.sh --with COMMAND [ARGS...]
+# The second form starts the same registries, exports the same COPA_TEST_*
+# variables (plus COPA_TEST_PLAIN_DATA / COPA_TEST_TLS_DATA, the registries'
+# storage roots) and runs COMMAND instead; its exit status is the result.
 # $COPA_TEST_WRAPPER (e.g. "valgrind --error-exitcode=99") runs the programs under a tool.
 set -euo pipefail
-registry_tests=$1
-http_tests=$2
+with=()
+if [ "${1:-}" = --with ]; then
+    shift
+    with=("$@")
+else
+    registry_tests=$1
+    http_tests=$2
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 
 for tool in docker-registry htpasswd openssl skopeo python3 curl; do
@@ -138,6 +148,14 @@ export COPA_TEST_PASS=$pass
 export COPA_TEST_FAKE=127.0.0.1:$fake_port
 export COPA_TEST_FAKE_BLOB=$fake_blob
 export COPA_TEST_FAKE_MANIFEST=$fake_manifest
+export COPA_TEST_PLAIN_DATA=$work/plain/data
+export COPA_TEST_TLS_DATA=$work/tls/data
+
+if [ ${#with[@]} -gt 0 ]; then
+    status=0
+    "${with[@]}" || status=$?
+    exit $status
+fi
 
 status=0
 ${COPA_TEST_WRAPPER:-} "$registry_tests" || status=1

@@ -267,7 +267,7 @@ static void parallel_downloads(void **state)
     copa__http_options o = {0};
     copa__http_request requests[6];
     copa__http_response responses[6];
-    char urls[6][256];
+    char urls[6][1024]; /* fake_url() returns up to 1023 bytes */
     int results[6], i;
     (void)state;
 
