@@ -78,6 +78,9 @@ static void why_text(const copa__rs_state *s, const copa__rs_slot *sl, const cop
     if (sl->rel != NULL)
         copa__rs_dep_str(rel, sizeof(rel), sl->rel);
     switch (sl->why) {
+    case COPA__RS_WHY_SOURCE:
+        snprintf(buf, size, "same source as %s (%s %s)", nm, by->source, by->source_version);
+        break;
     case COPA__RS_WHY_SIBLING:
         snprintf(buf, size, "needed by %s (Multi-Arch: same)", nm);
         break;

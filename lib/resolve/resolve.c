@@ -153,6 +153,37 @@ static const copa__rs_pkg *best_any(const copa__rs_state *s, const char *name)
     return best;
 }
 
+/*
+ * apt's Upgrade-By-Source-Package (on by default since apt 2.x): installed
+ * packages of the same source move along with a requested one when their
+ * candidate is built from the same source version as its target. They are
+ * a bonus, not a requirement: one that cannot move is left alone.
+ */
+static int follow_source(copa__rs_state *s, size_t i)
+{
+    const copa__rs_pkg *t = s->slots[i].cur, *old = s->slots[i].inst;
+    size_t j, mark;
+    int rc;
+
+    for (j = 0; j < s->nslots; j++) {
+        const copa__rs_slot *q = &s->slots[j];
+        if (q->inst == NULL || q->cur != q->inst || q->cand == NULL || q->inst->held ||
+            strcmp(q->inst->source, old->source) != 0 || strcmp(q->cand->source, t->source) != 0 ||
+            copa__rs_vcmp(s, q->cand->source_version, t->source_version) != 0)
+            continue;
+        mark = s->nundo;
+        s->failed = 0;
+        if ((rc = copa__rs_set(s, j, q->cand, COPA__RS_WHY_SOURCE, i, NULL, t, NULL)) < 0)
+            return rc;
+        if ((rc = copa__rs_close(s)) == COPA_EUNSATISFIABLE)
+            copa__rs_rollback(s, mark);
+        else if (rc < 0)
+            return rc;
+    }
+    s->failed = 0;
+    return 0;
+}
+
 static int request_slot(copa__rs_plan *plan, problems *fails, copa__rs_state *s,
                         const copa__rs_request *r, size_t ri, size_t i)
 {
@@ -160,6 +191,7 @@ static int request_slot(copa__rs_plan *plan, problems *fails, copa__rs_state *s,
     const copa__rs_pkg *c = sl->cand;
     root_ctx ctx;
     char text[600];
+    int rc;
 
     if (copa__rs_vcmp(s, sl->inst->version, r->fixed_version) >= 0)
         return 0; /* already fixed */
@@ -192,7 +224,9 @@ static int request_slot(copa__rs_plan *plan, problems *fails, copa__rs_state *s,
                            text);
     }
     sl->req = ri + 1;
-    return attempt(plan, fails, s, &ctx, i, c, COPA__RS_WHY_REPORT);
+    if ((rc = attempt(plan, fails, s, &ctx, i, c, COPA__RS_WHY_REPORT)) < 0)
+        return rc;
+    return s->slots[i].cur == c ? follow_source(s, i) : 0;
 }
 
 static int report_mode(copa__rs_plan *plan, problems *fails, copa__rs_state *s,

@@ -33,7 +33,8 @@ typedef enum copa__rs_why {
     COPA__RS_WHY_REVDEP,     /* its own dependency `rel` on `by` broke */
     COPA__RS_WHY_SIBLING,    /* Multi-Arch: same instance of `by` */
     COPA__RS_WHY_BREAKS,     /* `by` Breaks/Conflicts its installed version */
-    COPA__RS_WHY_REVBREAKS   /* its installed version Breaks/Conflicts `by` */
+    COPA__RS_WHY_REVBREAKS,  /* its installed version Breaks/Conflicts `by` */
+    COPA__RS_WHY_SOURCE      /* built from the same source version as `by` */
 } copa__rs_why;
 
 typedef struct copa__rs_step {

@@ -30,7 +30,7 @@ static copa__rs_world W;
 static copa__rs_plan P;
 static int RC;
 
-static void world(const char *installed, const char *cands)
+static inline void world(const char *installed, const char *cands)
 {
     copa__rs_plan_free(&P);
     copa__rs_world_free(&W);
@@ -47,7 +47,7 @@ static const char *const ID1[] = {"CVE-2024-0001"};
 static const char *const ID2[] = {"CVE-2024-0002", "CVE-2024-0003"};
 
 /* Resolve one report entry. */
-static int want(const char *name, const char *fixed)
+static inline int want(const char *name, const char *fixed)
 {
     copa__rs_request r;
     r.name = name;
@@ -58,13 +58,13 @@ static int want(const char *name, const char *fixed)
     return RC = copa__resolve(&P, &W, &r, 1, 0);
 }
 
-static int update_everything(void)
+static inline int update_everything(void)
 {
     copa__rs_plan_free(&P);
     return RC = copa__resolve(&P, &W, NULL, 0, 1);
 }
 
-static const copa__rs_step *step_arch(const char *name, const char *arch)
+static inline const copa__rs_step *step_arch(const char *name, const char *arch)
 {
     size_t i;
     for (i = 0; i < P.nsteps; i++)
@@ -73,12 +73,12 @@ static const copa__rs_step *step_arch(const char *name, const char *arch)
     return NULL;
 }
 
-static const copa__rs_step *step(const char *name)
+static inline const copa__rs_step *step(const char *name)
 {
     return step_arch(name, NULL);
 }
 
-static void cleanup(void)
+static inline void cleanup(void)
 {
     copa__rs_plan_free(&P);
     copa__rs_world_free(&W);

@@ -307,9 +307,24 @@ static void lock_step_source(void **state)
                   CAND("libc6-dev", "2.36-9+deb12u1",
                        "Source: glibc\nDepends: libc6 (= 2.36-9+deb12u1)"));
     assert_int_equal(want("libc6", "2.36-9+deb12u1"), 0);
-    assert_int_equal(P.nsteps, 2); /* libc-bin's range still holds: it stays */
+    assert_int_equal(P.nsteps, 3);
     ASSERT_STEP("libc6-dev", "2.36-9", "2.36-9+deb12u1", COPA__RS_UPGRADE,
                 "needed by libc6 (same source glibc; Depends: libc6 (= 2.36-9))");
+    /* libc-bin's range still holds, but apt moves binaries of one source together. */
+    ASSERT_STEP("libc-bin", "2.36-9", "2.36-9+deb12u1", COPA__RS_UPGRADE,
+                "same source as libc6 (glibc 2.36-9+deb12u1)");
+    /* ... only when that is possible: it is a bonus, not a requirement. */
+    world(INST("libc6", "2.36-9", "Source: glibc") INST("libc-bin", "2.36-9", "Source: glibc"),
+          CAND("libc6", "2.36-9+deb12u1", "Source: glibc")
+              CAND("libc-bin", "2.36-9+deb12u1", "Source: glibc\nDepends: nothere"));
+    assert_int_equal(want("libc6", "2.36-9+deb12u1"), 0);
+    assert_int_equal(P.nsteps, 1);
+    /* ... and only to the same source version. */
+    world(INST("libc6", "2.36-9", "Source: glibc") INST("libc-bin", "2.36-9", "Source: glibc"),
+          CAND("libc6", "2.36-9+deb12u1", "Source: glibc")
+              CAND("libc-bin", "2.36-9+deb12u2", "Source: glibc"));
+    assert_int_equal(want("libc6", "2.36-9+deb12u1"), 0);
+    assert_int_equal(P.nsteps, 1);
     /* The strict partner cannot follow: the fix fails and names it. */
     world(INST("libc6", "2.36-9", "Source: glibc")
               INST("libc6-dev", "2.36-9", "Source: glibc\nDepends: libc6 (= 2.36-9)"),
