@@ -16,8 +16,12 @@
 #include "resolve_helpers.h"
 #include "test_support.h"
 
+#include "repo/packages.h"
+
+#include <glob.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char root[256];
@@ -216,11 +220,96 @@ static void report_matches_apt_install(void **state)
     }
 }
 
+/*
+ * Report mode on the host: every Nth upgradable package (N from
+ * COPA_TEST_HOST_APT_STRIDE, default 8), one request at a time.
+ */
+static void host_report_mode(void)
+{
+    const char *env = getenv("COPA_TEST_HOST_APT_STRIDE");
+    size_t stride = env != NULL && atoi(env) > 0 ? (size_t)atoi(env) : 8;
+    char **names, args[300];
+    size_t i, n = 0, count = P.nsteps;
+    names = calloc(count + 1, sizeof(*names));
+    for (i = 0; i < count; i += stride)
+        if (P.steps[i].from != NULL && strcmp(P.steps[i].arch, "amd64") == 0)
+            names[n++] = strdup(P.steps[i].name);
+    for (i = 0; i < n; i++) {
+        int ok, removes;
+        char *theirs, *ours;
+        const copa__rs_step *st;
+        copa__rs_plan_free(&P);
+        assert_int_equal(update_everything(), 0);
+        st = step(names[i]);
+        snprintf(args, sizeof(args), "install %s", names[i]);
+        theirs = apt_set(args, &ok, &removes);
+        assert_int_equal(want(names[i], st->to), 0);
+        ours = our_set();
+        if (strcmp(ours, theirs) != 0)
+            fail_msg("%s: apt installs\n%swe plan\n%s", names[i], theirs, ours);
+        free(ours);
+        free(theirs);
+        free(names[i]);
+    }
+    fprintf(stderr, "host: %zu report-mode requests match apt-get install\n", n);
+    free(names);
+}
+
+/*
+ * With COPA_TEST_HOST_APT=1: the machine's own dpkg status and apt lists
+ * (real Debian indexes), update-all against `apt-get -s --with-new-pkgs
+ * upgrade`. Off by default: it reads the host, which other tools may change.
+ */
+static void host_update_all_matches_apt(void **state)
+{
+    const char *env = getenv("COPA_TEST_HOST_APT");
+    int ok, removes;
+    char *status, *theirs, *ours;
+    glob_t g;
+    size_t i, len;
+    struct timespec t0, t1;
+    (void)state;
+    if (env == NULL || strcmp(env, "1") != 0)
+        skip();
+    snprintf(apt_opts, sizeof(apt_opts),
+             "apt-get -q -o Debug::NoLocking=1 -o APT::Install-Recommends=false");
+    theirs = apt_set("--with-new-pkgs upgrade", &ok, &removes);
+    assert_true(ok);
+    status = test_read_file("/var/lib/dpkg/status", &len);
+    copa__rs_plan_free(&P);
+    copa__rs_world_free(&W);
+    assert_int_equal(copa__rs_world_init(&W, COPA_PKG_DEB, "amd64"), 0);
+    assert_int_equal(copa__rs_world_add_deb822(&W, 1, "status", status, len, 0, 0, NULL), 0);
+    free(status);
+    assert_int_equal(glob("/var/lib/apt/lists/*_Packages*", 0, NULL, &g), 0);
+    for (i = 0; i < g.gl_pathc; i++) {
+        copa__apt_packages idx;
+        assert_int_equal(copa__apt_packages_init(&idx, "amd64"), 0);
+        if (copa__apt_packages_load_file(&idx, g.gl_pathv[i], NULL, UINT64_MAX) < 0)
+            fail_msg("%s: %s", g.gl_pathv[i], copa_error_last());
+        assert_int_equal(copa__rs_world_add_index(&W, &idx, (int)i, 0, NULL), 0);
+        copa__apt_packages_free(&idx);
+    }
+    globfree(&g);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(update_everything(), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "host: %zu installed, %zu candidates, %zu steps, %zu kept, resolve %.1f ms\n",
+            W.installed.count, W.candidates.count, P.nsteps, P.nkept,
+            (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    ours = our_set();
+    assert_string_equal(ours, theirs);
+    free(ours);
+    free(theirs);
+    host_report_mode();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(update_all_matches_apt_upgrade),
         cmocka_unit_test(report_matches_apt_install),
+        cmocka_unit_test(host_update_all_matches_apt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
