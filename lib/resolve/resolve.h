@@ -23,6 +23,16 @@ typedef struct copa__rs_request {
     size_t nids;
 } copa__rs_request;
 
+struct copa_report;
+
+/*
+ * The OS package updates of a normalized report as requests (malloc'd
+ * array, free() it; strings borrowed from the report, which must outlive
+ * them). Returns 0, COPA_EINVALID for a NULL report, COPA_ENOMEM.
+ */
+int copa__rs_requests_from_report(copa__rs_request **out, size_t *count,
+                                  const struct copa_report *report);
+
 typedef enum copa__rs_action { COPA__RS_UPGRADE = 0, COPA__RS_NEW } copa__rs_action;
 
 /* Why a package is in the plan. */

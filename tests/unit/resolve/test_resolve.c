@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "resolve_helpers.h"
+#include "test_support.h"
 
 static int teardown(void **state)
 {
@@ -513,6 +514,51 @@ static void renderings(void **state)
     free(json);
 }
 
+/* A real scanner report (Trivy) through lib/report into the resolver. */
+static void report_driven_plan(void **state)
+{
+    copa_report *report = NULL;
+    copa__rs_request *reqs = NULL;
+    size_t n = 0;
+    char *text = NULL;
+    (void)state;
+    assert_int_equal(
+        copa_report_parse_file(&report, test_fixture_path("report/trivy-debian.json"), NULL), 0);
+    assert_int_equal(copa__rs_requests_from_report(&reqs, &n, report), 0);
+    assert_int_equal(n, 4); /* the Go packages are not requests */
+    world(INST("libssl3", "3.0.11-1~deb12u2", "Source: openssl\nMulti-Arch: same")
+              INST("openssl", "3.0.11-1~deb12u2", "Depends: libssl3 (>= 3.0.9)")
+                  INST("bsdutils", "1:2.38.1-5+b1", "Source: util-linux (2.38.1-5)")
+                      INST("libexample", "1.0-1", "") INST("libpam0g", "1.5.2-6+deb12u1", ""),
+          CAND("libssl3", "3.0.13-1~deb12u1", "Source: openssl\nMulti-Arch: same")
+              CAND("openssl", "3.0.13-1~deb12u1", "Depends: libssl3 (>= 3.0.13)")
+                  CAND("bsdutils", "1:2.38.1-5+deb12u1", "Source: util-linux (2.38.1-5+deb12u1)")
+                      CAND("libexample", "1.9-1", "") CAND("libpam0g", "1.5.2-6+deb12u1", ""));
+    assert_int_equal(copa__resolve(&P, &W, reqs, n, 0), COPA_EUNSATISFIABLE);
+    assert_int_equal(P.nsteps, 3);
+    ASSERT_STEP("bsdutils", "1:2.38.1-5+b1", "1:2.38.1-5+deb12u1", COPA__RS_UPGRADE,
+                "CVE-2024-28085");
+    ASSERT_STEP("libssl3", "3.0.11-1~deb12u2", "3.0.13-1~deb12u1", COPA__RS_UPGRADE,
+                "CVE-2023-6129, CVE-2024-0727");
+    ASSERT_STEP("openssl", "3.0.11-1~deb12u2", "3.0.13-1~deb12u1", COPA__RS_UPGRADE,
+                "same source as libssl3 (openssl 3.0.13-1~deb12u1)");
+    assert_int_equal(P.nfailures, 2);
+    assert_string_equal(P.failures[0].message,
+                        "libexample 1.0-1 cannot reach >= 1:1.2-1 (CVE-2023-50387, "
+                        "CVE-2023-50868): the best available version is 1.9-1");
+    assert_string_equal(
+        P.failures[1].message,
+        "libpam0g 1.5.2-6+deb12u1 cannot reach >= 1.5.2-6+deb12u2 (CVE-2024-22365): "
+        "the best available version is 1.5.2-6+deb12u1 (the installed one)");
+    assert_non_null(strstr(copa_error_last(), "(and 1 more)"));
+    assert_int_equal(copa__rs_plan_render_text(&text, &P), 0);
+    assert_non_null(strstr(text, "Cannot fix:\n  libexample 1.0-1 cannot reach"));
+    free(text);
+    free(reqs);
+    copa__rs_plan_free(&P);
+    copa_report_free(report);
+}
+
 static void bad_input(void **state)
 {
     static const char bad_dep[] = CAND("foo", "1.1", "Depends: bar (>= !!)");
@@ -561,6 +607,7 @@ int main(void)
         cmocka_unit_test_teardown(pin_priorities, teardown),
         cmocka_unit_test_teardown(determinism, teardown),
         cmocka_unit_test_teardown(renderings, teardown),
+        cmocka_unit_test_teardown(report_driven_plan, teardown),
         cmocka_unit_test_teardown(bad_input, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
