@@ -85,6 +85,28 @@ static int check_bytes(const char *text)
     return 0;
 }
 
+/* Percent-decode one segment and check it; *segment is NULL for a
+ * subpath's '.' or '..' (even encoded), which are dropped. */
+static int decode_segment(char **segment, const char *text, const char *start, size_t n,
+                          int is_subpath)
+{
+    int rc = decode(segment, text, start, n);
+
+    if (rc != 0)
+        return rc;
+    if (strchr(*segment, '/') != NULL) {
+        free(*segment);
+        *segment = NULL;
+        return fail(text, is_subpath ? "a subpath segment holds an encoded '/'"
+                                     : "a namespace segment holds an encoded '/'");
+    }
+    if (is_subpath && (strcmp(*segment, ".") == 0 || strcmp(*segment, "..") == 0)) {
+        free(*segment);
+        *segment = NULL;
+    }
+    return 0;
+}
+
 /* Decode the '/'-separated segments of [start, start+length), dropping
  * empty ones (and '.', '..' for a subpath); NULL when none remain. */
 static int decode_segments(char **out, const char *text, const char *start, size_t length,
@@ -98,30 +120,22 @@ static int decode_segments(char **out, const char *text, const char *start, size
     while (start < end) {
         const char *slash = memchr(start, '/', (size_t)(end - start));
         size_t n = (size_t)((slash != NULL ? slash : end) - start);
-        int dots = is_subpath &&
-                   ((n == 1 && start[0] == '.') || (n == 2 && start[0] == '.' && start[1] == '.'));
-        char *segment;
-        int rc;
+        char *segment = NULL;
+        int rc = n > 0 ? decode_segment(&segment, text, start, n, is_subpath) : 0;
 
-        if (n > 0 && !dots) {
-            rc = decode(&segment, text, start, n);
+        if (rc != 0) {
+            copa__buf_free(&joined);
+            return rc;
+        }
+        if (segment != NULL) {
+            rc = (count > 0 ? copa__buf_append_str(&joined, "/") : 0);
+            if (rc == 0)
+                rc = copa__buf_append_str(&joined, segment);
+            free(segment);
             if (rc != 0) {
-                copa__buf_free(&joined);
-                return rc;
-            }
-            if (strchr(segment, '/') != NULL) {
-                free(segment);
-                copa__buf_free(&joined);
-                return fail(text, is_subpath ? "a subpath segment holds an encoded '/'"
-                                             : "a namespace segment holds an encoded '/'");
-            }
-            if ((count > 0 && copa__buf_append_str(&joined, "/") != 0) ||
-                copa__buf_append_str(&joined, segment) != 0) {
-                free(segment);
                 copa__buf_free(&joined);
                 return copa__error_oom();
             }
-            free(segment);
             count++;
         }
         start += n + 1;
@@ -161,6 +175,8 @@ static int parse_qualifiers(copa__purl *out, const char *text, const char *start
             q->key = strndup(start, (size_t)(eq - start));
             if (q->key == NULL)
                 return copa__error_oom();
+            /* Counted at once so that copa__purl_clear() frees it on failure. */
+            out->qualifier_count++;
             if (!copa__purl_key_valid(q->key))
                 return fail(text, "a qualifier key must be letters, digits, '.', '-' or '_' "
                                   "and not start with a digit");
@@ -168,7 +184,6 @@ static int parse_qualifiers(copa__purl *out, const char *text, const char *start
             rc = decode(&q->value, text, eq + 1, n - (size_t)(eq + 1 - start));
             if (rc != 0)
                 return rc;
-            out->qualifier_count++;
             /* An empty value is the same as no qualifier at all. */
             if (q->value[0] == '\0') {
                 out->qualifier_count--;

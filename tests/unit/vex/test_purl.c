@@ -175,6 +175,8 @@ static const parse_case parse_cases[] = {
     {"pkg://gem/ruby-advisory-db-check@0.12.4", "pkg:gem/ruby-advisory-db-check@0.12.4"},
     {"pkg:golang/google.golang.org/genproto#/googleapis/./api/../annotations/",
      "pkg:golang/google.golang.org/genproto#googleapis/api/annotations"},
+    /* '.' and '..' are dropped also when percent-encoded. */
+    {"pkg:generic/x#a/%2E/%2e%2E/b", "pkg:generic/x#a/b"},
     /* A raw '@' in a namespace (npm scope) is not the version separator. */
     {"pkg:npm/@angular/core", "pkg:npm/%40angular/core"},
     {"pkg:npm/%40angular/core@16.0.0", "pkg:npm/%40angular/core@16.0.0"},
@@ -249,6 +251,8 @@ static const invalid_case invalid_cases[] = {
     {"pkg:deb/debian/curl@1%2", "two hex digits"},
     {"pkg:deb/debian/curl@1%zz", "two hex digits"},
     {"pkg:deb/debian/curl@1%00", "NUL"},
+    {"pkg:deb/debian/curl?arch=%zz", "two hex digits"},
+    {"pkg:deb/debian/curl?distro=x&arch=a%", "two hex digits"},
     {"pkg:deb/debian/cu rl", "space or control"},
     {"pkg:deb/debian/cu\trl", "space or control"},
     {"pkg:generic/caf\xc3\xa9", "non-ASCII"},
