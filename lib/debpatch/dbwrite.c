@@ -154,6 +154,20 @@ static void drop_status_line(copa__buf *stanza)
     stanza->length -= (size_t)(end - s);
 }
 
+/* Whether the stanza should go without Status: like the one it replaces,
+ * or, for a new package, like the image's other status.d stanzas. */
+static int without_status(const copa__dp_ctx *c, const copa__dp_pkg *p)
+{
+    const copa__dpkg_db *db = c->in->db;
+    size_t i;
+    if (p->old != NULL)
+        return copa__dpkg_pkg_field(p->old->pkg, "Status", NULL) == NULL;
+    for (i = 0; i < db->status_d_count; i++)
+        if (db->status_d[i]->count > 0)
+            return copa__dpkg_pkg_field(&db->status_d[i]->pkgs[0], "Status", NULL) == NULL;
+    return 0;
+}
+
 static int write_status_d(copa__dp_ctx *c, const copa__dp_pkg *p, copa__buf *stanza)
 {
     char *stanza_path = NULL, *md5_path = NULL;
@@ -161,7 +175,7 @@ static int write_status_d(copa__dp_ctx *c, const copa__dp_pkg *p, copa__buf *sta
     size_t md5len;
     int rc = copa__dpkg_status_d_paths(&stanza_path, &md5_path, c->in->db, p->ctl->name,
                                        p->ctl->arch);
-    if (rc == 0 && p->old != NULL && copa__dpkg_pkg_field(p->old->pkg, "Status", NULL) == NULL)
+    if (rc == 0 && without_status(c, p))
         drop_status_line(stanza);
     if (rc == 0)
         rc = copa__dp_add_generated(c, stanza_path, 0644, stanza->data, stanza->length);

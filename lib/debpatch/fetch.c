@@ -195,11 +195,12 @@ static int download(dl **todo, size_t n, const copa__debpatch_fetch_options *o)
         rc = copa__error_oom();
         goto out;
     }
-    copa__http_options_defaults(&http);
+    memset(&http, 0, sizeof(http));
     if (o != NULL && o->max_parallel > 0)
         http.max_parallel = o->max_parallel;
     if (o != NULL)
         http.ca_file = o->ca_file;
+    copa__http_options_defaults(&http);
     for (i = 0; i < n; i++) {
         reqs[i].method = "GET";
         reqs[i].url = todo[i]->url;

@@ -101,6 +101,8 @@ typedef struct copa__dp_pkg {
     copa__buf md5sums;           /* generated "md5  path" lines (regular files) */
     copa__dpkg_conffile *fresh;  /* the new version's conffiles with new md5s (arena) */
     size_t nfresh;
+    copa__dpkg_md5sums old_sums; /* distroless: the old md5sums, for conffiles */
+    int old_sums_loaded;
     copa__dpkg_conffile *merged; /* what the status records (arena) */
     size_t nmerged;
 } copa__dp_pkg;

@@ -144,13 +144,28 @@ static int slurp(copa__buf *out, copa__deb *deb, const char *path)
     return copa__buf_append(out, "", 0);
 }
 
-static const char *old_conffile_md5(const copa__dp_pkg *p, const char *abs)
+/*
+ * What the installed version recorded for conffile `abs`. Distroless
+ * stanzas carry no Conffiles (no dpkg installed them); their md5sums file
+ * still says what the package shipped, which is what dpkg's record means.
+ */
+static const char *old_conffile_md5(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs)
 {
     size_t i;
     for (i = 0; p->old != NULL && i < p->old->pkg->conffile_count; i++)
         if (strcmp(p->old->pkg->conffiles[i].path, abs) == 0)
             return p->old->pkg->conffiles[i].md5;
-    return NULL;
+    if (p->old == NULL || !p->old->distroless)
+        return NULL;
+    if (!p->old_sums_loaded) {
+        p->old_sums_loaded = 1;
+        if (copa__dpkg_db_read_md5sums(&p->old_sums, &c->arena, c->in->db, p->old, c->in->files) !=
+            0) {
+            memset(&p->old_sums, 0, sizeof(p->old_sums));
+            copa_error_clear();
+        }
+    }
+    return copa__dpkg_md5sums_find(&p->old_sums, abs);
 }
 
 static int add_fresh(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const char *md5)
@@ -191,9 +206,9 @@ static int conffile(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const cha
         rc = copa__dp_md5_hex(cur_md5, cur, cur_len);
     if (rc == 0)
         rc = add_fresh(c, p, abs, md5);
-    act = copa__conffile_decide(have_cur ? cur_md5 : NULL, old_conffile_md5(p, abs), md5);
-    if (rc == 0 && act != COPA__CONFFILE_INSTALL)
-        c->res->conffiles_kept++;
+    act = copa__conffile_decide(have_cur ? cur_md5 : NULL, old_conffile_md5(c, p, abs), md5);
+    if (rc == 0 && act != COPA__CONFFILE_INSTALL && have_cur && strcmp(cur_md5, md5) != 0)
+        c->res->conffiles_kept++; /* the image's own version stays */
     if (rc == 0 && act == COPA__CONFFILE_KEEP_DIST) {
         if ((dist = malloc(strlen(w->path) + 12)) == NULL)
             rc = copa__error_oom();
@@ -242,6 +257,22 @@ static int regular(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, c
     if (rc == 0)
         rc = copa__buf_appendf(&p->md5sums, "%s  %s\n", md5, e->path);
     return rc;
+}
+
+/* dpkg's generated md5sums list a hardlink with its target's hash. */
+static int hardlink_md5(copa__dp_pkg *p, const copa__deb_entry *e)
+{
+    const char *s = p->md5sums.data;
+    size_t n = strlen(e->link);
+    while (s != NULL && *s != '\0') {
+        const char *end = strchr(s, '\n');
+        if (end == NULL)
+            break;
+        if ((size_t)(end - s) == 34 + n && memcmp(s + 34, e->link, n) == 0)
+            return copa__buf_appendf(&p->md5sums, "%.32s  %s\n", s, e->path);
+        s = end + 1;
+    }
+    return 0;
 }
 
 static copa__entry_type entry_type(copa__deb_type t)
@@ -321,6 +352,8 @@ static int other(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, con
         if (rc == 0)
             c->res->files++;
     }
+    if (rc == 0 && e->type == COPA__DEB_HARDLINK)
+        rc = hardlink_md5(p, e);
     if (rc == 0 && layer != 1 && !(e->type == COPA__DEB_FILE && is_conffile(p, abs)))
         rc = copa__dp_view_put(&c->view, canon,
                                e->type == COPA__DEB_SYMLINK ? COPA__DP_SYMLINK : COPA__DP_OTHER,
