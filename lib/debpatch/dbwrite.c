@@ -49,7 +49,8 @@ static int list_text(const copa__dp_pkg *p, copa__buf *out)
     for (i = 0; rc == 0 && i < p->npaths; i++)
         rc = copa__buf_appendf(out, "%s\n", p->paths[i]);
     for (i = 0; rc == 0 && i < p->nmerged; i++)
-        if ((p->merged[i].flags & COPA__CONFFILE_OBSOLETE) && !shipped_file(p->merged[i].path, (void *)p))
+        if ((p->merged[i].flags & COPA__CONFFILE_OBSOLETE) &&
+            !shipped_file(p->merged[i].path, (void *)p))
             rc = copa__buf_appendf(out, "%s\n", p->merged[i].path);
     return rc;
 }
@@ -173,8 +174,8 @@ static int write_status_d(copa__dp_ctx *c, const copa__dp_pkg *p, copa__buf *sta
     char *stanza_path = NULL, *md5_path = NULL;
     const char *md5;
     size_t md5len;
-    int rc = copa__dpkg_status_d_paths(&stanza_path, &md5_path, c->in->db, p->ctl->name,
-                                       p->ctl->arch);
+    int rc =
+        copa__dpkg_status_d_paths(&stanza_path, &md5_path, c->in->db, p->ctl->name, p->ctl->arch);
     if (rc == 0 && without_status(c, p))
         drop_status_line(stanza);
     if (rc == 0)

@@ -18,10 +18,10 @@
 #include <stddef.h>
 
 typedef struct copa__debpatch_fetch_options {
-    const char *cache_dir;         /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
-    const char *const *mirrors;    /* "FROM=TO" URL prefix rewrites, first match wins */
+    const char *cache_dir;      /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
+    const char *const *mirrors; /* "FROM=TO" URL prefix rewrites, first match wins */
     size_t nmirrors;
-    unsigned int max_parallel;     /* 0: default 4 */
+    unsigned int max_parallel; /* 0: default 4 */
     /* Called as bytes arrive (name = the package, total = its size); a
      * non-zero return cancels every transfer (COPA_ECANCELLED). */
     int (*progress)(void *payload, const char *name, unsigned long long done,
@@ -47,23 +47,23 @@ void copa__debpatch_paths_free(char **paths, size_t count);
 int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha256_hex);
 
 typedef struct copa__debpatch_input {
-    const copa__rootfs *rootfs;       /* the image (lstat, listing) */
-    const copa__image_files *files;   /* the image (contents: conffiles, passwd, dpkg db) */
-    const copa__dpkg_db *db;          /* the image's installed packages */
-    const copa__rs_plan *plan;        /* what to install */
-    const char *const *deb_paths;     /* plan->nsteps local, verified .deb files */
-    long long epoch;                  /* mtime for generated files (status, info/...) */
-    copa__layer_writer *writer;       /* entries are added; the caller finishes the layer */
+    const copa__rootfs *rootfs;     /* the image (lstat, listing) */
+    const copa__image_files *files; /* the image (contents: conffiles, passwd, dpkg db) */
+    const copa__dpkg_db *db;        /* the image's installed packages */
+    const copa__rs_plan *plan;      /* what to install */
+    const char *const *deb_paths;   /* plan->nsteps local, verified .deb files */
+    long long epoch;                /* mtime for generated files (status, info/...) */
+    copa__layer_writer *writer;     /* entries are added; the caller finishes the layer */
 } copa__debpatch_input;
 
 typedef struct copa__debpatch_result {
     char **skipped_scripts; /* "openssl: postinst (configure)", one per script not run */
     size_t nskipped_scripts;
-    char **notes;           /* known consequences, e.g. the ca-certificates bundle */
+    char **notes; /* known consequences, e.g. the ca-certificates bundle */
     size_t nnotes;
-    size_t files;           /* entries written from the packages' data.tar */
-    size_t whiteouts;       /* paths hidden (dropped files, old info files) */
-    size_t conffiles_kept;  /* modified conffiles kept (a .dpkg-dist written or not) */
+    size_t files;          /* entries written from the packages' data.tar */
+    size_t whiteouts;      /* paths hidden (dropped files, old info files) */
+    size_t conffiles_kept; /* modified conffiles kept (a .dpkg-dist written or not) */
 } copa__debpatch_result;
 
 /*

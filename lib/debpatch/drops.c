@@ -48,8 +48,8 @@ int copa__dp_owned_paths(const char ***out, size_t *count, copa__dp_ctx *c,
         if (p == NULL)
             return copa__error_oom();
         p[0] = '/';
-        strcpy(p + 1, sums.entries[i].path[0] == '/' ? sums.entries[i].path + 1
-                                                     : sums.entries[i].path);
+        strcpy(p + 1,
+               sums.entries[i].path[0] == '/' ? sums.entries[i].path + 1 : sums.entries[i].path);
         paths[i] = p;
     }
     *out = paths;
@@ -169,8 +169,8 @@ static int hide(copa__dp_ctx *c, const copa__dp_pkg *p, const char *abs, const c
     const char *target = copa__dpkg_diversions_apply(&c->div, abs, p->ctl->name), *link;
     char *canon = NULL;
     int layer = 0, rc = copa__dp_canonical(&canon, &c->view, target, 0), owned;
-    copa__dp_kind kind = rc == 0 ? copa__dp_view_kind(&c->view, canon, &link, &layer)
-                                 : COPA__DP_MISSING;
+    copa__dp_kind kind =
+        rc == 0 ? copa__dp_view_kind(&c->view, canon, &link, &layer) : COPA__DP_MISSING;
 
     if (rc != 0 || kind == COPA__DP_MISSING || layer != 0 || canon[0] == '\0')
         goto done; /* gone already, or this layer writes it (through an alias) */
@@ -180,10 +180,8 @@ static int hide(copa__dp_ctx *c, const copa__dp_pkg *p, const char *abs, const c
     }
     if (kind == COPA__DP_DIR && !dir_empty_after(c, canon))
         goto done;
-    if ((rc = copa__layer_writer_add_whiteout(c->in->writer, canon)) == 0)
+    if ((rc = copa__dp_strlist_push(&c->hidden, &c->nhidden, canon)) == 0)
         rc = copa__dp_view_put(&c->view, canon, COPA__DP_MISSING, NULL, 0);
-    if (rc == 0)
-        c->res->whiteouts++;
 done:
     free(canon);
     return rc;
@@ -222,6 +220,32 @@ done:
     return rc;
 }
 
+/*
+ * One whiteout per removed subtree: a path inside a directory that goes
+ * too gets none (a layer holding both DIR/.wh.x and .wh.DIR would make
+ * some appliers recreate DIR).
+ */
+static int emit(copa__dp_ctx *c)
+{
+    size_t i;
+    int rc = 0;
+    for (i = 0; rc == 0 && i < c->nhidden; i++) {
+        char *slash = strrchr(c->hidden[i], '/');
+        const char *link;
+        int layer = 0;
+        if (slash != NULL) {
+            *slash = '\0';
+            copa__dp_view_kind(&c->view, c->hidden[i], &link, &layer);
+            *slash = '/';
+        }
+        if (layer == -1)
+            continue;
+        if ((rc = copa__layer_writer_add_whiteout(c->in->writer, c->hidden[i])) == 0)
+            c->res->whiteouts++;
+    }
+    return rc;
+}
+
 int copa__dp_whiteout_dropped(copa__dp_ctx *c)
 {
     size_t i;
@@ -229,5 +253,12 @@ int copa__dp_whiteout_dropped(copa__dp_ctx *c)
     for (i = 0; rc == 0 && i < c->npkgs; i++)
         if (c->pkgs[i].old != NULL)
             rc = drop_one(c, &c->pkgs[i]);
+    if (rc == 0)
+        rc = emit(c);
+    for (i = 0; i < c->nhidden; i++)
+        free(c->hidden[i]);
+    free(c->hidden);
+    c->hidden = NULL;
+    c->nhidden = 0;
     return rc;
 }

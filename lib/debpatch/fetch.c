@@ -173,7 +173,8 @@ static int finish(dl *d, const copa__http_response *res, int result)
         rc = copa__error_set(COPA_EVERIFY, "%s %s: %s: size %llu, the index says %llu", pkg->name,
                              pkg->version, d->url, (unsigned long long)res->body_length,
                              (unsigned long long)pkg->size);
-    if (rc == 0 && (strncmp(res->digest, "sha256:", 7) != 0 || strcmp(res->digest + 7, pkg->sha256) != 0))
+    if (rc == 0 &&
+        (strncmp(res->digest, "sha256:", 7) != 0 || strcmp(res->digest + 7, pkg->sha256) != 0))
         rc = copa__error_set(COPA_EVERIFY, "%s %s: %s: SHA-256 %s, the index says %s", pkg->name,
                              pkg->version, d->url, res->digest + 7, pkg->sha256);
     if (rc == 0 && rename(d->temp, d->cache) != 0)

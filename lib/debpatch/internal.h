@@ -93,13 +93,13 @@ typedef struct copa__dp_pkg {
     const copa__rs_step *step;
     const copa__dpkg_entry *old; /* the installed version, NULL for a new package */
     copa__deb *deb;
-    copa__dpkg_status *control;  /* the .deb's control file parsed as a stanza */
-    const copa__dpkg_pkg *ctl;   /* control->pkgs[0] */
-    char *id;                    /* "name" or "name:arch" (Multi-Arch: same) */
-    const char **paths;          /* "/x" of every data.tar entry, tar order (arena) */
+    copa__dpkg_status *control; /* the .deb's control file parsed as a stanza */
+    const copa__dpkg_pkg *ctl;  /* control->pkgs[0] */
+    char *id;                   /* "name" or "name:arch" (Multi-Arch: same) */
+    const char **paths;         /* "/x" of every data.tar entry, tar order (arena) */
     size_t npaths, cap_paths;
-    copa__buf md5sums;           /* generated "md5  path" lines (regular files) */
-    copa__dpkg_conffile *fresh;  /* the new version's conffiles with new md5s (arena) */
+    copa__buf md5sums;          /* generated "md5  path" lines (regular files) */
+    copa__dpkg_conffile *fresh; /* the new version's conffiles with new md5s (arena) */
     size_t nfresh;
     copa__dpkg_md5sums old_sums; /* distroless: the old md5sums, for conffiles */
     int old_sums_loaded;
@@ -117,6 +117,8 @@ typedef struct copa__dp_ctx {
     copa__repo_arena arena;
     copa__dp_pkg *pkgs;
     size_t npkgs;
+    char **hidden; /* dropped paths, whited out at the end (see drops.c) */
+    size_t nhidden;
 } copa__dp_ctx;
 
 /* unpack.c: write one package's data.tar into the layer. */

@@ -76,8 +76,10 @@ static int scripts(copa__dp_ctx *c, const copa__dp_pkg *p)
     if (rc == 0 && trig != NULL)
         rc = skipped(c, p->id, "triggers");
     if (rc == 0 && trig != NULL && strstr(trig->data, "ldconfig") != NULL)
-        rc = note(c, "%s: ldconfig did not run; /etc/ld.so.cache is not refreshed (libraries at "
-                     "unchanged paths still load)", p->id);
+        rc = note(c,
+                  "%s: ldconfig did not run; /etc/ld.so.cache is not refreshed (libraries at "
+                  "unchanged paths still load)",
+                  p->id);
     return rc;
 }
 
@@ -107,8 +109,10 @@ int copa__dp_notes(copa__dp_ctx *c)
             if (strcmp(p->ctl->name, known[k].name) == 0)
                 rc = note(c, "%s", known[k].text);
         if (rc == 0 && p->old == NULL && copa__deb_control_member(p->deb, "postinst") != NULL)
-            rc = note(c, "%s: new package whose postinst did not run: users, groups and "
-                         "alternatives it would create are missing", p->id);
+            rc = note(c,
+                      "%s: new package whose postinst did not run: users, groups and "
+                      "alternatives it would create are missing",
+                      p->id);
     }
     return rc;
 }

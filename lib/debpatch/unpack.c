@@ -170,7 +170,8 @@ static const char *old_conffile_md5(copa__dp_ctx *c, copa__dp_pkg *p, const char
 
 static int add_fresh(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const char *md5)
 {
-    copa__dpkg_conffile *grown = copa__repo_arena_alloc(&c->arena, (p->nfresh + 1) * sizeof(*grown));
+    copa__dpkg_conffile *grown =
+        copa__repo_arena_alloc(&c->arena, (p->nfresh + 1) * sizeof(*grown));
     if (grown == NULL)
         return copa__error_oom();
     if (p->nfresh > 0)
@@ -322,12 +323,12 @@ static int other(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, con
     char *canon = NULL, *link_canon = NULL;
     const char *link;
     int rc = copa__dp_canonical(&canon, &c->view, target, 0), layer = 0;
-    copa__dp_kind kind = rc == 0 ? copa__dp_view_kind(&c->view, canon, &link, &layer)
-                                 : COPA__DP_MISSING;
+    copa__dp_kind kind =
+        rc == 0 ? copa__dp_view_kind(&c->view, canon, &link, &layer) : COPA__DP_MISSING;
 
     if (rc == 0 && kind == COPA__DP_DIR)
-        rc = copa__error_set(COPA_EINVALID, "%s: %s would replace the directory /%s",
-                             p->ctl->name, abs, canon);
+        rc = copa__error_set(COPA_EINVALID, "%s: %s would replace the directory /%s", p->ctl->name,
+                             abs, canon);
     if (rc == 0)
         rc = ensure_parents(c, canon, e->mtime);
     w->path = canon;
@@ -338,9 +339,9 @@ static int other(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, con
         else {
             abs_link[0] = '/';
             strcpy(abs_link + 1, e->link);
-            rc = copa__dp_canonical(
-                &link_canon, &c->view,
-                copa__dpkg_diversions_apply(&c->div, abs_link, p->ctl->name), 0);
+            rc =
+                copa__dp_canonical(&link_canon, &c->view,
+                                   copa__dpkg_diversions_apply(&c->div, abs_link, p->ctl->name), 0);
             free(abs_link);
         }
         w->link = link_canon;

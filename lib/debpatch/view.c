@@ -185,8 +185,8 @@ static int pop(copa__buf *rest, copa__buf *name, int *last)
     /* Trailing slashes and dots do not make a component "not last". */
     *last = 1;
     for (n = 0; n < rest->length; n++)
-        if (rest->data[n] != '/' && !(rest->data[n] == '.' && (n + 1 == rest->length ||
-                                                               rest->data[n + 1] == '/')))
+        if (rest->data[n] != '/' &&
+            !(rest->data[n] == '.' && (n + 1 == rest->length || rest->data[n + 1] == '/')))
             *last = 0;
     return 1;
 }
@@ -236,7 +236,8 @@ int copa__dp_canonical(char **out, const copa__dp_view *v, const char *path, int
     int rc;
 
     *out = NULL;
-    if ((rc = copa__buf_append_str(&cur, "")) != 0 || (rc = copa__buf_append_str(&rest, path)) != 0 ||
+    if ((rc = copa__buf_append_str(&cur, "")) != 0 ||
+        (rc = copa__buf_append_str(&rest, path)) != 0 ||
         (rc = walk(&cur, &rest, v, follow_last, path)) != 0) {
         copa__buf_free(&cur);
         copa__buf_free(&rest);

@@ -97,7 +97,8 @@ int main(int argc, char **argv)
     int rc;
 
     if (argc < 8) {
-        fprintf(stderr, "usage: %s ROOT_DIR ROOT_TAR PACKAGES BASE_URL CACHE OUT_TAR EPOCH [NAME...]\n",
+        fprintf(stderr,
+                "usage: %s ROOT_DIR ROOT_TAR PACKAGES BASE_URL CACHE OUT_TAR EPOCH [NAME...]\n",
                 argv[0]);
         return 2;
     }
