@@ -66,6 +66,29 @@ static const copa__dp_pkg *planned(const copa__dp_ctx *c, const copa__dpkg_entry
     return NULL;
 }
 
+/* copa__dp_owned_paths of installed package `i`, read once per build. */
+static int owned_cached(const char ***paths, size_t *n, copa__dp_ctx *c, size_t i)
+{
+    size_t count = c->in->db->installed_count + 1;
+    int rc;
+    if (c->owned == NULL) {
+        c->owned = calloc(count, sizeof(*c->owned));
+        c->nowned = calloc(count, sizeof(*c->nowned));
+        c->owned_loaded = calloc(count, 1);
+        if (c->owned == NULL || c->nowned == NULL || c->owned_loaded == NULL)
+            return copa__error_oom();
+    }
+    if (!c->owned_loaded[i]) {
+        if ((rc = copa__dp_owned_paths(&c->owned[i], &c->nowned[i], c, &c->in->db->installed[i])) !=
+            0)
+            return rc;
+        c->owned_loaded[i] = 1;
+    }
+    *paths = c->owned[i];
+    *n = c->nowned[i];
+    return 0;
+}
+
 /* Every path the other packages own after the upgrade (their new lists for
  * planned packages, their current ones otherwise). */
 static int others_after(const char ***out, size_t *count, copa__dp_ctx *c, const copa__dp_pkg *me)
@@ -79,7 +102,7 @@ static int others_after(const char ***out, size_t *count, copa__dp_ctx *c, const
         const copa__dp_pkg *p = NULL;
         if (i < db->installed_count) {
             if ((p = planned(c, &db->installed[i])) == NULL)
-                rc = copa__dp_owned_paths(&paths, &np, c, &db->installed[i]);
+                rc = owned_cached(&paths, &np, c, i);
         } else if ((p = &c->pkgs[i - db->installed_count])->old != NULL)
             continue; /* counted with its installed entry */
         if (p == me)
@@ -255,6 +278,12 @@ int copa__dp_whiteout_dropped(copa__dp_ctx *c)
             rc = drop_one(c, &c->pkgs[i]);
     if (rc == 0)
         rc = emit(c);
+    free(c->owned);
+    free(c->nowned);
+    free(c->owned_loaded);
+    c->owned = NULL;
+    c->nowned = NULL;
+    c->owned_loaded = NULL;
     for (i = 0; i < c->nhidden; i++)
         free(c->hidden[i]);
     free(c->hidden);

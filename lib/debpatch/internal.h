@@ -117,6 +117,9 @@ typedef struct copa__dp_ctx {
     copa__repo_arena arena;
     copa__dp_pkg *pkgs;
     size_t npkgs;
+    const char ***owned; /* per installed package: its paths, read once (drops.c) */
+    size_t *nowned;
+    char *owned_loaded;
     char **hidden; /* dropped paths, whited out at the end (see drops.c) */
     size_t nhidden;
 } copa__dp_ctx;

@@ -269,8 +269,12 @@ static int hardlink_md5(copa__dp_pkg *p, const copa__deb_entry *e)
         const char *end = strchr(s, '\n');
         if (end == NULL)
             break;
-        if ((size_t)(end - s) == 34 + n && memcmp(s + 34, e->link, n) == 0)
-            return copa__buf_appendf(&p->md5sums, "%.32s  %s\n", s, e->path);
+        if ((size_t)(end - s) == 34 + n && memcmp(s + 34, e->link, n) == 0) {
+            char md5[33]; /* copied: appending may move the buffer */
+            memcpy(md5, s, 32);
+            md5[32] = '\0';
+            return copa__buf_appendf(&p->md5sums, "%s  %s\n", md5, e->path);
+        }
         s = end + 1;
     }
     return 0;

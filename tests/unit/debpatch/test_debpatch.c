@@ -473,9 +473,10 @@ static void cache_hit_needs_no_network(void **state)
     /* a step without a hash is refused before any download */
     pkg.sha256 = NULL;
     assert_int_equal(copa__debpatch_fetch(&paths, &plan, &o), COPA_EINVALID);
-    assert_int_equal(copa__debpatch_cache_path(&path, cache, "abc"), COPA_EINVALID);
-    free(data);
     free(path);
+    assert_int_equal(copa__debpatch_cache_path(&path, cache, "abc"), COPA_EINVALID);
+    assert_null(path);
+    free(data);
 }
 
 int main(void)
