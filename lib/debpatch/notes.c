@@ -75,11 +75,6 @@ static int scripts(copa__dp_ctx *c, const copa__dp_pkg *p)
         rc = skipped(c, p->id, "postinst (configure)");
     if (rc == 0 && trig != NULL)
         rc = skipped(c, p->id, "triggers");
-    if (rc == 0 && trig != NULL && strstr(trig->data, "ldconfig") != NULL)
-        rc = note(c,
-                  "%s: ldconfig did not run; /etc/ld.so.cache is not refreshed (libraries at "
-                  "unchanged paths still load)",
-                  p->id);
     return rc;
 }
 
@@ -98,10 +93,30 @@ static const struct {
     {"dbus", "dbus: the system bus configuration was not reloaded"},
 };
 
+/* One note naming every package whose ldconfig trigger did not run. */
+static int ldconfig_note(copa__dp_ctx *c)
+{
+    copa__buf b = COPA__BUF_INIT;
+    size_t i;
+    int rc = 0;
+    for (i = 0; rc == 0 && i < c->npkgs; i++) {
+        const copa__deb_member *t = copa__deb_control_member(c->pkgs[i].deb, "triggers");
+        if (t != NULL && strstr(t->data, "ldconfig") != NULL)
+            rc = copa__buf_appendf(&b, "%s%s", b.length > 0 ? ", " : "", c->pkgs[i].ctl->name);
+    }
+    if (rc == 0 && b.length > 0)
+        rc = note(c,
+                  "ldconfig did not run (%s): /etc/ld.so.cache is not refreshed; libraries "
+                  "at unchanged paths still load",
+                  b.data);
+    copa__buf_free(&b);
+    return rc;
+}
+
 int copa__dp_notes(copa__dp_ctx *c)
 {
     size_t i, k;
-    int rc = 0;
+    int rc = ldconfig_note(c);
     for (i = 0; rc == 0 && i < c->npkgs; i++) {
         const copa__dp_pkg *p = &c->pkgs[i];
         rc = scripts(c, p);
