@@ -198,12 +198,16 @@ static int conffile(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const cha
 
     if (rc == 0)
         rc = copa__dp_md5_hex(md5, data.data, data.length);
-    if (rc == 0 && (rc = f->read(&cur, &cur_len, target, f->payload)) == COPA_ENOTFOUND) {
+    if (rc == 0)
+        rc = f->read(&cur, &cur_len, target, f->payload);
+    have_cur = rc == 0 || rc == COPA_EUNSUPPORTED;
+    if (rc == COPA_ENOTFOUND || rc == COPA_EUNSUPPORTED) {
+        /* Content the image view did not keep counts as modified: the
+         * image's file stays and the new one goes to .dpkg-dist. */
+        strcpy(cur_md5, "not-kept");
         copa_error_clear();
         rc = 0;
-    }
-    have_cur = rc == 0 && cur != NULL;
-    if (have_cur)
+    } else if (rc == 0)
         rc = copa__dp_md5_hex(cur_md5, cur, cur_len);
     if (rc == 0)
         rc = add_fresh(c, p, abs, md5);
