@@ -14,5 +14,6 @@
 #include "copa/image.h"
 #include "copa/pkgversion.h"
 #include "copa/report.h"
+#include "copa/patch.h"
 
 #endif
