@@ -251,8 +251,10 @@ static void hint(const patch_args *a, const copa_patch_result *r)
 
 static int report(const patch_args *a, int rc, const copa_patch_result *r)
 {
-    if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0')
+    if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
         fputs(copa_patch_result_plan(r, COPA_PLAN_TEXT), stdout);
+        cli_patch_unfixable(stdout, r);
+    }
     if (rc != 0) {
         if (!a->opts.dry_run && r != NULL && copa_patch_result_skipped_count(r) > 0)
             cli_patch_summary(stderr, r);

@@ -169,7 +169,7 @@ static void skipped(FILE *out, const copa_patch_result *r)
     }
 }
 
-static void unfixable(FILE *out, const copa_patch_result *r)
+void cli_patch_unfixable(FILE *out, const copa_patch_result *r)
 {
     size_t i, n = copa_patch_result_unfixable_count(r);
 
@@ -190,7 +190,7 @@ void cli_patch_summary(FILE *out, const copa_patch_result *r)
 
     updates(out, r);
     skipped(out, r);
-    unfixable(out, r);
+    cli_patch_unfixable(out, r);
     if (n > 0) {
         fprintf(out, "Maintainer scripts not run (%zu):\n", n);
         for (i = 0; i < n; i++)

@@ -36,6 +36,9 @@ void cli_progress_finish(cli_progress_state *st);
 /* The final summary table. */
 void cli_patch_summary(FILE *out, const copa_patch_result *result);
 
+/* The report's vulnerabilities without a fix (nothing when none). */
+void cli_patch_unfixable(FILE *out, const copa_patch_result *result);
+
 /* "12.3 MB" style sizes. */
 void cli_format_size(char *out, size_t size, double bytes);
 
