@@ -48,6 +48,7 @@ static const char patch_help[] =
     "  -p, --platform P          os/arch[/variant] of a multi-platform image\n"
     "      --ignore-errors       patch what can be patched when some fixes cannot be made\n"
     "      --dry-run             print the plan; download and write nothing\n"
+    "      --json                with --dry-run: the plan as JSON\n"
     "      --mirror FROM=TO      fetch apt URLs starting with FROM from TO (repeatable)\n"
     "      --timeout D           give up after D (\"90s\", \"5m\", \"1h\"; default none)\n"
     "      --progress MODE       auto (bars on a terminal), plain, json or quiet\n"
@@ -71,7 +72,8 @@ enum {
     OPT_PROGRESS,
     OPT_DEBUG,
     OPT_VEX_AUTHOR,
-    OPT_INSECURE_UNSIGNED
+    OPT_INSECURE_UNSIGNED,
+    OPT_JSON
 };
 
 enum { MAX_MIRRORS = 32 };
@@ -81,7 +83,7 @@ typedef struct patch_args {
     cli_transport_flags flags;
     const char *mirrors[MAX_MIRRORS];
     cli_progress_mode progress;
-    int debug;
+    int debug, json;
 } patch_args;
 
 /* "90", "90s", "5m", "1h", "1500ms" -> milliseconds; -1 when malformed. */
@@ -204,6 +206,7 @@ static int parse(patch_args *a, int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"progress", required_argument, NULL, OPT_PROGRESS},
         {"debug", no_argument, NULL, OPT_DEBUG},
+        {"json", no_argument, NULL, OPT_JSON},
         {"insecure-allow-unsigned", no_argument, NULL, OPT_INSECURE_UNSIGNED},
         {"help", no_argument, NULL, 'h'},
         CLI_TRANSPORT_LONG_OPTIONS,
@@ -225,6 +228,8 @@ static int parse(patch_args *a, int argc, char **argv)
         return cli_usage_error("patch", "unexpected argument; the image is given with -i"), 2;
     if (a->opts.image == NULL)
         return cli_usage_error("patch", "-i IMAGE is required"), 2;
+    if (a->json && !a->opts.dry_run)
+        return cli_usage_error("patch", "--json goes with --dry-run"), 2;
     if (a->opts.tag != NULL && a->opts.tag_suffix != NULL)
         return cli_usage_error("patch", "use -t or --tag-suffix, not both"), 2;
     if (a->opts.push + (a->opts.oci_dir != NULL) + (a->opts.archive != NULL) > 1)
@@ -251,6 +256,11 @@ static void hint(const patch_args *a, const copa_patch_result *r)
 
 static int report(const patch_args *a, int rc, const copa_patch_result *r)
 {
+    if (a->opts.dry_run && a->json && r != NULL &&
+        copa_patch_result_plan(r, COPA_PLAN_JSON)[0] != '\0') {
+        printf("%s\n", copa_patch_result_plan(r, COPA_PLAN_JSON));
+        return rc != 0 ? cli_fail_with_last_error() : CLI_EXIT_OK;
+    }
     if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
         fputs(copa_patch_result_plan(r, COPA_PLAN_TEXT), stdout);
         cli_patch_unfixable(stdout, r);
