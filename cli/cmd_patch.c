@@ -153,6 +153,9 @@ static int one_option(patch_args *a, int opt, char *arg)
     case OPT_DRY_RUN:
         a->opts.dry_run = 1;
         return 0;
+    case OPT_JSON:
+        a->json = 1;
+        return 0;
     case OPT_DEBUG:
         a->debug = 1;
         return 0;
