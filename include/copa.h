@@ -15,5 +15,6 @@
 #include "copa/pkgversion.h"
 #include "copa/report.h"
 #include "copa/patch.h"
+#include "copa/vex.h"
 
 #endif

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "util/digest.h"
+#include "layer/compression.h"
 
 #define COPA_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define COPA_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
@@ -39,16 +40,6 @@ typedef enum copa__doc_kind {
 } copa__doc_kind;
 
 typedef enum copa__family { COPA__FAMILY_OCI = 0, COPA__FAMILY_DOCKER = 1 } copa__family;
-
-/* Also defined by lib/layer/layer.h (the same values); whichever is included first wins. */
-#ifndef COPA__COMPRESSION_DEFINED
-#define COPA__COMPRESSION_DEFINED
-typedef enum copa__compression {
-    COPA__COMPRESSION_NONE = 0,
-    COPA__COMPRESSION_GZIP = 1,
-    COPA__COMPRESSION_ZSTD = 2
-} copa__compression;
-#endif
 
 typedef struct copa__platform {
     char os[32];

@@ -12,16 +12,7 @@
 #include <sys/types.h>
 
 #include "util/digest.h"
-
-/* Also defined by lib/image/model.h (the same values); whichever is included first wins. */
-#ifndef COPA__COMPRESSION_DEFINED
-#define COPA__COMPRESSION_DEFINED
-typedef enum copa__compression {
-    COPA__COMPRESSION_NONE = 0,
-    COPA__COMPRESSION_GZIP = 1,
-    COPA__COMPRESSION_ZSTD = 2
-} copa__compression;
-#endif
+#include "layer/compression.h"
 
 /* The type of one entry of a layer, after whiteout classification. */
 typedef enum copa__entry_type {
