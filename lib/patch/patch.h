@@ -101,17 +101,25 @@ int copa__progress_json(char **out, const copa_progress *event);
 
 /* What was fixed, for the VEX document. */
 typedef struct copa__patch_vex_input {
-    const char *path;       /* where to write it */
-    const char *author;     /* resolved author */
-    const char *image_name; /* "registry/repo" (or the path of a local image) */
-    const char *repository_url;
-    const char *digest; /* the patched manifest's digest */
-    const char *distro; /* "debian-12" */
+    const char *path;           /* where to write it */
+    const char *author;         /* NULL: $COPA_VEX_AUTHOR, else "copa" */
+    const char *registry;       /* of the patched image; NULL for a local image */
+    const char *repository;     /* "library/nginx", or a local image's name */
+    const char *tag;            /* the patched tag, or NULL */
+    const char *digest;         /* the patched manifest's digest */
+    const char *distro_id;      /* os-release ID ("debian") */
+    const char *distro_version; /* os-release VERSION_ID ("12") */
     const copa__rs_plan *plan;
 } copa__patch_vex_input;
 
-/* Write the OpenVEX document (see vex.c; wired to the VEX builder at merge). */
-int patch_write_vex(const copa__patch_vex_input *in);
+/*
+ * Write the OpenVEX document: one `fixed` statement per vulnerability ID of
+ * the plan's steps (report mode), product = the patched image's purl,
+ * subcomponents = the new packages' purls. Steps without IDs (update-all,
+ * dependencies) claim nothing. *written is 0 when there was nothing to
+ * claim (no file is written then: OpenVEX needs a statement).
+ */
+int patch_write_vex(int *written, const copa__patch_vex_input *in);
 
 /* --- result.c --- */
 

@@ -193,32 +193,44 @@ static int write_image(copa__patch_ctx *ctx, const copa__rs_plan *plan, const la
     return rc;
 }
 
+/* The image's name for its purl: the destination's repository, else the
+ * source's, else the local layout's directory name. */
+static const char *local_name(const char *path)
+{
+    const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+    return slash != NULL && slash[1] != '\0' ? slash + 1 : path != NULL ? path : "image";
+}
+
 static int write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res)
 {
     copa__patch_vex_input in;
-    const char *repo = copa_reference_repository(ctx->ref);
-    char name[512], distro[64];
-    const char *author = ctx->opts->vex_author;
+    copa_reference *dst = NULL;
+    int rc, written = 0;
 
-    if (author == NULL || author[0] == '\0')
-        author = getenv("COPA_VEX_AUTHOR");
-    if (author == NULL || author[0] == '\0')
-        author = "copa";
-    if (repo != NULL)
-        snprintf(name, sizeof(name), "%s/%s", copa_reference_registry(ctx->ref), repo);
-    else
-        snprintf(name, sizeof(name), "%s", ctx->opts->image);
-    snprintf(distro, sizeof(distro), "%s-%s", ctx->os.id != NULL ? ctx->os.id : "debian",
-             ctx->os.version_id != NULL ? ctx->os.version_id : "");
+    if ((rc = copa_reference_parse(&dst, res->destination)) != 0)
+        return rc;
     memset(&in, 0, sizeof(in));
     in.path = ctx->opts->vex_path;
-    in.author = author;
-    in.image_name = name;
-    in.repository_url = repo != NULL ? name : NULL;
+    in.author = ctx->opts->vex_author;
+    in.registry = copa_reference_registry(dst);
+    in.repository = copa_reference_repository(dst);
+    if (in.repository == NULL) {
+        in.registry = copa_reference_registry(ctx->ref);
+        in.repository = copa_reference_repository(ctx->ref);
+    }
+    if (in.repository == NULL)
+        in.repository = local_name(copa_reference_path(ctx->ref));
+    in.tag = copa_reference_tag(dst);
     in.digest = res->digest;
-    in.distro = distro;
+    in.distro_id = ctx->os.id;
+    in.distro_version = ctx->os.version_id;
     in.plan = plan;
-    return patch_write_vex(&in);
+    rc = patch_write_vex(&written, &in);
+    if (rc == 0 && !written)
+        rc = copa__progress_note(&ctx->progress, "no VEX document written: nothing fixed has a "
+                                                 "vulnerability ID (give a report with -r)");
+    copa_reference_free(dst);
+    return rc;
 }
 
 int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res)
