@@ -1,10 +1,12 @@
 /*
  * The resolver's world of a Debian image (docs/resolver.md, "Input
  * model"): installed packages from the dpkg database, candidates from the
- * repositories the apt client loaded. Both sides keep their relation
+ * repositories the apt client loaded (those the resolver can reach:
+ * world_scope.c). Both sides keep their relation
  * fields as text; copa__rs_world_add parses and checks them.
  */
 #include "patch/patch.h"
+#include "patch/world_scope.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -80,6 +82,7 @@ static int add_candidate(copa__rs_world *w, const copa__apt_repo *repo, int numb
 
 int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt)
 {
+    unsigned char **selected = NULL;
     size_t i, j;
     int rc;
 
@@ -89,11 +92,15 @@ int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const co
         return rc;
     for (i = 0; rc == 0 && i < db->installed_count; i++)
         rc = add_installed(w, &db->installed[i], db->native_arch);
+    if (rc == 0 && apt != NULL)
+        rc = copa__world_scope(&selected, db, apt);
     for (i = 0; rc == 0 && apt != NULL && i < apt->count; i++) {
         const copa__apt_repo *repo = &apt->repos[i];
         for (j = 0; rc == 0 && j < repo->packages.count; j++)
-            rc = add_candidate(w, repo, (int)i, &repo->packages.items[j]);
+            if (selected[i][j])
+                rc = add_candidate(w, repo, (int)i, &repo->packages.items[j]);
     }
+    copa__world_scope_free(selected, apt != NULL ? apt->count : 0);
     if (rc != 0)
         copa__rs_world_free(w);
     return rc;

@@ -12,6 +12,7 @@
 
 #include "copa/errors.h"
 #include "patch/patch.h"
+#include "test_support.h"
 #include "util/image_files.h"
 
 #include <stdio.h>
@@ -54,7 +55,14 @@ static const char packages_main[] =
     "Depends: libfoo1 (= 1.0-2)\nFilename: pool/main/f/foo/foo-tools_1.0-2_amd64.deb\n"
     "Size: 99\n\n"
     "Package: pinned\nVersion: 3.0\nArchitecture: all\nFilename: pool/main/p/pinned_3.0_all.deb\n"
-    "Size: 10\n\n"
+    "Size: 10\nDepends: virtual-x [amd64] | missing (>= 2)\n\n"
+    /* Reachable only through pinned's virtual dependency, and then its own. */
+    "Package: provider-pkg\nVersion: 1\nArchitecture: amd64\nProvides: virtual-x (= 1), other\n"
+    "Pre-Depends: libdeep:any (>= 0.1)\nFilename: pool/main/p/provider-pkg_1_amd64.deb\n\n"
+    "Package: libdeep\nVersion: 0.2\nArchitecture: amd64\nFilename: pool/main/l/libdeep.deb\n\n"
+    /* Reachable from nothing installed: never in the world. */
+    "Package: unrelated\nVersion: 1\nArchitecture: amd64\nDepends: libfoo1\n"
+    "Filename: pool/main/u/unrelated_1_amd64.deb\n\n"
     "Package: tzdata\nVersion: 2024b-0+deb12u1\nArchitecture: all\n"
     "Filename: pool/main/t/tzdata/tzdata_2024b-0+deb12u1_all.deb\nSize: 300\n\n";
 
@@ -161,7 +169,12 @@ static void test_candidates(void **state)
     fixture *f = *state;
     const copa__rs_pkg *p;
 
-    assert_int_equal(f->world.candidates.count, 5);
+    /* The versions of installed packages, and what they reach through
+     * Depends, Provides and Pre-Depends; "unrelated" reaches nothing. */
+    assert_int_equal(f->world.candidates.count, 7);
+    assert_non_null(find(&f->world.candidates, "provider-pkg", "1"));
+    assert_non_null(find(&f->world.candidates, "libdeep", "0.2"));
+    assert_null(find(&f->world.candidates, "unrelated", NULL));
     assert_non_null(p = find(&f->world.candidates, "libfoo1", "1.0-2"));
     assert_int_equal(p->repo, 0);
     assert_int_equal(p->priority, COPA__RS_PRIORITY_DEFAULT);
@@ -237,6 +250,93 @@ static void test_report_plan_security(void **state)
     copa__rs_plan_free(&plan);
 }
 
+/* The plan (text) of a world; `reqs` NULL for update-all. */
+static char *plan_text(const copa__rs_world *w, const copa__rs_request *req)
+{
+    copa__rs_plan plan;
+    char *text;
+    copa__resolve(&plan, w, req, req != NULL ? 1 : 0, req == NULL);
+    assert_int_equal(copa__rs_plan_render_text(&text, &plan), 0);
+    copa__rs_plan_free(&plan);
+    return text;
+}
+
+/*
+ * Differential: the resolver fixture (tests/fixtures/resolve) as a full
+ * world and as the scoped world of copa__patch_world_build give the same
+ * plans, for update-all and for a request of every installed package.
+ */
+static void test_scope_same_plans(void **state)
+{
+    char *status, *packages, *a, *b, cmd[400];
+    size_t slen, plen, i, nontrivial = 0;
+    copa__image_files files;
+    copa__dpkg_db *db;
+    copa__apt_repo repo;
+    copa__apt_result apt;
+    copa__rs_world full, scoped;
+    (void)state;
+
+    status = test_read_file(test_fixture_path("resolve/status"), &slen);
+    packages = test_read_file(test_fixture_path("resolve/Packages"), &plen);
+    assert_non_null(status);
+    assert_non_null(packages);
+    snprintf(root, sizeof(root), "/tmp/copa-world-XXXXXX");
+    assert_non_null(mkdtemp(root));
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s/var/lib/dpkg'", root);
+    assert_int_equal(system(cmd), 0);
+    write_file("var/lib/dpkg/status", status);
+    assert_int_equal(copa__image_files_dir_open(&files, root), 0);
+    assert_int_equal(copa__dpkg_db_load(&db, &files, "amd64"), 0);
+    add_repo(&repo, "http://archive.test/debian", "stable", packages);
+    memset(&apt, 0, sizeof(apt));
+    apt.repos = &repo;
+    apt.count = 1;
+    assert_int_equal(copa__patch_world_build(&scoped, db, &apt), 0);
+    assert_int_equal(copa__rs_world_init(&full, COPA_PKG_DEB, db->native_arch), 0);
+    assert_int_equal(copa__rs_world_add_deb822(&full, 1, "status", status, slen, 0, 0, NULL), 0);
+    assert_int_equal(
+        copa__rs_world_add_index(&full, &repo.packages, 0, 0, "http://archive.test/debian"), 0);
+    assert_true(scoped.candidates.count <= full.candidates.count);
+    a = plan_text(&full, NULL);
+    b = plan_text(&scoped, NULL);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    for (i = 0; i < full.installed.count; i++) {
+        copa__rs_request req;
+        size_t j;
+        memset(&req, 0, sizeof(req));
+        req.name = full.installed.items[i].name;
+        req.fixed_version = full.installed.items[i].version;
+        /* Ask for the highest version the sources have. */
+        for (j = 0; j < full.candidates.count; j++) {
+            const copa__rs_pkg *c = &full.candidates.items[j];
+            int cmp = 0;
+            if (strcmp(c->name, req.name) == 0 &&
+                copa_version_compare(&cmp, COPA_PKG_DEB, c->version, req.fixed_version) == 0 &&
+                cmp > 0)
+                req.fixed_version = c->version;
+        }
+        a = plan_text(&full, &req);
+        b = plan_text(&scoped, &req);
+        assert_string_equal(a, b);
+        nontrivial += strstr(a, " upgrade ") != NULL;
+        free(a);
+        free(b);
+    }
+    assert_true(nontrivial >= 5); /* the fixture has real upgrades to compare */
+    copa__rs_world_free(&full);
+    copa__rs_world_free(&scoped);
+    copa__apt_packages_free(&repo.packages);
+    copa__dpkg_db_free(db);
+    copa__image_files_dir_close(&files);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+    free(status);
+    free(packages);
+}
+
 static void test_unknown_arch(void **state)
 {
     copa__dpkg_db db;
@@ -254,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_all_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_plan_held, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_plan_security, setup, teardown),
+        cmocka_unit_test(test_scope_same_plans),
         cmocka_unit_test(test_unknown_arch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
