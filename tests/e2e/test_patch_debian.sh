@@ -142,11 +142,14 @@ patch() {
 }
 
 # check NAME REF [distroless]: the patched image as apt and dpkg see it.
+# $source_layers is the layer count of the image that was patched.
+source_layers=$base_layers
 check() {
     local name=$1 ref=$2 distroless=${3:-} dir=$work/check-$1 root n
     root=$dir/rootfs
     n=$(layers "$ref")
-    [ "$n" -eq $((base_layers + 1)) ] || { fail "$name" "$n layers, expected base + 1"; return 1; }
+    [ "$n" -eq $((source_layers + 1)) ] ||
+        { fail "$name" "$n layers, expected $((source_layers + 1)) (source + 1)"; return 1; }
     unpack "$ref" "$dir" || { fail "$name" "umoci cannot unpack $ref"; return 1; }
     [ -L "$root/lib" ] || { fail "$name" "/lib is no longer a symlink"; return 1; }
     if [ -n "$distroless" ]; then
@@ -207,7 +210,7 @@ patch docker_archive -i "docker-archive:$work/debian.tar:copa/e2e:base" &&
 dl=$work/distroless
 rm -rf "$dl" && umoci unpack --image "$layout:base" "$dl" >/dev/null
 python3 - "$dl/rootfs" <<'PY'
-import os, sys
+import glob, os, sys
 root = sys.argv[1]
 admin = root + "/var/lib/dpkg"
 os.makedirs(admin + "/status.d", exist_ok=True)
@@ -216,17 +219,18 @@ for stanza in open(admin + "/status").read().split("\n\n"):
         continue
     name = stanza.split("\n", 1)[0].split(": ", 1)[1]
     open(admin + "/status.d/" + name, "w").write(stanza.strip() + "\n")
-    md5 = admin + "/info/" + name + ".md5sums"
-    if not os.path.exists(md5):
-        md5 = admin + "/info/" + name + ":" + os.uname().machine + ".md5sums"
-    if os.path.exists(md5):
-        open(admin + "/status.d/" + name + ".md5sums", "w").write(open(md5).read())
+    # Multi-Arch: same packages keep theirs as info/NAME:ARCH.md5sums.
+    sums = glob.glob(admin + "/info/" + name + ".md5sums")
+    sums += glob.glob(admin + "/info/" + name + ":*.md5sums")
+    if sums:
+        open(admin + "/status.d/" + name + ".md5sums", "w").write(open(sums[0]).read())
 os.remove(admin + "/status")
 PY
 rm -f "$dl/rootfs"/usr/bin/dpkg* "$dl/rootfs"/usr/bin/apt* "$dl/rootfs"/usr/bin/bash "$dl/rootfs"/usr/bin/sh
 umoci repack --image "$layout:distroless" "$dl" >/dev/null 2>&1 || true
 total=$((total + 1))
 if umoci ls --layout "$layout" | grep -qx distroless; then
+    source_layers=$(layers "oci:$layout:distroless")
     patch distroless -i "oci:$layout:distroless" && check distroless "oci:$layout:distroless-patched" distroless
 else
     fail distroless "could not build the distroless variant"

@@ -11,6 +11,7 @@ work=$2
 part=${3:-plan}
 here=$(cd "$(dirname "$0")" && pwd)
 apt_dir=$here/../apt
+src=$(cd "$here/../../.." && pwd)
 for tool in dpkg-deb apt-ftparchive gpg python3 xz umoci; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
@@ -205,6 +206,35 @@ if expect_rc patch_oci 0; then
     elif [ "$layers_patched" -ne $((layers_base + 1)) ]; then
         fail patch_oci "expected $((layers_base + 1)) layers, the result has $layers_patched"
     else ok patch_oci; fi
+    # With the report and -o: an OpenVEX document that the schema accepts and
+    # that claims exactly the fixed vulnerability (CVE-2099-0002 has no fix),
+    # for the patched image's digest and the package's new version.
+    trivy_report "$work/report.json" debian hello-copa 1.0-1 1.1-1 CVE-2099-0001 CVE-2099-0002
+    run patch_vex -i "$img" -r "$work/report.json" -t vexed -o "$work/vex.json" \
+        --vex-author "copa tests"
+    if expect_rc patch_vex 0; then
+        digest=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([m for m in d["manifests"] if m.get("annotations",{}).get("org.opencontainers.image.ref.name")=="vexed"][0]["digest"])' "$work/images/deb/index.json")
+        if ! /usr/bin/python3 "$src/tests/unit/vex/validate_openvex.py" \
+            "$src/tests/fixtures/vex/openvex_json_schema.json" "$work/vex.json" >/dev/null 2>&1; then
+            fail patch_vex "the VEX document does not validate: $(cat "$work/vex.json")"
+        elif ! python3 - "$work/vex.json" "$digest" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+digest = sys.argv[2]
+claims = sorted(s["vulnerability"]["name"] for s in doc["statements"])
+assert claims == ["CVE-2099-0001"], claims
+st = doc["statements"][0]
+assert st["status"] == "fixed", st
+product = st["products"][0]
+assert digest in product["@id"], (digest, product["@id"])
+subs = [c["@id"] for c in product["subcomponents"]]
+assert subs == ["pkg:deb/debian/hello-copa@1.1-1?arch=amd64&distro=debian-12"], subs
+assert doc["author"] == "copa tests", doc["author"]
+PY
+        then
+            fail patch_vex "VEX content: $(cat "$work/vex.json")"
+        else ok patch_vex; fi
+    fi
     # Re-patch: "already up to date", and the patched tag keeps base + 1 layers.
     run repatch -i "oci:$work/images/deb:base-patched"
     if expect_rc repatch 0; then
