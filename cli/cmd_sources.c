@@ -5,34 +5,37 @@
  */
 #include "commands.h"
 #include "exit_codes.h"
+#include "transport_flags.h"
 
 #include <copa.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char sources_help[] =
-    "usage: copa sources ROOTFS [--arch ARCH] [--mirror FROM=TO]... [--json]\n"
+    "usage: copa sources IMAGE|ROOTFS [--arch ARCH] [--mirror FROM=TO]... [--json]\n"
     "\n"
-    "Read the apt sources and trust anchors of the root filesystem ROOTFS\n"
-    "(/etc/apt/sources.list, sources.list.d/, trusted.gpg, trusted.gpg.d/ and\n"
-    "Signed-By keys, all from ROOTFS, never from the host), fetch and verify each\n"
-    "repository's InRelease and Packages indexes, and print per source the URI\n"
-    "used, the suite, the key that verified it, the Release date and the number\n"
-    "of packages.\n"
+    "Read the apt sources and trust anchors of an image (a registry reference,\n"
+    "oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:REF]) or of a\n"
+    "root filesystem directory (/etc/apt/sources.list, sources.list.d/,\n"
+    "trusted.gpg, trusted.gpg.d/ and Signed-By keys, all from the image, never\n"
+    "from the host), fetch and verify each repository's InRelease and Packages\n"
+    "indexes, and print per source the URI used, the suite, the key that\n"
+    "verified it, the Release date and the number of packages.\n"
     "\n"
     "Options:\n"
-    "  -a, --arch ARCH        the image's dpkg architecture (default: this host's)\n"
+    "  -a, --arch ARCH        dpkg architecture (default: the image's; for a\n"
+    "                         directory, this host's)\n"
+    "  -p, --platform P       os/arch[/variant] of a multi-platform image\n"
     "  -m, --mirror FROM=TO   fetch sources below FROM from TO instead (repeatable)\n"
-    "      --cache-dir DIR    index cache (default $XDG_CACHE_HOME/copa or ~/.cache/copa)\n"
     "      --insecure-allow-unsigned\n"
     "                         INSECURE: accept Release files that fail verification\n"
     "      --insecure-ignore-valid-until\n"
     "                         INSECURE: accept Release files past their Valid-Until\n"
     "  -j, --json             print JSON\n"
-    "  -h, --help             show this help\n"
-    "\n"
+    "  -h, --help             show this help\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 on success; 7 when a signature, hash or Valid-Until check fails;\n"
     "4 for a missing component, key file or repository; 3 for malformed sources;\n"
     "6 for network failures; 2 on usage errors.\n";
@@ -56,9 +59,10 @@ static const char sources_help[] =
 #endif
 
 typedef struct sources_args {
-    const char *root;
+    const char *target; /* an image reference or a directory */
     copa_apt_options opts;
     const char **mirrors;
+    cli_transport_flags flags;
     int json;
 } sources_args;
 
@@ -71,20 +75,32 @@ static int parse_args(sources_args *args, int argc, char **argv)
         {"cache-dir", required_argument, NULL, OPT_CACHE},
         {"insecure-allow-unsigned", no_argument, NULL, OPT_UNSIGNED},
         {"insecure-ignore-valid-until", no_argument, NULL, OPT_VALID},
+        {"platform", required_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"creds", required_argument, NULL, CLI_OPT_CREDS},
+        {"insecure-registry", required_argument, NULL, CLI_OPT_INSECURE_REGISTRY},
+        {"cert-dir", required_argument, NULL, CLI_OPT_CERT_DIR},
+        {"ca-file", required_argument, NULL, CLI_OPT_CA_FILE},
         {NULL, 0, NULL, 0},
     };
-    int opt;
+    int opt, flag;
 
     copa_apt_options_init(&args->opts, COPA_APT_OPTIONS_VERSION);
-    args->opts.arch = HOST_ARCH;
     args->mirrors = calloc((size_t)argc + 1, sizeof(*args->mirrors));
     if (args->mirrors == NULL)
         return CLI_EXIT_FAILURE;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "a:m:jh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "a:m:p:jh", options, NULL)) != -1) {
+        if ((flag = cli_transport_flag(&args->flags, "sources", opt, optarg)) != 0) {
+            if (flag < 0)
+                return CLI_EXIT_USAGE;
+            continue;
+        }
         switch (opt) {
+        case 'p':
+            args->opts.platform = optarg;
+            break;
         case 'a':
             args->opts.arch = optarg;
             break;
@@ -113,9 +129,13 @@ static int parse_args(sources_args *args, int argc, char **argv)
         }
     }
     if (argc - optind != 1)
-        return cli_usage_error("sources", "expected exactly one ROOTFS directory");
-    args->root = argv[optind];
+        return cli_usage_error("sources", "expected exactly one IMAGE or ROOTFS directory");
+    args->target = argv[optind];
     args->opts.mirrors = args->mirrors;
+    args->opts.credentials = args->flags.creds;
+    args->opts.insecure_registries = args->flags.insecure;
+    args->opts.ca_file = args->flags.ca_file;
+    args->opts.cert_dir = args->flags.cert_dir;
     return 0;
 }
 
@@ -145,6 +165,27 @@ static void print_source(const copa_apt_source_info *s)
            s->release_from_cache ? ", Release not modified (cache)" : "");
 }
 
+/*
+ * A directory is an unpacked root filesystem, and so is anything written as
+ * a path (no image reference starts with '/' or '.'), so a missing directory
+ * says "not found" rather than "invalid reference"; the rest names an image.
+ */
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return path[0] == '/' || path[0] == '.' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+static int open_sources(copa_apt **apt, sources_args *args)
+{
+    if (is_directory(args->target)) {
+        if (args->opts.arch == NULL)
+            args->opts.arch = HOST_ARCH;
+        return copa_apt_open_dir(apt, args->target, &args->opts);
+    }
+    return copa_apt_open_image(apt, args->target, &args->opts);
+}
+
 static int run_sources(int argc, char **argv)
 {
     sources_args args;
@@ -156,11 +197,13 @@ static int run_sources(int argc, char **argv)
     rc = parse_args(&args, argc, argv);
     if (rc != 0) {
         free(args.mirrors);
+        cli_transport_flags_free(&args.flags);
         return rc < 0 ? CLI_EXIT_OK : rc;
     }
     copa_init();
-    rc = copa_apt_open_dir(&apt, args.root, &args.opts);
+    rc = open_sources(&apt, &args);
     free(args.mirrors);
+    cli_transport_flags_free(&args.flags);
     if (rc != 0) {
         rc = cli_fail_with_last_error();
         copa_shutdown();
@@ -174,9 +217,8 @@ static int run_sources(int argc, char **argv)
     } else {
         for (i = 0; i < copa_apt_source_count(apt); i++)
             print_source(copa_apt_source_get(apt, i));
-        printf("%zu source%s, %zu packages (%s)\n", copa_apt_source_count(apt),
-               copa_apt_source_count(apt) == 1 ? "" : "s", copa_apt_package_count(apt),
-               args.opts.arch);
+        printf("%zu source%s, %zu packages\n", copa_apt_source_count(apt),
+               copa_apt_source_count(apt) == 1 ? "" : "s", copa_apt_package_count(apt));
     }
     copa_apt_free(apt);
     copa_shutdown();

@@ -17,7 +17,7 @@
 COPA_BEGIN_DECL
 
 /** Version of copa_apt_options this header describes. */
-#define COPA_APT_OPTIONS_VERSION 1
+#define COPA_APT_OPTIONS_VERSION 2
 
 /** How to load repositories. Initialize with COPA_APT_OPTIONS_INIT. */
 typedef struct copa_apt_options {
@@ -43,19 +43,32 @@ typedef struct copa_apt_options {
     unsigned int max_retries;
     /** Connection timeout in milliseconds; 0: 30000. */
     long connect_timeout_ms;
+    /* Version 2: reading the sources of an image (copa_apt_open_image). */
+    /** "os/arch[/variant]" of a multi-platform image; NULL: the host's. */
+    const char *platform;
+    /** Registry credentials "USER:PASS", or NULL for the usual auth files. */
+    const char *credentials;
+    /** NULL-terminated HOST[:PORT] registries spoken to over plain HTTP, or NULL. */
+    const char *const *insecure_registries;
+    /** A PEM bundle of extra trusted CAs for registries and repositories, or NULL. */
+    const char *ca_file;
+    /** A directory of extra trusted *.crt CAs for registries, or NULL. */
+    const char *cert_dir;
 } copa_apt_options;
 
 /** Static initializer for copa_apt_options: every field zero or NULL. */
 #define COPA_APT_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        COPA_APT_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0                            \
+        COPA_APT_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL,   \
+            NULL                                                                                   \
     }
 
 /**
  * Initialize an options struct to its defaults.
  *
  * @param[out] opts  the struct to fill.
- * @param version    COPA_APT_OPTIONS_VERSION.
+ * @param version    COPA_APT_OPTIONS_VERSION, or an older version this
+ *                   library still reads (1 lacks the image fields).
  * @return 0, or COPA_EINVALID when opts is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_apt_options_init(copa_apt_options *opts, unsigned int version);
@@ -126,6 +139,24 @@ typedef struct copa_apt_source_info {
  */
 COPA_EXTERN(int)
 copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options *opts);
+
+/**
+ * Load the repositories of a container image: its layers are read once into
+ * a merged view, and the sources, keys and dpkg architecture come from that
+ * view (never from the host), as copa patch reads them.
+ *
+ * @param[out] out  the loaded repositories; free with copa_apt_free(). NULL on error.
+ * @param image     the image: a registry reference, oci:DIR[:TAG],
+ *                  oci-archive:FILE[:TAG] or docker-archive:FILE[:REF].
+ * @param opts      options (version 2 for the registry fields); arch may be
+ *                  NULL: the image's dpkg architecture is used.
+ * @return 0 on success; the errors of copa_apt_open_dir(), plus those of
+ *         opening the image (COPA_ENOTFOUND, COPA_EAUTH, COPA_EVERIFY for a
+ *         blob that does not match its digest) and COPA_EUNSUPPORTED for an
+ *         image that is not Debian or Ubuntu.
+ */
+COPA_EXTERN(int)
+copa_apt_open_image(copa_apt **out, const char *image, const copa_apt_options *opts);
 
 /** Free loaded repositories; NULL is a no-op. */
 COPA_EXTERN(void) copa_apt_free(copa_apt *apt);

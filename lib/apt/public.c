@@ -3,6 +3,7 @@
  * filesystem directory.
  */
 #include "apt/apt.h"
+#include "apt/public.h"
 #include "copa/apt.h"
 #include "util/error.h"
 
@@ -20,10 +21,11 @@ struct copa_apt {
 int copa_apt_options_init(copa_apt_options *opts, unsigned int version)
 {
     copa_apt_options init = COPA_APT_OPTIONS_INIT;
-    if (opts == NULL || version != COPA_APT_OPTIONS_VERSION)
+    if (opts == NULL || version < 1 || version > COPA_APT_OPTIONS_VERSION)
         return copa__error_set(COPA_EINVALID, "copa_apt_options_init: unknown options version %u",
                                version);
     *opts = init;
+    opts->version = version;
     return 0;
 }
 
@@ -100,20 +102,16 @@ static int fill_infos(copa_apt *apt)
     return 0;
 }
 
-int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options *opts)
+int copa__apt_public_load(copa_apt **out, const copa__image_files *files, const char *arch,
+                          const copa_apt_options *opts)
 {
     copa__apt_options o;
-    copa__image_files fs;
     copa_apt *apt;
     int rc;
 
-    if (out != NULL)
-        *out = NULL;
-    if (out == NULL || rootfs == NULL || opts == NULL || opts->version < 1 || opts->arch == NULL)
-        return copa__error_set(COPA_EINVALID, "copa_apt_open_dir: rootfs, options and an "
-                                              "architecture are required");
+    *out = NULL;
     memset(&o, 0, sizeof(o));
-    o.arch = opts->arch;
+    o.arch = arch;
     o.now = opts->now != 0 ? (int64_t)opts->now : (int64_t)time(NULL);
     o.cache_dir = opts->cache_dir;
     o.insecure_allow_unsigned = opts->insecure_allow_unsigned;
@@ -125,16 +123,16 @@ int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options
         o.http.max_retries = opts->max_retries;
     if (opts->connect_timeout_ms != 0)
         o.http.connect_timeout_ms = opts->connect_timeout_ms;
+    if (opts->version >= 2)
+        o.http.ca_file = opts->ca_file;
     apt = calloc(1, sizeof(*apt));
     if (apt == NULL)
         return copa__error_oom();
     rc = split_mirrors(&o, opts);
-    if (rc == 0 && (apt->arch = strdup(opts->arch)) == NULL)
+    if (rc == 0 && (apt->arch = strdup(arch)) == NULL)
         rc = copa__error_oom();
-    if (rc == 0 && (rc = copa__image_files_dir_open(&fs, rootfs)) == 0) {
-        rc = copa__apt_load(&apt->result, &fs, &o);
-        copa__image_files_dir_close(&fs);
-    }
+    if (rc == 0)
+        rc = copa__apt_load(&apt->result, files, &o);
     free_mirrors(&o);
     if (rc == 0)
         rc = fill_infos(apt);
@@ -144,6 +142,23 @@ int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options
     }
     *out = apt;
     return 0;
+}
+
+int copa_apt_open_dir(copa_apt **out, const char *rootfs, const copa_apt_options *opts)
+{
+    copa__image_files files;
+    int rc;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || rootfs == NULL || opts == NULL || opts->version < 1 || opts->arch == NULL)
+        return copa__error_set(COPA_EINVALID, "copa_apt_open_dir: rootfs, options and an "
+                                              "architecture are required");
+    if ((rc = copa__image_files_dir_open(&files, rootfs)) != 0)
+        return rc;
+    rc = copa__apt_public_load(out, &files, opts->arch, opts);
+    copa__image_files_dir_close(&files);
+    return rc;
 }
 
 void copa_apt_free(copa_apt *apt)

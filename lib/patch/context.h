@@ -38,6 +38,8 @@ typedef struct copa__patch_ctx {
 
 /* Open the image and read what the plan needs; each stage reports progress. */
 int copa__patch_load(copa__patch_ctx *ctx);
+/* The first stages of copa__patch_load: open, read the layers, detect (no apt sources). */
+int copa__patch_load_image(copa__patch_ctx *ctx);
 void copa__patch_ctx_free(copa__patch_ctx *ctx);
 
 /* Download, build the layer, write the image, the VEX (write.c). */

@@ -210,13 +210,22 @@ static int stage(copa__patch_ctx *ctx, const char *name, const char *message,
     return copa__progress_end(&ctx->progress);
 }
 
-int copa__patch_load(copa__patch_ctx *ctx)
+int copa__patch_load_image(copa__patch_ctx *ctx)
 {
     int rc;
 
     if ((rc = stage(ctx, "open", ctx->opts->image, open_image)) != 0 ||
         (rc = stage(ctx, "read", "reading the image's layers", read_rootfs)) != 0 ||
-        (rc = stage(ctx, "detect", "OS and installed packages", detect)) != 0 ||
+        (rc = stage(ctx, "detect", "OS and installed packages", detect)) != 0)
+        return rc;
+    return 0;
+}
+
+int copa__patch_load(copa__patch_ctx *ctx)
+{
+    int rc;
+
+    if ((rc = copa__patch_load_image(ctx)) != 0 ||
         (rc = stage(ctx, "sources", "the image's apt sources", load_sources)) != 0)
         return rc;
     return 0;

@@ -12,7 +12,7 @@ run "$COPA" sources
 expect_status 2
 run "$COPA" sources --help
 expect_status 0
-expect_out_contains "usage: copa sources ROOTFS"
+expect_out_contains "usage: copa sources IMAGE|ROOTFS"
 run "$COPA" sources "$root" --mirror nonsense
 expect_status 2
 run "$COPA" sources "$root/missing" --cache-dir "$root/cache"

@@ -89,16 +89,17 @@ for p in json.load(open(sys.argv[1]))["packages"]:
     fi
     # The text plan names the same packages.
     total=$((total + 1))
+    tags_before=$(umoci ls --layout "$layout" | sort)
     "$copa" patch -i "oci:$layout:base" --dry-run --progress quiet --cache-dir "$cache" \
         >"$work/plan.txt" 2>&1
     missing=$(while read -r name version; do
         grep -Eq "^$name +[^ ]+ +[^ ]+ +$(sed 's/[.+~]/\\&/g' <<<"$version") " "$work/plan.txt" || echo "$name"
     done <"$work/apt-pending.txt")
     [ -z "$missing" ] && ok plan_text || fail plan_text "not in the text plan: $missing"
-    # Nothing was written.
+    # Nothing was written (the layout may hold tags of an earlier patch run).
     total=$((total + 1))
-    [ "$(umoci ls --layout "$layout")" = base ] && ok dry_run_writes_nothing ||
-        fail dry_run_writes_nothing "tags: $(umoci ls --layout "$layout")"
+    [ "$(umoci ls --layout "$layout" | sort)" = "$tags_before" ] && ok dry_run_writes_nothing ||
+        fail dry_run_writes_nothing "tags before: $tags_before; after: $(umoci ls --layout "$layout")"
     echo "$((total - failures))/$total passed"
     [ "$failures" -eq 0 ]
     exit

@@ -177,6 +177,24 @@ if expect_rc held 0; then
     else fail held "held package not reported as kept: $out"; fi
 fi
 
+# 8b. copa sources IMAGE: the image's own source, verified by the key the
+# image ships (rsa3072 here), with its two packages.
+"$copa" sources --json "$img" >"$work/sources.json" 2>"$work/sources.err"; rc=$?
+total=$((total + 1))
+if [ "$rc" -ne 0 ]; then
+    fail sources_image "exit $rc: $(cat "$work/sources.err")"
+elif ! python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+[src] = doc["sources"]
+assert src["uri"] == sys.argv[2], src["uri"]
+assert src["primary_fingerprint"] == sys.argv[3], src["primary_fingerprint"]
+assert src["file"] == "/etc/apt/sources.list.d/test.sources", src["file"]
+assert src["package_count"] >= 2, src["package_count"]
+assert doc["arch"] == "amd64", doc["arch"]
+' "$work/sources.json" "$base/good" "$(cat "$work/keys/rsa3072.fpr")"; then
+    fail sources_image "unexpected JSON: $(cat "$work/sources.json")"
+else ok sources_image; fi
 # 9. Usage errors: exit 2.
 run usage_push_oci -i "$img" --push --oci-dir "$work/x"
 expect_rc usage_push_oci 2 && ok usage_push_oci
