@@ -106,7 +106,8 @@ static int hide_old_info(copa__dp_ctx *c, const copa__dp_pkg *p)
             rc = copa__error_oom();
             break;
         }
-        sprintf(path, "%s/%s", INFO_DIR + 1, name);
+        /* Layer paths are relative: the admin dir without its leading '/'. */
+        sprintf(path, "%s/%s", &INFO_DIR[1], name);
         copa__dp_view_kind(&c->view, path, &link, &layer);
         if (layer == 0) {
             rc = copa__layer_writer_add_whiteout(c->in->writer, path);
