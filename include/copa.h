@@ -1,5 +1,6 @@
-/*
- * copa.h - the one header users of libcopa include.
+/**
+ * @file
+ * The one header users of libcopa include.
  *
  * libcopa patches the OS-package vulnerabilities of container images
  * without a container daemon. See docs/architecture.md for the map.

@@ -1,5 +1,6 @@
-/*
- * copa/apt.h - an image's APT repositories, verified.
+/**
+ * @file
+ * An image's APT repositories, verified.
  *
  * Reads the apt configuration of a root filesystem (sources.list,
  * sources.list.d/ *.list and *.sources) and its trust anchors (Signed-By,

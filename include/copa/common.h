@@ -1,5 +1,6 @@
-/*
- * copa/common.h - export macro, library version macros and shared types.
+/**
+ * @file
+ * Export macro, library version macros and shared types.
  *
  * Every public header includes this one. It is valid C89 and C++.
  */
@@ -16,10 +17,14 @@
 #endif
 
 #ifdef __cplusplus
+/** Opens a block of declarations with C linkage when compiled as C++. */
 #define COPA_BEGIN_DECL extern "C" {
+/** Closes the block COPA_BEGIN_DECL opened. */
 #define COPA_END_DECL }
 #else
+/** Opens a block of declarations with C linkage (empty in C). */
 #define COPA_BEGIN_DECL
+/** Closes the block COPA_BEGIN_DECL opened (empty in C). */
 #define COPA_END_DECL
 #endif
 

@@ -1,5 +1,6 @@
-/*
- * copa/errors.h - error codes and the per-thread last-error message.
+/**
+ * @file
+ * Error codes and the per-thread last-error message.
  *
  * Every libcopa function that can fail returns an int: 0 on success or one
  * of the negative codes below. The human-readable reason of the most recent

@@ -1,5 +1,6 @@
-/*
- * copa/global.h - library set-up and tear-down, library version.
+/**
+ * @file
+ * Library set-up and tear-down, library version.
  */
 #ifndef COPA_GLOBAL_H
 #define COPA_GLOBAL_H

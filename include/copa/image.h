@@ -1,13 +1,14 @@
-/*
- * copa/image.h - image references and read-only image inspection.
+/**
+ * @file
+ * Image references and read-only image inspection.
  *
  * A reference names an image and where it lives (its transport):
  *
- *   nginx, docker.io/library/nginx:1.25, registry:5000/ns/repo@sha256:...
- *   docker://REF                 a registry (same as a bare reference)
- *   oci:DIR[:TAG]                an OCI image layout directory
- *   oci-archive:FILE[:TAG]       a tar of an OCI image layout
- *   docker-archive:FILE[:REF]    the `docker save` format
+ *     nginx, docker.io/library/nginx:1.25, registry:5000/ns/repo@sha256:...
+ *     docker://REF                 a registry (same as a bare reference)
+ *     oci:DIR[:TAG]                an OCI image layout directory
+ *     oci-archive:FILE[:TAG]       a tar of an OCI image layout
+ *     docker-archive:FILE[:REF]    the `docker save` format
  *
  * Parsing is pure and thread-safe; no copa_init() needed.
  */

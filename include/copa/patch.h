@@ -1,5 +1,6 @@
-/*
- * copa/patch.h - patch the OS packages of an image: one new layer.
+/**
+ * @file
+ * Patch the OS packages of an image: one new layer.
  *
  * copa_patch() reads an image, finds its OS and installed packages, reads
  * its own apt sources (verified against its own keys), plans the upgrades
@@ -43,7 +44,10 @@ typedef struct copa_progress {
     double done;
     /** Bytes in all (BYTES; 0 when unknown). */
     double total;
-    /** Seconds since copa_patch() started. */
+    /**
+     * Seconds since copa_patch() started; for COPA_PROGRESS_STAGE_END the
+     * stage's own duration.
+     */
     double elapsed;
     /** Human-readable text; "" when none. */
     const char *message;

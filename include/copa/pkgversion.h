@@ -1,5 +1,6 @@
-/*
- * copa/pkgversion.h - version ordering of OS packages.
+/**
+ * @file
+ * Version ordering of OS packages.
  *
  * Pure functions, thread-safe, no copa_init() needed.
  */

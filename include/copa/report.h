@@ -1,5 +1,6 @@
-/*
- * copa/report.h - scanner reports in, one normalized update manifest out.
+/**
+ * @file
+ * Scanner reports in, one normalized update manifest out.
  *
  * Reads a Trivy JSON report (SchemaVersion 2), a Grype JSON report, a copa
  * native report (v1alpha1 or v1alpha2), or the native output of a scanner

@@ -1,5 +1,6 @@
-/*
- * copa/vex.h - OpenVEX documents of what a patch fixed, and the package
+/**
+ * @file
+ * OpenVEX documents of what a patch fixed, and the package
  * URLs they name.
  *
  * A copa_vex collects "vulnerability V is fixed in product P by
