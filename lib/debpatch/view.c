@@ -196,7 +196,7 @@ static int walk(copa__buf *cur, copa__buf *rest, const copa__dp_view *v, int fol
 {
     copa__buf name = COPA__BUF_INIT;
     unsigned int links = 0;
-    int rc = 0, last, more;
+    int rc = 0, last = 0, more;
 
     while (rc == 0 && (more = pop(rest, &name, &last)) == 1) {
         const char *link;

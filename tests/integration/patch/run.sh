@@ -2,9 +2,12 @@
 # copa patch end to end on a tiny Debian-like image: a root with an
 # os-release, a dpkg status and apt sources naming the signed "good"
 # repository of tests/integration/apt (make_repos.sh), packed with umoci.
-# The dry-run plans are asserted exactly ("plan"); "layer" patches for real.
+# The dry-run plans are asserted exactly ("plan"); "layer" patches for real;
+# "push" patches registry to registry (--push) and registry to ./patched.
 #
-# usage: run.sh COPA WORKDIR plan|layer
+# usage: run.sh COPA WORKDIR plan|layer|push
+# ("push" runs under tests/integration/registry/run.sh --with: it needs a
+# loopback docker-registry at $COPA_TEST_PLAIN.)
 set -uo pipefail
 copa=$1
 work=$2
@@ -263,6 +266,69 @@ PY
     fi
 fi
 fi # layer
+
+if [ "$part" = push ]; then
+# Run under tests/integration/registry/run.sh --with: a real docker-registry
+# on loopback at $COPA_TEST_PLAIN. skopeo puts the image there and reads back
+# what copa pushed.
+reg=${COPA_TEST_PLAIN:?run under tests/integration/registry/run.sh --with}
+sk() { skopeo "$@" 2>>"$work/skopeo.err"; }
+sk copy -q --dest-tls-verify=false "$img" "docker://$reg/x:base" ||
+    { echo "skopeo cannot push the test image: $(cat "$work/skopeo.err")"; exit 1; }
+src_before=$(sk inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/x:base")
+src_layers=$(sk inspect --tls-verify=false --format '{{len .Layers}}' "docker://$reg/x:base")
+
+# 11. --push: the patched tag is in the registry with base + 1 layers and
+# copa's label, copa's summary names skopeo's digest, the source is unchanged,
+# and the pushed image (every blob verified by skopeo) holds hello-copa 1.1-1.
+run push -i "$reg/x:base" --push --insecure-registry "$reg"
+if expect_rc push 0; then
+    sk inspect --tls-verify=false "docker://$reg/x:base-patched" >"$work/pushed.json"
+    pushed_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Digest"])' "$work/pushed.json" 2>/dev/null)
+    rm -rf "$work/pulled" "$work/pulled-unpack"
+    if [ -z "$pushed_digest" ]; then
+        fail push "skopeo finds no x:base-patched: $(cat "$work/skopeo.err")"
+    elif ! python3 - "$work/pushed.json" "$src_layers" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert len(doc["Layers"]) == int(sys.argv[2]) + 1, ("layers", doc["Layers"], sys.argv[2])
+labels = doc.get("Labels") or {}
+assert labels.get("sh.copa.image.patched"), ("labels", labels)
+PY
+    then
+        fail push "pushed image: $(cat "$work/pushed.json")"
+    elif ! grep -qx "Digest: $pushed_digest" <<<"$out"; then
+        fail push "summary does not name the pushed digest $pushed_digest: $out"
+    elif [ "$(sk inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/x:base")" != "$src_before" ]; then
+        fail push "the source tag changed (was $src_before)"
+    elif ! sk copy -q --src-tls-verify=false "docker://$reg/x:base-patched" "oci:$work/pulled:p" ||
+        ! umoci unpack --rootless --image "$work/pulled:p" "$work/pulled-unpack" >/dev/null; then
+        fail push "skopeo/umoci cannot read back the pushed image: $(cat "$work/skopeo.err")"
+    elif [ "$(cat "$work/pulled-unpack/rootfs/usr/share/doc/hello-copa/README")" != "hello-copa 1.1-1" ]; then
+        fail push "the pushed image does not carry hello-copa 1.1-1"
+    else ok push; fi
+fi
+
+# 12. A registry source without --push/--oci-dir: ./patched in the current
+# directory, a hint naming it, and nothing new in the registry.
+tags_before=$(sk list-tags --tls-verify=false "docker://$reg/x" | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))')
+mkdir -p "$work/cwd"
+pushd "$work/cwd" >/dev/null
+run to_cwd -i "$reg/x:base" --insecure-registry "$reg"
+popd >/dev/null
+if expect_rc to_cwd 0; then
+    tags_after=$(sk list-tags --tls-verify=false "docker://$reg/x" | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))')
+    if [ "$(umoci ls --layout "$work/cwd/patched" 2>/dev/null)" != base-patched ]; then
+        fail to_cwd "no base-patched tag in ./patched: $(ls -la "$work/cwd")"
+    elif ! grep -q '^hint: .*\./patched.*--push' <<<"$out"; then
+        fail to_cwd "no hint on stdout: $out"
+    elif [ "$tags_after" != "$tags_before" ]; then
+        fail to_cwd "the registry changed: tags '$tags_before' -> '$tags_after'"
+    elif [ "$(sk inspect --format '{{len .Layers}}' "oci:$work/cwd/patched:base-patched")" -ne $((src_layers + 1)) ]; then
+        fail to_cwd "./patched does not have base + 1 layers"
+    else ok to_cwd; fi
+fi
+fi # push
 
 echo "$((total - failures))/$total passed"
 [ "$failures" -eq 0 ] || exit 1
