@@ -139,8 +139,8 @@ typedef struct copa__apt_index {
     copa__apt_repo *repo;
     const copa__apt_release_file *file;
     size_t component; /* index in repo->src.components (0 when flat) */
-    char *url;   /* where to fetch it (by-hash when offered) */
-    char *cache; /* cache path (by SHA-256) */
+    char *url;        /* where to fetch it (by-hash when offered) */
+    char *cache;      /* cache path (by SHA-256) */
 } copa__apt_index;
 
 /*
