@@ -118,7 +118,7 @@ typedef struct copa__apt_prefs_version {
     const char *name, *arch, *source, *version; /* source NULL: the name */
     const copa__apt_prefs_file *files;
     size_t file_count;
-    int installed; /* the installed version: dpkg's status file offers it too */
+    int installed; /* the installed version (list a `status` file in `files` for it) */
 } copa__apt_prefs_version;
 
 /*
