@@ -48,6 +48,10 @@ typedef struct copa__apt_repo {
     size_t index_count;          /* Packages files loaded */
     size_t index_downloaded;     /* of which downloaded (not served from the cache) */
     copa__apt_packages packages; /* the image's arch and "all" */
+    /* Per src.components[i]: packages.count once its indexes were loaded, so
+     * packages.items[k] came from the first component whose end is > k
+     * (Pin: release c=...). NULL for a flat repository. */
+    size_t *component_ends;
 } copa__apt_repo;
 
 typedef struct copa__apt_result {
@@ -134,8 +138,9 @@ int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyri
 typedef struct copa__apt_index {
     copa__apt_repo *repo;
     const copa__apt_release_file *file;
-    char *url;   /* where to fetch it (by-hash when offered) */
-    char *cache; /* cache path (by SHA-256) */
+    size_t component; /* index in repo->src.components (0 when flat) */
+    char *url;        /* where to fetch it (by-hash when offered) */
+    char *cache;      /* cache path (by SHA-256) */
 } copa__apt_index;
 
 /*

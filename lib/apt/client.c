@@ -125,6 +125,7 @@ void copa__apt_result_free(copa__apt_result *r)
         if (repo->have_release)
             copa__apt_release_free(&repo->release);
         copa__apt_packages_free(&repo->packages);
+        free(repo->component_ends);
     }
     free(r->repos);
     free(r->cache_dir);

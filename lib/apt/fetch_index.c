@@ -47,8 +47,9 @@ static int wants_all_index(const copa__apt_release *rel)
 }
 
 static int plan_one(copa__apt_index **items, size_t *count, copa__apt_repo *repo,
-                    const char *component, const char *arch, const char *cache_dir)
+                    size_t component_index, const char *arch, const char *cache_dir)
 {
+    const char *component = repo->src.flat ? NULL : repo->src.components[component_index];
     const copa__apt_release_file *file;
     copa__apt_index *it, *grown;
     char *by_hash = NULL;
@@ -64,6 +65,7 @@ static int plan_one(copa__apt_index **items, size_t *count, copa__apt_repo *repo
     memset(it, 0, sizeof(*it));
     it->repo = repo;
     it->file = file;
+    it->component = component_index;
     (*count)++;
     if (repo->release.acquire_by_hash) {
         /* by-hash paths never change content, so a mirror in mid-sync cannot mix files. */
@@ -88,13 +90,13 @@ int copa__apt_plan_indexes(copa__apt_index **items, size_t *count, copa__apt_rep
     if (!wants_arch(&repo->src, arch))
         return 0; /* arch= excludes the image's architecture: nothing from here */
     if (repo->src.flat)
-        return plan_one(items, count, repo, NULL, arch, cache_dir);
+        return plan_one(items, count, repo, 0, arch, cache_dir);
     for (i = 0; rc == 0 && i < repo->src.component_count; i++) {
-        rc = plan_one(items, count, repo, repo->src.components[i], arch, cache_dir);
+        rc = plan_one(items, count, repo, i, arch, cache_dir);
         /* As apt: binary-all is a separate index when the Release lists "all",
          * unless No-Support-for-Architecture-all says the arch indexes hold it. */
         if (rc == 0 && wants_all_index(&repo->release) && strcmp(arch, "all") != 0)
-            rc = plan_one(items, count, repo, repo->src.components[i], "all", cache_dir);
+            rc = plan_one(items, count, repo, i, "all", cache_dir);
     }
     return rc;
 }
@@ -254,6 +256,19 @@ static int cached_ok(const copa__apt_index *it)
     return 0;
 }
 
+/* Remember where this component's packages end (Pin: release c=...). */
+static int note_component_end(copa__apt_index *it)
+{
+    copa__apt_repo *repo = it->repo;
+    if (repo->src.flat || repo->src.component_count == 0)
+        return 0;
+    if (repo->component_ends == NULL &&
+        (repo->component_ends = calloc(repo->src.component_count, sizeof(size_t))) == NULL)
+        return copa__error_oom();
+    repo->component_ends[it->component] = repo->packages.count;
+    return 0;
+}
+
 int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts)
 {
     download *dl = calloc(count + 1, sizeof(*dl));
@@ -288,6 +303,8 @@ int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__ap
             rc = copa__error_prefix("%s: ", it->repo->name);
         else
             it->repo->index_count++;
+        if (rc == 0)
+            rc = note_component_end(it);
     }
     return rc;
 }

@@ -150,7 +150,7 @@ static int parse_field_line(copa__deb822_parser *p, const line_span *l, size_t l
         v++;
     f->value = v;
     f->value_len = (size_t)(trim_end(v, l->end) - v);
-    if (duplicate_field(p, count, seen))
+    if (!(p->flags & COPA__DEB822_DUPLICATES) && duplicate_field(p, count, seen))
         return copa__error_set(COPA_EINVALID, "%s:%zu: duplicate field '%.*s'", p->name, line,
                                (int)f->name_len, f->name);
     return 0;

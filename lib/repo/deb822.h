@@ -18,6 +18,9 @@
 /* Lines that start with '#' are comments (apt's .sources files). */
 #define COPA__DEB822_COMMENTS 0x1u
 
+/* A field may repeat (apt's preferences: several Explanation lines). */
+#define COPA__DEB822_DUPLICATES 0x2u
+
 /* Return value of copa__deb822_next: the buffer ends inside a stanza. */
 #define COPA__DEB822_MORE 2
 

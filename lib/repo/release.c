@@ -142,6 +142,20 @@ static int yes(const copa__deb822_field *f)
     return f->value_len == 3 && strncasecmp(f->value, "yes", 3) == 0;
 }
 
+/* An apt boolean flag (its StringToBool): 0/1, yes/no and synonyms; else unchanged. */
+static void flag(const copa__deb822_field *f, int *out)
+{
+    static const char *const no[] = {"0", "no", "false", "without", "off", "disable"};
+    static const char *const on[] = {"1", "yes", "true", "with", "on", "enable"};
+    size_t i;
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        if (f->value_len == strlen(no[i]) && strncasecmp(f->value, no[i], f->value_len) == 0)
+            *out = 0;
+        if (f->value_len == strlen(on[i]) && strncasecmp(f->value, on[i], f->value_len) == 0)
+            *out = 1;
+    }
+}
+
 static int store_field(copa__apt_release *rel, const copa__deb822_field *f)
 {
     const char **slot = NULL;
@@ -160,6 +174,10 @@ static int store_field(copa__apt_release *rel, const copa__deb822_field *f)
         rel->acquire_by_hash = yes(f);
     else if (copa__deb822_is(f, "No-Support-for-Architecture-all"))
         rel->no_support_arch_all = f->value_len == 8 && strncmp(f->value, "Packages", 8) == 0;
+    else if (copa__deb822_is(f, "NotAutomatic"))
+        flag(f, &rel->not_automatic);
+    else if (copa__deb822_is(f, "ButAutomaticUpgrades"))
+        flag(f, &rel->but_automatic_upgrades);
     else if (copa__deb822_is(f, "Origin"))
         slot = &rel->origin;
     else if (copa__deb822_is(f, "Label"))

@@ -28,6 +28,8 @@ typedef struct copa__apt_release {
     size_t component_count;
     int acquire_by_hash;
     int no_support_arch_all;       /* No-Support-for-Architecture-all: Packages */
+    int not_automatic;             /* NotAutomatic: yes (experimental, backports) */
+    int but_automatic_upgrades;    /* ButAutomaticUpgrades: yes (backports) */
     copa__apt_release_file *files; /* the SHA256 table, in file order */
     size_t file_count;
     copa__repo_arena arena;
