@@ -14,6 +14,7 @@
 #include "copa/image.h"
 #include "copa/pkgversion.h"
 #include "copa/report.h"
+#include "copa/patch.h"
 #include "copa/vex.h"
 
 #endif

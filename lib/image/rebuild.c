@@ -48,7 +48,7 @@ static int write_new(copa__source *src, copa__dest *dst, copa__manifest *m, copa
 {
     copa__blob_reader *reader;
     size_t i;
-    int error = 0;
+    int error = copa__image_drop_layers(m, c, spec->drop_layers);
 
     for (i = 0; error == 0 && i < m->layer_count; i++)
         error = copy_blob(src, dst, &m->layers[i]);
@@ -92,6 +92,8 @@ static int rebuild(copa__source *src, copa__dest *dst, const copa__platform *wan
         return error;
     snprintf(old_digest, sizeof(old_digest), "%s", m.doc.digest);
     error = write_new(src, dst, &m, &c, spec);
+    if (error == 0 && spec->digest_out != NULL)
+        snprintf(spec->digest_out, COPA_DIGEST_STRING_MAX, "%s", m.doc.digest);
     if (error == 0 && has_index && keep_index) {
         for (i = 0; error == 0 && i < idx.manifest_count; i++)
             if (strcmp(idx.manifests[i].digest, old_digest) != 0)

@@ -11,7 +11,12 @@ typedef struct copa__rebuild {
     const char *layer_path;         /* the layer blob as a file */
     const char *const *labels;      /* "KEY=VALUE", NULL-terminated, or NULL */
     const char *const *annotations; /* manifest annotations, OCI only */
+    size_t drop_layers;             /* top layers of the source to leave out (re-patching) */
+    char *digest_out;               /* COPA_DIGEST_STRING_MAX bytes: the new manifest's digest */
 } copa__rebuild;
+
+/* Remove the top `n` layers (descriptors, diff_ids, history) of m and c. */
+int copa__image_drop_layers(copa__manifest *m, copa__config *c, size_t n);
 
 /*
  * Read `from`, change the manifest of platform `want` (NULL: the host's) as

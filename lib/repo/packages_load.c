@@ -6,6 +6,7 @@
  */
 #include "repo/deb822.h"
 #include "repo/packages.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 #include <archive.h>
@@ -21,17 +22,6 @@
 #define CHUNK ((size_t)256 * 1024)
 /* No real stanza comes near this; a larger one is hostile input. */
 #define MAX_STANZA ((size_t)64 * 1024 * 1024)
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static int verify(const char *name, const void *data, size_t len, const char *sha256_hex,
                   uint64_t size)
@@ -51,7 +41,7 @@ static int verify(const char *name, const void *data, size_t len, const char *sh
     if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
         return copa__error_set(COPA_ERROR, "%s: SHA-256 computation failed", name);
     for (i = 0; i < 32; i++) {
-        int hi = hex_value(sha256_hex[2 * i]), lo = hex_value(sha256_hex[2 * i + 1]);
+        int hi = copa__hex_value(sha256_hex[2 * i]), lo = copa__hex_value(sha256_hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return copa__error_set(COPA_EINVALID, "%s: expected SHA-256 '%s' is not 64 hex digits",
                                    name, sha256_hex);

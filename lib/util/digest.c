@@ -67,6 +67,17 @@ void copa__hex_encode(char *out, const unsigned char *bytes, size_t length)
     out[2 * length] = '\0';
 }
 
+int copa__hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 void copa__digest_format(char out[COPA_DIGEST_STRING_MAX],
                          const unsigned char digest[COPA_SHA256_LEN])
 {

@@ -28,6 +28,9 @@ int copa__sha256_buffer(unsigned char digest[COPA_SHA256_LEN], const void *data,
 /* Lower-case hex of `length` bytes into `out` (2 * length + 1 bytes). */
 void copa__hex_encode(char *out, const unsigned char *bytes, size_t length);
 
+/* The value of one hex digit (either case), or -1 for any other character. */
+int copa__hex_value(char c);
+
 /* "sha256:<hex>" of raw digest bytes into `out` (COPA_DIGEST_STRING_MAX bytes). */
 void copa__digest_format(char out[COPA_DIGEST_STRING_MAX],
                          const unsigned char digest[COPA_SHA256_LEN]);

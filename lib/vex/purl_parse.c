@@ -5,6 +5,7 @@
  * the name as the last segment and the namespace before it.
  */
 #include "vex/purl.h"
+#include "util/digest.h"
 #include "util/error.h"
 
 #include <ctype.h>
@@ -21,17 +22,6 @@ static int fail(const char *text, const char *problem)
                            strlen(text) > QUOTE_MAX ? "..." : "", problem);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode `length` bytes into a new string. A '+' stays a '+' (a
  * purl is not form-encoded). 0, COPA_EINVALID, COPA_ENOMEM. */
 static int decode(char **out, const char *text, const char *start, size_t length)
@@ -44,8 +34,8 @@ static int decode(char **out, const char *text, const char *start, size_t length
         return copa__error_oom();
     for (i = 0; i < length; i++) {
         if (start[i] == '%') {
-            int high = i + 1 < length ? hex_value(start[i + 1]) : -1;
-            int low = i + 2 < length ? hex_value(start[i + 2]) : -1;
+            int high = i + 1 < length ? copa__hex_value(start[i + 1]) : -1;
+            int low = i + 2 < length ? copa__hex_value(start[i + 2]) : -1;
             if (high < 0 || low < 0) {
                 free(result);
                 return fail(text, "'%' not followed by two hex digits");

@@ -1,0 +1,291 @@
+/*
+ * copa/patch.h - patch the OS packages of an image: one new layer.
+ *
+ * copa_patch() reads an image, finds its OS and installed packages, reads
+ * its own apt sources (verified against its own keys), plans the upgrades
+ * (for a scanner report's fixes, or every pending update without one),
+ * downloads and unpacks the packages into one new layer with the updated
+ * package database, and writes the patched image. Re-patching an image copa
+ * patched before replaces copa's earlier layer, so the result is always the
+ * base image plus one layer. See docs/patch.md.
+ *
+ * Call copa_init() first. Functions are thread-safe on distinct arguments.
+ */
+#ifndef COPA_PATCH_H
+#define COPA_PATCH_H
+
+#include "common.h"
+#include "report.h"
+
+COPA_BEGIN_DECL
+
+/** What a progress event reports. */
+typedef enum copa_progress_kind {
+    /** A stage begins (`stage` names it; `message` says what it does). */
+    COPA_PROGRESS_STAGE_BEGIN = 0,
+    /** A stage ended successfully (`elapsed` seconds). */
+    COPA_PROGRESS_STAGE_END = 1,
+    /** Bytes of `item` moved: `done` of `total` (total 0 when unknown). */
+    COPA_PROGRESS_BYTES = 2,
+    /** A note for the user (`message`), e.g. a package kept back. */
+    COPA_PROGRESS_NOTE = 3
+} copa_progress_kind;
+
+/** One progress event; every string is borrowed for the callback's duration. */
+typedef struct copa_progress {
+    /** What happened. */
+    copa_progress_kind kind;
+    /** "open", "read", "detect", "sources", "resolve", "download", "build", "write", "vex". */
+    const char *stage;
+    /** The file or package the bytes belong to; "" otherwise. */
+    const char *item;
+    /** Bytes done so far (BYTES). */
+    double done;
+    /** Bytes in all (BYTES; 0 when unknown). */
+    double total;
+    /** Seconds since copa_patch() started. */
+    double elapsed;
+    /** Human-readable text; "" when none. */
+    const char *message;
+} copa_progress;
+
+/**
+ * Progress callback. Return 0 to go on; any other value cancels the patch
+ * and copa_patch() returns that value unchanged.
+ */
+typedef int (*copa_progress_cb)(const copa_progress *event, void *payload);
+
+/**
+ * One progress event as a single-line JSON object (no newline), the format
+ * of `copa patch --progress json`: {"event": "stage-begin" | "stage-end" |
+ * "bytes" | "note", "stage", "item", "done", "total" (bytes events),
+ * "message" (when set), "elapsed_ms" (since the start; stage-end:
+ * "duration_ms")}.
+ *
+ * @param[out] out  the JSON text; free with copa_progress_json_free().
+ * @param event     the event.
+ * @return 0, COPA_EINVALID for NULL arguments, COPA_ENOMEM.
+ */
+COPA_EXTERN(int) copa_progress_to_json(char **out, const copa_progress *event);
+
+/** Free what copa_progress_to_json() returned; NULL is a no-op. */
+COPA_EXTERN(void) copa_progress_json_free(char *json);
+
+/** Version of copa_patch_options this header describes. */
+#define COPA_PATCH_OPTIONS_VERSION 1
+
+/** What to patch and where the result goes. Initialize with COPA_PATCH_OPTIONS_INIT. */
+typedef struct copa_patch_options {
+    /** Must be COPA_PATCH_OPTIONS_VERSION. */
+    unsigned int version;
+    /** The image: a registry reference, oci:DIR[:TAG], oci-archive:F, docker-archive:F. */
+    const char *image;
+    /** A scanner report; NULL: update every package with a pending update. */
+    const char *report;
+    /** The report's format (COPA_REPORT_AUTO detects it). */
+    copa_report_format report_format;
+    /** A scanner plugin (`copa-NAME`) that turns the report into a native one; NULL for none. */
+    const char *scanner;
+    /** The patched tag; NULL: the source tag + "-" + tag_suffix. */
+    const char *tag;
+    /** Suffix of the default tag; NULL means "patched". */
+    const char *tag_suffix;
+    /** Non-zero: push to the source's registry under the patched tag. */
+    int push;
+    /** Write into this OCI layout directory (under the patched tag). */
+    const char *oci_dir;
+    /** Write this docker-archive file (`docker load` reads it). */
+    const char *archive;
+    /** "os/arch[/variant]" of a multi-platform image; NULL: the host's. */
+    const char *platform;
+    /** Non-zero: report fixes that cannot be made but still patch the others. */
+    int ignore_errors;
+    /** Non-zero: plan only; nothing is downloaded or written. */
+    int dry_run;
+    /** apt mirror rewrites "FROM=TO" (URL prefixes), mirror_count of them. */
+    const char *const *mirrors;
+    /** Number of entries in mirrors. */
+    size_t mirror_count;
+    /** Registry credentials "USER:PASS", or NULL for the usual auth files. */
+    const char *credentials;
+    /** NULL-terminated HOST[:PORT] registries spoken to over plain HTTP, or NULL. */
+    const char *const *insecure_registries;
+    /** A PEM bundle of extra trusted CAs, or NULL. */
+    const char *ca_file;
+    /** A directory of extra trusted *.crt CAs, or NULL. */
+    const char *cert_dir;
+    /** Give up after this many milliseconds (COPA_ETIMEOUT); 0: no limit. */
+    unsigned long timeout_ms;
+    /** Cache of blobs, indexes and packages; NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa. */
+    const char *cache_dir;
+    /** Progress callback, or NULL. */
+    copa_progress_cb progress;
+    /** Passed to progress. */
+    void *progress_payload;
+    /** Write an OpenVEX document of the fixed vulnerabilities here; NULL for none. */
+    const char *vex_path;
+    /** The VEX author; NULL: $COPA_VEX_AUTHOR, else "copa". */
+    const char *vex_author;
+    /** Non-zero: accept apt repositories whose signature fails (insecure). */
+    int insecure_allow_unsigned;
+} copa_patch_options;
+
+/** Static initializer for copa_patch_options: every field empty. */
+#define COPA_PATCH_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        COPA_PATCH_OPTIONS_VERSION, NULL, NULL, COPA_REPORT_AUTO, NULL, NULL, NULL, 0, NULL, NULL, \
+            NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0        \
+    }
+
+/** Set *options to COPA_PATCH_OPTIONS_INIT. */
+COPA_EXTERN(void) copa_patch_options_init(copa_patch_options *options);
+
+/** The outcome of copa_patch() (opaque). */
+typedef struct copa_patch_result copa_patch_result;
+
+/** One package the patch upgrades or installs. Strings are never NULL. */
+typedef struct copa_patch_update {
+    /** Package name. */
+    const char *name;
+    /** Architecture ("amd64", "all"). */
+    const char *arch;
+    /** Installed version; "" for a newly installed package. */
+    const char *from;
+    /** The version installed by the patch. */
+    const char *to;
+    /** Why: "CVE-1, CVE-2", "update-all", "needed by X (...)". */
+    const char *reason;
+    /** Download size in bytes. */
+    double size;
+    /** 1 when the package is new to the image. */
+    int is_new;
+} copa_patch_update;
+
+/** A fix that was not made, or a package kept back. Strings are never NULL. */
+typedef struct copa_patch_skipped {
+    /** Package name. */
+    const char *name;
+    /** Installed version; "" when not installed. */
+    const char *installed;
+    /** What was asked: ">= 1.2" or a version; "" when unknown. */
+    const char *required;
+    /** Best available version; "" when none. */
+    const char *best;
+    /** "not-installed", "not-in-sources", "too-old", "held", "conflict", ... */
+    const char *cause;
+    /** One sentence saying what and why. */
+    const char *message;
+    /** 1 when the report asked for this fix (a failure), 0 when only kept back. */
+    int failed;
+} copa_patch_skipped;
+
+/** A vulnerability the report has no fix for. Strings are never NULL. */
+typedef struct copa_patch_unfixable {
+    /** Package name. */
+    const char *name;
+    /** Installed version. */
+    const char *installed;
+    /** Vulnerability ID. */
+    const char *vulnerability_id;
+    /** The scanner's status ("affected", "wont-fix"); "" when none. */
+    const char *status;
+} copa_patch_unfixable;
+
+/**
+ * Patch an image.
+ *
+ * @param[out] out  the result, also on most failures after the plan was
+ *                  made (it then lists the skipped fixes); free with
+ *                  copa_patch_result_free(). NULL when nothing was learned.
+ * @param options   what to patch (image required).
+ * @return 0 (also when the image is already up to date: see
+ *         copa_patch_result_up_to_date()); COPA_EINVALID for bad options, a
+ *         malformed report or an OS that contradicts the report;
+ *         COPA_ENOTFOUND for a missing image, tag, platform or package
+ *         database; COPA_EAUTH; COPA_ENETWORK; COPA_EVERIFY for a digest or
+ *         signature failure; COPA_EUNSATISFIABLE when a reported fix cannot
+ *         be made (unless ignore_errors); COPA_EUNSUPPORTED for an OS copa
+ *         cannot patch; COPA_ETIMEOUT; COPA_ECANCELLED; or the progress
+ *         callback's non-zero return value.
+ */
+COPA_EXTERN(int) copa_patch(copa_patch_result **out, const copa_patch_options *options);
+
+/** Output format of copa_plan(). */
+typedef enum copa_plan_format {
+    /** A plain-text table. */
+    COPA_PLAN_TEXT = 0,
+    /** A JSON document. */
+    COPA_PLAN_JSON = 1
+} copa_plan_format;
+
+/**
+ * The plan of a patch without making it (options->dry_run is implied):
+ * package, installed -> target version, reason, size, skipped scripts.
+ *
+ * @param[out] out  the plan, NUL-terminated; free with copa_plan_free().
+ * @param options   as for copa_patch(); destinations are ignored.
+ * @param format    COPA_PLAN_TEXT or COPA_PLAN_JSON.
+ * @return as copa_patch(); COPA_EUNSATISFIABLE still fills *out.
+ */
+COPA_EXTERN(int)
+copa_plan(char **out, const copa_patch_options *options, copa_plan_format format);
+
+/** Free what copa_plan() returned; NULL is a no-op. */
+COPA_EXTERN(void) copa_plan_free(char *plan);
+
+/** Free a result; NULL is a no-op. */
+COPA_EXTERN(void) copa_patch_result_free(copa_patch_result *result);
+
+/** 1 when there was nothing to fix (nothing was written). */
+COPA_EXTERN(int) copa_patch_result_up_to_date(const copa_patch_result *result);
+
+/** 1 when the source was an image copa had patched before (its layer was replaced). */
+COPA_EXTERN(int) copa_patch_result_repatched(const copa_patch_result *result);
+
+/** Digest of the patched manifest ("sha256:..."); "" when nothing was written. */
+COPA_EXTERN(const char *) copa_patch_result_digest(const copa_patch_result *result);
+
+/** Where the patched image went ("oci:DIR:TAG", a registry reference, ...); "" when nowhere. */
+COPA_EXTERN(const char *) copa_patch_result_destination(const copa_patch_result *result);
+
+/** The plan as text or JSON (borrowed); "" when no plan was made. */
+COPA_EXTERN(const char *)
+copa_patch_result_plan(const copa_patch_result *result, copa_plan_format format);
+
+/** Number of packages upgraded or installed. */
+COPA_EXTERN(size_t) copa_patch_result_update_count(const copa_patch_result *result);
+
+/** Update `index` (< update_count), borrowed from the result; NULL when out of range. */
+COPA_EXTERN(const copa_patch_update *)
+copa_patch_result_update(const copa_patch_result *result, size_t index);
+
+/** Number of fixes not made and packages kept back. */
+COPA_EXTERN(size_t) copa_patch_result_skipped_count(const copa_patch_result *result);
+
+/** Skipped item `index`, borrowed; NULL when out of range. */
+COPA_EXTERN(const copa_patch_skipped *)
+copa_patch_result_skipped(const copa_patch_result *result, size_t index);
+
+/** Number of reported vulnerabilities without a fix. */
+COPA_EXTERN(size_t) copa_patch_result_unfixable_count(const copa_patch_result *result);
+
+/** Unfixable vulnerability `index`, borrowed; NULL when out of range. */
+COPA_EXTERN(const copa_patch_unfixable *)
+copa_patch_result_unfixable(const copa_patch_result *result, size_t index);
+
+/** Number of maintainer scripts that were not run. */
+COPA_EXTERN(size_t) copa_patch_result_skipped_script_count(const copa_patch_result *result);
+
+/** Skipped script `index` ("openssl: postinst (configure)"), borrowed; NULL when out of range. */
+COPA_EXTERN(const char *)
+copa_patch_result_skipped_script(const copa_patch_result *result, size_t index);
+
+/** Bytes of the new layer as stored (compressed); 0 when none was written. */
+COPA_EXTERN(double) copa_patch_result_layer_size(const copa_patch_result *result);
+
+/** Seconds copa_patch() took. */
+COPA_EXTERN(double) copa_patch_result_elapsed(const copa_patch_result *result);
+
+COPA_END_DECL
+
+#endif

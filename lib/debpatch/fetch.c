@@ -1,0 +1,293 @@
+/*
+ * Downloading a plan's packages: each step's .deb is looked up in the
+ * cache (<cache>/deb/sha256/<hex>, the SHA-256 from the index); a cached
+ * file is used only when its size and hash still hold, otherwise deleted.
+ * The missing ones are downloaded in parallel into temporary files next to
+ * their cache names, checked, then renamed, so concurrent copa processes
+ * share the cache safely (the same conventions as the apt index cache).
+ */
+#include "apt/apt.h"
+#include "debpatch/debpatch.h"
+#include "net/http.h"
+#include "repo/sources.h"
+#include "util/buffer.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct dl {
+    const copa__rs_step *step;
+    const copa__debpatch_fetch_options *opts;
+    char *url, *cache, *temp;
+    FILE *fp;
+    unsigned long long done;
+    int cancelled;
+} dl;
+
+void copa__debpatch_paths_free(char **paths, size_t count)
+{
+    size_t i;
+    for (i = 0; paths != NULL && i < count; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+static int is_hex64(const char *s)
+{
+    size_t i;
+    for (i = 0; s != NULL && s[i] != '\0'; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return s != NULL && i == COPA_SHA256_HEX_LEN;
+}
+
+int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha256_hex)
+{
+    copa__buf b = COPA__BUF_INIT;
+    int rc;
+    *out = NULL;
+    if (!is_hex64(sha256_hex))
+        return copa__error_set(COPA_EINVALID, "not a SHA-256 hex digest: %s",
+                               sha256_hex != NULL ? sha256_hex : "(none)");
+    if ((rc = copa__buf_appendf(&b, "%s/deb/sha256/%s", cache_dir, sha256_hex)) != 0)
+        return rc;
+    *out = copa__buf_detach(&b);
+    return 0;
+}
+
+/* Does the file hold exactly `size` bytes hashing to `hex`? */
+static int file_ok(const char *path, uint64_t size, const char *hex)
+{
+    unsigned char d[COPA_SHA256_LEN], buf[65536];
+    char got[COPA_SHA256_HEX_LEN + 1];
+    copa__sha256 *ctx = NULL;
+    uint64_t total = 0;
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+    int ok = 0;
+
+    if (fp == NULL || copa__sha256_new(&ctx) != 0)
+        goto out;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+        total += n;
+        if (total > size || copa__sha256_update(ctx, buf, n) != 0)
+            goto out;
+    }
+    if (!ferror(fp) && total == size && copa__sha256_final(ctx, d) == 0) {
+        copa__hex_encode(got, d, sizeof(d));
+        ok = strcmp(got, hex) == 0;
+    }
+out:
+    copa__sha256_free(ctx);
+    if (fp != NULL)
+        fclose(fp);
+    copa_error_clear();
+    return ok;
+}
+
+static int apply_mirrors(char **out, const char *url, const copa__debpatch_fetch_options *o)
+{
+    size_t i;
+    for (i = 0; o != NULL && i < o->nmirrors; i++) {
+        char *from = NULL, *to = NULL;
+        int rc = copa__apt_mirror_parse(&from, &to, o->mirrors[i]);
+        if (rc == 0)
+            rc = copa__apt_mirror_rewrite(out, url, from, to);
+        free(from);
+        free(to);
+        if (rc != 0)
+            return rc; /* 1: rewritten (first match wins), < 0: error */
+        free(*out);
+        *out = NULL;
+    }
+    if ((*out = strdup(url)) == NULL)
+        return copa__error_oom();
+    return 0;
+}
+
+static int write_cb(const void *data, size_t length, void *payload)
+{
+    dl *d = payload;
+    if (fwrite(data, 1, length, d->fp) != length)
+        return copa__error_set(COPA_ERROR, "%s: write failed: %s", d->temp, strerror(errno));
+    d->done += length;
+    if (d->opts != NULL && d->opts->progress != NULL &&
+        d->opts->progress(d->opts->payload, d->step->name, d->done, d->step->pkg->size) != 0) {
+        d->cancelled = 1;
+        return copa__error_set(COPA_ECANCELLED, "download of %s cancelled", d->step->name);
+    }
+    return 0;
+}
+
+static int reset_cb(void *payload)
+{
+    dl *d = payload;
+    d->done = 0;
+    if (fflush(d->fp) != 0 || ftruncate(fileno(d->fp), 0) != 0 || fseek(d->fp, 0, SEEK_SET) != 0)
+        return copa__error_set(COPA_ERROR, "%s: cannot restart: %s", d->temp, strerror(errno));
+    return 0;
+}
+
+static int open_temp(dl *d)
+{
+    char *slash;
+    int fd, rc;
+
+    if ((d->temp = malloc(strlen(d->cache) + 16)) == NULL)
+        return copa__error_oom();
+    strcpy(d->temp, d->cache);
+    slash = strrchr(d->temp, '/');
+    *slash = '\0';
+    if ((rc = copa__apt_mkdirs(d->temp)) != 0)
+        return rc;
+    strcpy(slash, "/.tmp-XXXXXX");
+    fd = mkstemp(d->temp);
+    if (fd < 0 || (d->fp = fdopen(fd, "w+")) == NULL) {
+        rc = copa__error_set(COPA_ERROR, "%s: cannot create: %s", d->temp, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(d->temp);
+        d->temp = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+static int finish(dl *d, const copa__http_response *res, int result)
+{
+    const copa__rs_pkg *pkg = d->step->pkg;
+    int rc = result;
+
+    if (d->fp != NULL && fclose(d->fp) != 0 && rc == 0)
+        rc = copa__error_set(COPA_ERROR, "%s: write failed", d->temp);
+    d->fp = NULL;
+    if (rc == 0 && res->status != 200)
+        rc = copa__error_set(res->status == 404 ? COPA_ENOTFOUND : COPA_ENETWORK,
+                             "%s %s: %s: HTTP status %ld", pkg->name, pkg->version, d->url,
+                             res->status);
+    if (rc == 0 && res->body_length != pkg->size)
+        rc = copa__error_set(COPA_EVERIFY, "%s %s: %s: size %llu, the index says %llu", pkg->name,
+                             pkg->version, d->url, (unsigned long long)res->body_length,
+                             (unsigned long long)pkg->size);
+    if (rc == 0 &&
+        (strncmp(res->digest, "sha256:", 7) != 0 || strcmp(res->digest + 7, pkg->sha256) != 0))
+        rc = copa__error_set(COPA_EVERIFY, "%s %s: %s: SHA-256 %s, the index says %s", pkg->name,
+                             pkg->version, d->url, res->digest + 7, pkg->sha256);
+    if (rc == 0 && rename(d->temp, d->cache) != 0)
+        rc = copa__error_set(COPA_ERROR, "%s: cannot store: %s", d->cache, strerror(errno));
+    if (rc != 0 && d->temp != NULL)
+        unlink(d->temp);
+    return rc;
+}
+
+static int download(dl **todo, size_t n, const copa__debpatch_fetch_options *o)
+{
+    copa__http_options http;
+    copa__http_request *reqs = calloc(n + 1, sizeof(*reqs));
+    copa__http_response *res = calloc(n + 1, sizeof(*res));
+    int *results = calloc(n + 1, sizeof(*results)), rc = 0, rc2;
+    size_t i;
+
+    if (reqs == NULL || res == NULL || results == NULL) {
+        rc = copa__error_oom();
+        goto out;
+    }
+    memset(&http, 0, sizeof(http));
+    if (o != NULL && o->max_parallel > 0)
+        http.max_parallel = o->max_parallel;
+    if (o != NULL)
+        http.ca_file = o->ca_file;
+    copa__http_options_defaults(&http);
+    for (i = 0; i < n; i++) {
+        reqs[i].method = "GET";
+        reqs[i].url = todo[i]->url;
+        reqs[i].follow_redirects = 1;
+        reqs[i].write = write_cb;
+        reqs[i].reset = reset_cb;
+        reqs[i].payload = todo[i];
+    }
+    copa__http_perform_many(&http, reqs, res, results, n);
+    copa_error_clear();
+    for (i = 0; i < n; i++) {
+        rc2 = finish(todo[i], &res[i], results[i]);
+        if (rc2 != 0 && rc == 0)
+            rc = rc2; /* the first failure; the others are cleaned up */
+        copa__http_response_free(&res[i]);
+    }
+    for (i = 0; i < n; i++)
+        if (todo[i]->cancelled)
+            rc = copa__error_set(COPA_ECANCELLED, "download of %s cancelled", todo[i]->step->name);
+out:
+    free(reqs);
+    free(res);
+    free(results);
+    return rc;
+}
+
+static int prepare(dl *d, const copa__rs_step *s, const char *cache_dir,
+                   const copa__debpatch_fetch_options *o)
+{
+    int rc;
+    d->step = s;
+    d->opts = o;
+    if (s->pkg == NULL || s->pkg->url == NULL || s->pkg->sha256 == NULL)
+        return copa__error_set(COPA_EINVALID, "%s %s: no download URL or SHA-256 in the index",
+                               s->name, s->to);
+    if ((rc = copa__debpatch_cache_path(&d->cache, cache_dir, s->pkg->sha256)) != 0)
+        return copa__error_prefix("%s %s: ", s->name, s->to);
+    rc = apply_mirrors(&d->url, s->pkg->url, o);
+    return rc < 0 ? rc : 0;
+}
+
+int copa__debpatch_fetch(char ***paths, const copa__rs_plan *plan,
+                         const copa__debpatch_fetch_options *o)
+{
+    dl *all = calloc(plan->nsteps + 1, sizeof(*all));
+    dl **todo = calloc(plan->nsteps + 1, sizeof(*todo));
+    char *cache_dir = NULL;
+    size_t i, n = 0;
+    int rc = 0;
+
+    *paths = NULL;
+    if (all == NULL || todo == NULL)
+        rc = copa__error_oom();
+    else if (o != NULL && o->cache_dir != NULL)
+        rc = (cache_dir = strdup(o->cache_dir)) == NULL ? copa__error_oom() : 0;
+    else
+        rc = copa__apt_cache_default_dir(&cache_dir);
+    for (i = 0; rc == 0 && i < plan->nsteps; i++) {
+        rc = prepare(&all[i], &plan->steps[i], cache_dir, o);
+        if (rc != 0)
+            break;
+        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256))
+            continue;
+        unlink(all[i].cache); /* a corrupt cached copy is never used */
+        if ((rc = open_temp(&all[i])) == 0)
+            todo[n++] = &all[i];
+    }
+    if (rc == 0 && n > 0)
+        rc = download(todo, n, o);
+    if (rc == 0 && (*paths = calloc(plan->nsteps + 1, sizeof(**paths))) == NULL)
+        rc = copa__error_oom();
+    for (i = 0; i < plan->nsteps && all != NULL; i++) {
+        if (rc == 0) {
+            (*paths)[i] = all[i].cache;
+            all[i].cache = NULL;
+        }
+        if (all[i].fp != NULL) {
+            fclose(all[i].fp);
+            unlink(all[i].temp);
+        }
+        free(all[i].cache);
+        free(all[i].url);
+        free(all[i].temp);
+    }
+    free(all);
+    free(todo);
+    free(cache_dir);
+    return rc;
+}

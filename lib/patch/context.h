@@ -1,0 +1,49 @@
+/*
+ * The state of one patch run, shared by the pipeline's stage files:
+ * load.c (image, rootfs view, OS, dpkg database, apt sources) and
+ * pipeline.c (plan, layer, write).
+ */
+#ifndef COPA_LIB_PATCH_CONTEXT_H
+#define COPA_LIB_PATCH_CONTEXT_H
+
+#include "image/transport.h"
+#include "layer/rootfs.h"
+#include "patch/patch.h"
+#include "pkg/osrelease.h"
+#include "util/image_files.h"
+
+typedef struct copa__patch_ctx {
+    const copa_patch_options *opts;
+    copa__progress progress;
+    double deadline; /* monotonic seconds; 0: none */
+    copa_reference *ref;
+    copa_report *report;
+    copa__transport_options transport;
+    copa__platform platform;
+    const copa__platform *want; /* NULL: the host's */
+    copa__source *src;
+    copa__index idx;
+    int has_index, have_image;
+    copa__manifest manifest;
+    copa__config config;
+    copa__repatch repatch;
+    size_t base_layers; /* layers the patch goes on top of */
+    copa__rootfs *rootfs;
+    copa__image_files files;
+    copa__os_release os;
+    copa__dpkg_db *db;
+    copa__apt_result apt;
+    int have_apt;
+} copa__patch_ctx;
+
+/* Open the image and read what the plan needs; each stage reports progress. */
+int copa__patch_load(copa__patch_ctx *ctx);
+void copa__patch_ctx_free(copa__patch_ctx *ctx);
+
+/* Download, build the layer, write the image, the VEX (write.c). */
+int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res);
+
+/* Non-zero once the deadline has passed. */
+int copa__patch_timed_out(const copa__patch_ctx *ctx);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * The reading half of a patch: open the image (platform chosen), stream
+ * the base layers once into the rootfs view, detect the OS (cross-checked
+ * with the report), load the dpkg database and the image's own apt
+ * sources, verified against its own keys.
+ */
+#include "patch/context.h"
+#include "layer/rootfs_files.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int copa__patch_timed_out(const copa__patch_ctx *ctx)
+{
+    return ctx->deadline > 0 && copa__progress_now() > ctx->deadline;
+}
+
+/* Reads a layer blob and reports the bytes. */
+typedef struct layer_read {
+    copa__blob_reader *reader;
+    copa__patch_ctx *ctx;
+    const char *item;
+    double done, total, reported;
+} layer_read;
+
+static ssize_t read_layer(void *payload, void *buf, size_t length)
+{
+    layer_read *l = payload;
+    size_t got;
+    int error = copa__blob_reader_read(l->reader, buf, length, &got);
+
+    if (error != 0)
+        return error;
+    l->done += (double)got;
+    /* One event per MiB (and at the end) keeps bars byte-accurate and cheap. */
+    if (l->done - l->reported >= 1048576.0 || (got == 0 && l->done != l->reported)) {
+        l->reported = l->done;
+        if (copa__progress_bytes(&l->ctx->progress, l->item, l->done, l->total) != 0)
+            return COPA_ECANCELLED;
+    }
+    if (copa__patch_timed_out(l->ctx))
+        return copa__error_set(COPA_ETIMEOUT, "timed out while reading the image's layers");
+    return (ssize_t)got;
+}
+
+static int add_layers(copa__patch_ctx *ctx)
+{
+    const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(ctx->config.doc.json, "rootfs");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids");
+    size_t i;
+    int error = 0;
+
+    for (i = 0; error == 0 && i < ctx->base_layers; i++) {
+        const copa__descriptor *d = &ctx->manifest.layers[i];
+        const cJSON *id = cJSON_GetArrayItem(ids, (int)i);
+        copa__layer_source source;
+        copa__layer_desc desc;
+        layer_read l;
+
+        memset(&l, 0, sizeof(l));
+        l.ctx = ctx;
+        l.item = d->digest;
+        l.total = d->size;
+        desc.media_type = d->media_type;
+        desc.digest = d->digest;
+        desc.size = (int64_t)d->size;
+        desc.diff_id = cJSON_IsString(id) ? id->valuestring : NULL;
+        if ((error = copa__source_blob(ctx->src, &l.reader, d->digest, d->size)) != 0)
+            break;
+        memset(&source, 0, sizeof(source));
+        source.fd = -1;
+        source.read = read_layer;
+        source.payload = &l;
+        error = copa__rootfs_add_layer(ctx->rootfs, &desc, &source);
+        copa__blob_reader_free(l.reader);
+    }
+    return error;
+}
+
+static int open_image(copa__patch_ctx *ctx)
+{
+    const copa_patch_options *o = ctx->opts;
+    int rc;
+
+    ctx->transport.credentials = o->credentials;
+    ctx->transport.insecure_registries = o->insecure_registries;
+    ctx->transport.ca_file = o->ca_file;
+    ctx->transport.cert_dir = o->cert_dir;
+    ctx->transport.cache_dir = o->cache_dir;
+    if (o->platform != NULL) {
+        if ((rc = copa__platform_parse(&ctx->platform, o->platform)) != 0)
+            return rc;
+        ctx->want = &ctx->platform;
+    }
+    if ((rc = copa__source_open(&ctx->src, ctx->ref, &ctx->transport)) != 0)
+        return rc;
+    if ((rc = copa__source_resolve(ctx->src, ctx->want, NULL, &ctx->has_index, &ctx->manifest,
+                                   &ctx->config)) != 0)
+        return rc;
+    ctx->have_image = 1;
+    if ((rc = copa__repatch_detect(&ctx->repatch, ctx->config.doc.json,
+                                   ctx->manifest.layer_count)) != 0)
+        return rc;
+    ctx->base_layers = ctx->repatch.patched ? ctx->repatch.base_layers : ctx->manifest.layer_count;
+    return 0;
+}
+
+static int read_rootfs(copa__patch_ctx *ctx)
+{
+    int rc;
+
+    if ((rc = copa__rootfs_new(&ctx->rootfs, NULL)) != 0)
+        return rc;
+    if ((rc = add_layers(ctx)) != 0)
+        return copa__error_prefix("%s: ", ctx->src->name);
+    copa__rootfs_files(&ctx->files, ctx->rootfs);
+    return 0;
+}
+
+static int detect(copa__patch_ctx *ctx)
+{
+    const char *arch;
+    int rc = copa__os_release_load(&ctx->os, &ctx->files);
+
+    if (rc == COPA_ENOTFOUND)
+        return copa__error_set(COPA_EUNSUPPORTED,
+                               "%s has no /etc/os-release: copa cannot tell which OS it is",
+                               ctx->src->name);
+    if (rc != 0)
+        return rc;
+    if (ctx->report != NULL) {
+        const copa_report_metadata *md = copa_report_metadata_get(ctx->report);
+        if ((rc = copa__os_release_check_report(&ctx->os, md->os_family, md->os_version)) != 0)
+            return rc;
+    }
+    if (ctx->os.format != COPA_PKG_DEB)
+        return copa__error_set(COPA_EUNSUPPORTED,
+                               "%s is %s: copa patch supports Debian and Ubuntu images so far",
+                               ctx->src->name,
+                               ctx->os.pretty_name != NULL ? ctx->os.pretty_name
+                               : ctx->os.id != NULL        ? ctx->os.id
+                                                           : "an unknown OS");
+    arch = copa__dpkg_arch_from_oci(ctx->config.architecture, ctx->config.variant);
+    if ((rc = copa__dpkg_db_load(&ctx->db, &ctx->files, arch)) == COPA_ENOTFOUND)
+        return copa__error_set(COPA_ENOTFOUND,
+                               "%s has no dpkg database (/var/lib/dpkg/status or status.d): "
+                               "nothing copa can patch",
+                               ctx->src->name);
+    return rc;
+}
+
+static int apt_cancel(void *payload)
+{
+    copa__patch_ctx *ctx = payload;
+    return ctx->progress.cancelled != 0 || copa__patch_timed_out(ctx);
+}
+
+static int load_sources(copa__patch_ctx *ctx)
+{
+    const copa_patch_options *o = ctx->opts;
+    copa__apt_options a;
+    char **from, **to;
+    size_t i;
+    int rc = 0;
+
+    memset(&a, 0, sizeof(a));
+    a.arch = ctx->db->native_arch;
+    a.now = (int64_t)time(NULL);
+    a.cache_dir = o->cache_dir;
+    a.insecure_allow_unsigned = o->insecure_allow_unsigned;
+    copa__http_options_defaults(&a.http);
+    a.http.ca_file = o->ca_file;
+    a.http.cancel = apt_cancel;
+    a.http.cancel_payload = ctx;
+    from = calloc(o->mirror_count + 1, sizeof(*from));
+    to = calloc(o->mirror_count + 1, sizeof(*to));
+    if (from == NULL || to == NULL)
+        rc = copa__error_oom();
+    for (i = 0; rc == 0 && i < o->mirror_count; i++)
+        rc = copa__apt_mirror_parse(&from[i], &to[i], o->mirrors[i]);
+    a.mirror_from = (const char *const *)from;
+    a.mirror_to = (const char *const *)to;
+    a.mirror_count = o->mirror_count;
+    if (rc == 0) {
+        ctx->have_apt = 1;
+        rc = copa__apt_load(&ctx->apt, &ctx->files, &a);
+    }
+    for (i = 0; i < o->mirror_count && from != NULL && to != NULL; i++) {
+        free(from[i]);
+        free(to[i]);
+    }
+    free(from);
+    free(to);
+    return rc;
+}
+
+/* Run one stage between progress events. */
+static int stage(copa__patch_ctx *ctx, const char *name, const char *message,
+                 int (*fn)(copa__patch_ctx *))
+{
+    int rc;
+
+    if ((rc = copa__progress_begin(&ctx->progress, name, message)) != 0)
+        return rc;
+    if ((rc = fn(ctx)) != 0)
+        return ctx->progress.cancelled != 0 ? ctx->progress.cancelled : rc;
+    return copa__progress_end(&ctx->progress);
+}
+
+int copa__patch_load(copa__patch_ctx *ctx)
+{
+    int rc;
+
+    if ((rc = stage(ctx, "open", ctx->opts->image, open_image)) != 0 ||
+        (rc = stage(ctx, "read", "reading the image's layers", read_rootfs)) != 0 ||
+        (rc = stage(ctx, "detect", "OS and installed packages", detect)) != 0 ||
+        (rc = stage(ctx, "sources", "the image's apt sources", load_sources)) != 0)
+        return rc;
+    return 0;
+}
+
+void copa__patch_ctx_free(copa__patch_ctx *ctx)
+{
+    if (ctx->have_apt)
+        copa__apt_result_free(&ctx->apt);
+    copa__dpkg_db_free(ctx->db);
+    copa__os_release_free(&ctx->os);
+    copa__rootfs_free(ctx->rootfs);
+    copa__repatch_free(&ctx->repatch);
+    if (ctx->have_image) {
+        copa__manifest_free(&ctx->manifest);
+        copa__config_free(&ctx->config);
+    }
+    copa__source_free(ctx->src);
+    copa_report_free(ctx->report);
+    copa_reference_free(ctx->ref);
+}

@@ -1,0 +1,150 @@
+/*
+ * The `copa patch` pipeline, split into pure parts that tests check on
+ * their own: the world from the dpkg database and the apt client
+ * (world.c), the patched tag and where the result goes (dest.c), whether
+ * the source is an image copa patched before (repatch.c), progress events
+ * (progress.c), the result (result.c) and the pipeline itself (pipeline.c).
+ */
+#ifndef COPA_LIB_PATCH_PATCH_H
+#define COPA_LIB_PATCH_PATCH_H
+
+#include "apt/apt.h"
+#include "copa/image.h"
+#include "copa/patch.h"
+#include "pkg/dpkg_db.h"
+#include "resolve/resolve.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Labels (and OCI annotations) copa writes on a patched image. */
+#define COPA__LABEL_PATCHED "sh.copa.image.patched"
+#define COPA__LABEL_BASE_DIGEST "sh.copa.image.base.digest"
+#define COPA__LABEL_BASE_LAYERS "sh.copa.image.base.layers"
+#define COPA__LABEL_PACKAGES "sh.copa.image.patched.packages"
+
+/* --- world.c --- */
+
+/*
+ * The resolver's world of a Debian image: the installed set from `db`
+ * (held flags included, status and status.d alike) and every package of
+ * every repository of `apt` as candidates (source number = repository
+ * position, default pin priority, URL from the repository's pool). The
+ * world's native architecture is the database's.
+ */
+int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db,
+                            const copa__apt_result *apt);
+
+/* --- dest.c --- */
+
+/* The tag of the patched image: `tag` when set, else SOURCE_TAG-SUFFIX
+ * ("latest-patched"); a source without a tag counts as "latest". */
+int copa__patch_tag(char **out, const char *source_tag, const char *tag, const char *suffix);
+
+/*
+ * The destination reference text of a patch (malloc'd) and, in *hint, a
+ * one-line hint to print (malloc'd, or NULL). Rules (docs/patch.md):
+ * --push: the source repository under the new tag; --oci-dir: oci:DIR:TAG;
+ * --archive: docker-archive:FILE:REPO:TAG; none of them: a local source
+ * gets the tag next to it (oci:SAME_DIR:TAG, or a sibling archive
+ * FILE-TAG.tar), a registry source goes to oci:./patched:TAG with the hint.
+ * COPA_EINVALID when more than one is asked, for --push without a registry
+ * source, or when the destination would overwrite the source tag without
+ * `tag` naming it explicitly.
+ */
+int copa__patch_destination(char **out, char **hint, const copa_reference *source,
+                            const copa_patch_options *options);
+
+/* --- repatch.c --- */
+
+typedef struct copa__repatch {
+    int patched;          /* the image carries copa's labels and its layer on top */
+    size_t base_layers;   /* layers of the base image */
+    char base_digest[80]; /* the base manifest's digest ("" when unknown) */
+    char **packages;      /* "name=version" copa installed before (from the label) */
+    size_t package_count;
+} copa__repatch;
+
+/*
+ * Is the image described by `config` (its JSON) with `layer_count` layers
+ * a copa-patched one? It is when the labels name a base layer count that
+ * is exactly one less than the image's (a user's layer on top of a
+ * patched image makes it a new base). Never fails on odd labels: they
+ * just mean "not patched". COPA_ENOMEM only.
+ */
+int copa__repatch_detect(copa__repatch *out, const cJSON *config, size_t layer_count);
+void copa__repatch_free(copa__repatch *r);
+
+/* --- progress.c --- */
+
+typedef struct copa__progress {
+    copa_progress_cb cb;
+    void *payload;
+    double start; /* monotonic seconds */
+    const char *stage;
+    double stage_start;
+    int cancelled; /* the callback's non-zero return */
+} copa__progress;
+
+double copa__progress_now(void);
+void copa__progress_init(copa__progress *p, copa_progress_cb cb, void *payload);
+/* Each returns 0 or the callback's non-zero value (with the error message set). */
+int copa__progress_begin(copa__progress *p, const char *stage, const char *message);
+int copa__progress_end(copa__progress *p);
+int copa__progress_bytes(copa__progress *p, const char *item, double done, double total);
+int copa__progress_note(copa__progress *p, const char *message);
+
+/* One event as a single-line JSON object (malloc'd, no newline). */
+int copa__progress_json(char **out, const copa_progress *event);
+
+/* --- vex.c --- */
+
+/* What was fixed, for the VEX document. */
+typedef struct copa__patch_vex_input {
+    const char *path;           /* where to write it */
+    const char *author;         /* NULL: $COPA_VEX_AUTHOR, else "copa" */
+    const char *registry;       /* of the patched image; NULL for a local image */
+    const char *repository;     /* "library/nginx", or a local image's name */
+    const char *tag;            /* the patched tag, or NULL */
+    const char *digest;         /* the patched manifest's digest */
+    const char *distro_id;      /* os-release ID ("debian") */
+    const char *distro_version; /* os-release VERSION_ID ("12") */
+    const copa__rs_plan *plan;
+} copa__patch_vex_input;
+
+/*
+ * Write the OpenVEX document: one `fixed` statement per vulnerability ID of
+ * the plan's steps (report mode), product = the patched image's purl,
+ * subcomponents = the new packages' purls. Steps without IDs (update-all,
+ * dependencies) claim nothing. *written is 0 when there was nothing to
+ * claim (no file is written then: OpenVEX needs a statement).
+ */
+int patch_write_vex(int *written, const copa__patch_vex_input *in);
+
+/* --- result.c --- */
+
+struct copa_patch_result {
+    int up_to_date, repatched;
+    char digest[80];
+    char *destination;
+    char *plan_text, *plan_json;
+    copa_patch_update *updates;
+    size_t update_count;
+    copa_patch_skipped *skipped;
+    size_t skipped_count;
+    copa_patch_unfixable *unfixable;
+    size_t unfixable_count;
+    char **scripts;
+    size_t script_count;
+    double layer_size, elapsed;
+    copa__repo_arena arena; /* every string above but destination and plans */
+};
+
+int copa__patch_result_new(copa_patch_result **out);
+/* Copy the plan's steps and problems into the result. */
+int copa__patch_result_set_plan(copa_patch_result *r, const copa__rs_plan *plan);
+/* Copy the report's unfixable vulnerabilities (report may be NULL). */
+int copa__patch_result_set_unfixable(copa_patch_result *r, const copa_report *report);
+int copa__patch_result_add_script(copa_patch_result *r, const char *text);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * The candidates a resolver run can reach from an image's installed
+ * packages (world_scope.c).
+ */
+#ifndef COPA_LIB_PATCH_WORLD_SCOPE_H
+#define COPA_LIB_PATCH_WORLD_SCOPE_H
+
+#include "apt/apt.h"
+#include "pkg/dpkg_db.h"
+
+/*
+ * (*out)[r][i] is 1 when package i of repository r is a version of an
+ * installed package or (transitively) named by the Depends/Pre-Depends of
+ * such a version, or provides such a name. Free with copa__world_scope_free.
+ */
+int copa__world_scope(unsigned char ***out, const copa__dpkg_db *db, const copa__apt_result *apt);
+void copa__world_scope_free(unsigned char **selected, size_t count);
+
+#endif

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# copa patch end to end on a tiny Debian-like image: a root with an
+# os-release, a dpkg status and apt sources naming the signed "good"
+# repository of tests/integration/apt (make_repos.sh), packed with umoci.
+# The dry-run plans are asserted exactly ("plan"); "layer" patches for real.
+#
+# usage: run.sh COPA WORKDIR plan|layer
+set -uo pipefail
+copa=$1
+work=$2
+part=${3:-plan}
+here=$(cd "$(dirname "$0")" && pwd)
+apt_dir=$here/../apt
+src=$(cd "$here/../../.." && pwd)
+for tool in dpkg-deb apt-ftparchive gpg python3 xz umoci; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+"$apt_dir/make_repos.sh" "$work" >"$work/make.log" 2>&1 || { cat "$work/make.log"; exit 1; }
+
+python3 "$apt_dir/server.py" "$work/www" "$work/port" "$work/requests.log" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+base=http://127.0.0.1:$(cat "$work/port")/repos
+export XDG_CACHE_HOME=$work/cache
+
+failures=0 total=0
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+
+# status_stanza NAME VERSION ARCH [DEPENDS] [STATUS]
+status_stanza() {
+    printf 'Package: %s\nStatus: %s\nPriority: optional\nMaintainer: Copa Test <t@copa.test>\nArchitecture: %s\nVersion: %s\n' \
+        "$1" "${5:-install ok installed}" "$3" "$2"
+    [ -n "${4:-}" ] && printf 'Depends: %s\n' "$4"
+    printf 'Description: copa test package %s\n\n' "$1"
+}
+# make_image NAME OS_ID HELLO_VERSION [HELLO_STATUS]: oci:$work/images/NAME:base
+make_image() {
+    local name=$1 os=$2 hello=$3 r=$work/roots/$1
+    rm -rf "$r"
+    mkdir -p "$r/etc/apt/sources.list.d" "$r/usr/share/keyrings" "$r/var/lib/dpkg/info" \
+        "$r/usr/lib" "$r/usr/share/doc/hello-copa"
+    printf 'PRETTY_NAME="Copa Test"\nID=%s\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' "$os" \
+        >"$r/usr/lib/os-release"
+    ln -s ../usr/lib/os-release "$r/etc/os-release"
+    cp "$work/keys/rsa3072.gpg" "$r/usr/share/keyrings/copa-test.gpg"
+    printf 'Types: deb\nURIs: %s/good\nSuites: stable\nComponents: main\nSigned-By: /usr/share/keyrings/copa-test.gpg\n' \
+        "$base" >"$r/etc/apt/sources.list.d/test.sources"
+    {
+        status_stanza copa-data 1.0 all
+        status_stanza hello-copa "$hello" amd64 'copa-data (>= 1.0)' "${4:-install ok installed}"
+    } >"$r/var/lib/dpkg/status"
+    echo amd64 >"$r/var/lib/dpkg/arch"
+    echo "hello-copa $hello" >"$r/usr/share/doc/hello-copa/README"
+    printf '/.\n/usr\n/usr/share\n/usr/share/doc\n/usr/share/doc/hello-copa\n/usr/share/doc/hello-copa/README\n' \
+        >"$r/var/lib/dpkg/info/hello-copa.list"
+    local img=$work/images/$name
+    rm -rf "$img"
+    umoci init --layout "$img" >/dev/null &&
+        umoci new --image "$img:base" >/dev/null &&
+        umoci config --image "$img:base" --architecture amd64 --os linux >/dev/null &&
+        umoci unpack --rootless --image "$img:base" "$work/bundle-$name" >/dev/null &&
+        cp -a "$r/." "$work/bundle-$name/rootfs/" &&
+        umoci repack --image "$img:base" "$work/bundle-$name" >/dev/null &&
+        rm -rf "$work/bundle-$name" ||
+        { echo "cannot build image $name"; exit 1; }
+}
+# run NAME [copa patch options]: sets rc, out, err
+run() {
+    local name=$1
+    shift
+    total=$((total + 1))
+    "$copa" patch --progress plain "$@" >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+    out=$(cat "$work/$name.out")
+    err=$(cat "$work/$name.err")
+}
+expect_rc() { # case code
+    if [ "$rc" -ne "$2" ]; then fail "$1" "exit $rc, expected $2: $err"; return 1; fi
+}
+# trivy_report FILE FAMILY PKG INSTALLED FIXED ID [UNFIXED_ID]
+trivy_report() {
+    python3 - "$@" <<'PY'
+import json, sys
+f, family, pkg, inst, fixed, vid = sys.argv[1:7]
+vulns = [{"VulnerabilityID": vid, "PkgName": pkg, "InstalledVersion": inst,
+          "FixedVersion": fixed, "Status": "fixed", "Severity": "HIGH"}]
+if len(sys.argv) > 7:
+    vulns.append({"VulnerabilityID": sys.argv[7], "PkgName": "copa-data",
+                  "InstalledVersion": "1.0", "Status": "affected", "Severity": "LOW"})
+doc = {"SchemaVersion": 2, "ArtifactName": "copa-test", "ArtifactType": "container_image",
+       "Metadata": {"OS": {"Family": family, "Name": "12"}},
+       "Results": [{"Target": "copa-test (debian 12)", "Class": "os-pkgs", "Type": family,
+                    "Vulnerabilities": vulns}]}
+json.dump(doc, open(f, "w"))
+PY
+}
+
+make_image deb debian 1.0-1
+img=oci:$work/images/deb:base
+
+if [ "$part" = plan ]; then
+# 1. Update-all dry run: exactly hello-copa 1.0-1 -> 1.1-1, nothing written.
+run dry_all -i "$img" --dry-run --tag-suffix p1
+if expect_rc dry_all 0; then
+    if ! grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1 +upgrade .*update-all$' <<<"$out"; then
+        fail dry_all "plan does not upgrade hello-copa 1.0-1 -> 1.1-1: $out"
+    elif ! grep -q '^1 package(s)' <<<"$out" || grep -q '^copa-data' <<<"$out"; then
+        fail dry_all "copa-data has no newer version but is planned: $out"
+    elif [ "$(umoci ls --layout "$work/images/deb" | sort | tr '\n' ' ')" != "base " ]; then
+        fail dry_all "the dry run wrote a tag: $(umoci ls --layout "$work/images/deb")"
+    elif ! grep -q '^resolve: ' <<<"$err"; then
+        fail dry_all "no progress stages on stderr: $err"
+    else ok dry_all; fi
+fi
+
+# 2. Report dry run: the reason is the vulnerability ID.
+trivy_report "$work/report.json" debian hello-copa 1.0-1 1.1-1 CVE-2099-0001 CVE-2099-0002
+run dry_report -i "$img" -r "$work/report.json" --dry-run
+if expect_rc dry_report 0; then
+    if grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1 +upgrade .*CVE-2099-0001$' <<<"$out"; then ok dry_report
+    else fail dry_report "plan does not name the CVE: $out"; fi
+fi
+
+# 3. The plan as JSON through --progress json: every stderr line is a JSON event.
+run progress_json -i "$img" --dry-run --progress json
+if expect_rc progress_json 0; then
+    if python3 -c '
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+stages = [e["stage"] for e in events if e["event"] == "stage-end"]
+assert stages == ["open", "read", "detect", "sources", "resolve"], stages
+' "$work/progress_json.err"; then ok progress_json
+    else fail progress_json "bad JSON events: $err"; fi
+fi
+
+# 4. A fix that cannot be made: exit 8 naming the package and the best version.
+trivy_report "$work/toonew.json" debian hello-copa 1.0-1 9.9-1 CVE-2099-0003
+run unsatisfiable -i "$img" -r "$work/toonew.json" --dry-run
+if expect_rc unsatisfiable 8; then
+    if grep -q 'hello-copa' <<<"$err" && grep -q '1.1-1' <<<"$err"; then ok unsatisfiable
+    else fail unsatisfiable "message does not name package and best version: $err"; fi
+fi
+
+# 5. The report's OS contradicts the image: exit 3 naming both.
+trivy_report "$work/ubuntu.json" ubuntu hello-copa 1.0-1 1.1-1 CVE-2099-0001
+run os_mismatch -i "$img" -r "$work/ubuntu.json" --dry-run
+if expect_rc os_mismatch 3; then
+    if grep -qi 'ubuntu' <<<"$err" && grep -qi 'debian' <<<"$err"; then ok os_mismatch
+    else fail os_mismatch "message does not name both: $err"; fi
+fi
+
+# 6. An OS copa cannot patch: exit 9.
+make_image alpine alpine 1.0-1
+run unsupported -i "oci:$work/images/alpine:base" --dry-run
+expect_rc unsupported 9 && ok unsupported
+
+# 7. Nothing to fix: "already up to date", exit 0, nothing written.
+make_image current debian 1.1-1
+run up_to_date -i "oci:$work/images/current:base"
+if expect_rc up_to_date 0; then
+    if grep -q 'already up to date' <<<"$out" &&
+        [ "$(umoci ls --layout "$work/images/current")" = base ]; then ok up_to_date
+    else fail up_to_date "out: $out; tags: $(umoci ls --layout "$work/images/current")"; fi
+fi
+
+# 8. A held package stays: update-all has nothing to do and says it was kept.
+make_image held debian 1.0-1 'hold ok installed'
+run held -i "oci:$work/images/held:base" --dry-run
+if expect_rc held 0; then
+    if grep -q 'hello-copa' <<<"$out" && grep -qi 'held' <<<"$out" &&
+        ! grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1 +upgrade' <<<"$out"; then ok held
+    else fail held "held package not reported as kept: $out"; fi
+fi
+
+# 9. Usage errors: exit 2.
+run usage_push_oci -i "$img" --push --oci-dir "$work/x"
+expect_rc usage_push_oci 2 && ok usage_push_oci
+run push_local -i "$img" --push
+expect_rc push_local 3 && grep -q -- '--push' <<<"$err" && ok push_local
+
+fi # plan
+
+if [ "$part" = layer ]; then
+# 10. The real patch: the result unpacks, carries the new version, and has
+# exactly one layer more than the base.
+layer_count() {
+    umoci stat --image "$1" --json |
+        python3 -c 'import json,sys; print(sum(1 for h in json.load(sys.stdin)["history"] if not h.get("empty_layer")))'
+}
+run patch_oci -i "$img"
+if expect_rc patch_oci 0; then
+    layers_base=$(layer_count "${img#oci:}")
+    layers_patched=$(layer_count "$work/images/deb:base-patched")
+    rm -rf "$work/unpack"
+    if ! umoci unpack --rootless --image "$work/images/deb:base-patched" "$work/unpack" >/dev/null; then
+        fail patch_oci "umoci cannot unpack the result"
+    elif ! grep -q '^Version: 1.1-1' <(awk '/^Package: hello-copa$/,/^$/' "$work/unpack/rootfs/var/lib/dpkg/status"); then
+        fail patch_oci "status does not say hello-copa 1.1-1"
+    elif [ "$(cat "$work/unpack/rootfs/usr/share/doc/hello-copa/README")" != "hello-copa 1.1-1" ]; then
+        fail patch_oci "README not from 1.1-1"
+    elif [ "$layers_patched" -ne $((layers_base + 1)) ]; then
+        fail patch_oci "expected $((layers_base + 1)) layers, the result has $layers_patched"
+    else ok patch_oci; fi
+    # With the report and -o: an OpenVEX document that the schema accepts and
+    # that claims exactly the fixed vulnerability (CVE-2099-0002 has no fix),
+    # for the patched image's digest and the package's new version.
+    trivy_report "$work/report.json" debian hello-copa 1.0-1 1.1-1 CVE-2099-0001 CVE-2099-0002
+    run patch_vex -i "$img" -r "$work/report.json" -t vexed -o "$work/vex.json" \
+        --vex-author "copa tests"
+    if expect_rc patch_vex 0; then
+        digest=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([m for m in d["manifests"] if m.get("annotations",{}).get("org.opencontainers.image.ref.name")=="vexed"][0]["digest"])' "$work/images/deb/index.json")
+        if ! /usr/bin/python3 "$src/tests/unit/vex/validate_openvex.py" \
+            "$src/tests/fixtures/vex/openvex_json_schema.json" "$work/vex.json" >/dev/null 2>&1; then
+            fail patch_vex "the VEX document does not validate: $(cat "$work/vex.json")"
+        elif ! python3 - "$work/vex.json" "$digest" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+digest = sys.argv[2]
+claims = sorted(s["vulnerability"]["name"] for s in doc["statements"])
+assert claims == ["CVE-2099-0001"], claims
+st = doc["statements"][0]
+assert st["status"] == "fixed", st
+product = st["products"][0]
+assert digest in product["@id"], (digest, product["@id"])
+subs = [c["@id"] for c in product["subcomponents"]]
+assert subs == ["pkg:deb/debian/hello-copa@1.1-1?arch=amd64&distro=debian-12"], subs
+assert doc["author"] == "copa tests", doc["author"]
+PY
+        then
+            fail patch_vex "VEX content: $(cat "$work/vex.json")"
+        else ok patch_vex; fi
+    fi
+    # Re-patch: "already up to date", and the patched tag keeps base + 1 layers.
+    run repatch -i "oci:$work/images/deb:base-patched"
+    if expect_rc repatch 0; then
+        if grep -q 'already up to date' <<<"$out" &&
+            [ "$(layer_count "$work/images/deb:base-patched")" -eq $((layers_base + 1)) ]; then
+            ok repatch
+        else fail repatch "$out"; fi
+    fi
+fi
+fi # layer
+
+echo "$((total - failures))/$total passed"
+[ "$failures" -eq 0 ] || exit 1
+exit 0
