@@ -42,8 +42,8 @@ int copa_go_version_valid(copa_go_err *e, const char *format, const char *v)
 }
 
 int copa_go_report_parse(copa_go_err *e, copa_report **out, const char *path, const char *data,
-                         size_t length, const char *format, const char *scanner,
-                         int ignore_errors, unsigned int timeout_ms)
+                         size_t length, const char *format, const char *scanner, int ignore_errors,
+                         unsigned int timeout_ms)
 {
     copa_report_options opts;
     copa_report_format f;
@@ -88,8 +88,7 @@ int copa_go_image_inspect(copa_go_err *e, char **out, const char *image, int jso
     return capture(e, copa_image_inspect(out, image, &opts));
 }
 
-int copa_go_image_copy(copa_go_err *e, const char *from, const char *to,
-                       const copa_go_registry *r)
+int copa_go_image_copy(copa_go_err *e, const char *from, const char *to, const copa_go_registry *r)
 {
     copa_copy_options opts;
     copa_copy_options_init(&opts);
@@ -169,8 +168,7 @@ int copa_go_patch(copa_go_err *e, copa_patch_result **out, copa_patch_options *o
     return capture(e, copa_patch(out, opts));
 }
 
-int copa_go_plan(copa_go_err *e, char **out, copa_patch_options *opts, int json,
-                 uintptr_t handle)
+int copa_go_plan(copa_go_err *e, char **out, copa_patch_options *opts, int json, uintptr_t handle)
 {
     set_progress(opts, handle);
     return capture(e, copa_plan(out, opts, json ? COPA_PLAN_JSON : COPA_PLAN_TEXT));

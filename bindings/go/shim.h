@@ -34,14 +34,13 @@ int copa_go_version_compare(copa_go_err *e, int *out, const char *format, const 
                             const char *b);
 int copa_go_version_valid(copa_go_err *e, const char *format, const char *v);
 int copa_go_report_parse(copa_go_err *e, copa_report **out, const char *path, const char *data,
-                         size_t length, const char *format, const char *scanner,
-                         int ignore_errors, unsigned int timeout_ms);
+                         size_t length, const char *format, const char *scanner, int ignore_errors,
+                         unsigned int timeout_ms);
 int copa_go_report_to_json(copa_go_err *e, char **out, const copa_report *report);
 int copa_go_reference_parse(copa_go_err *e, copa_reference **out, const char *text);
 int copa_go_image_inspect(copa_go_err *e, char **out, const char *image, int json,
                           const copa_go_registry *r);
-int copa_go_image_copy(copa_go_err *e, const char *from, const char *to,
-                       const copa_go_registry *r);
+int copa_go_image_copy(copa_go_err *e, const char *from, const char *to, const copa_go_registry *r);
 int copa_go_vex_create(copa_go_err *e, copa_vex **out, const char *id, const char *author,
                        const char *timestamp, const char *tooling);
 int copa_go_vex_add_fixed(copa_go_err *e, copa_vex *vex, const char *vulnerability,
@@ -56,7 +55,6 @@ int copa_go_purl_image(copa_go_err *e, char **out, const char *registry, const c
 /* handle != 0: progress events go to the Go function goCopaProgress(handle). */
 int copa_go_patch(copa_go_err *e, copa_patch_result **out, copa_patch_options *opts,
                   uintptr_t handle);
-int copa_go_plan(copa_go_err *e, char **out, copa_patch_options *opts, int json,
-                 uintptr_t handle);
+int copa_go_plan(copa_go_err *e, char **out, copa_patch_options *opts, int json, uintptr_t handle);
 
 #endif

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, NoReturn, Type
+from typing import Dict, NoReturn, Optional, Type
 
 __all__ = [
     "Error",
@@ -32,7 +32,7 @@ class Error(Exception):
     code: int = -1
     name: str = "COPA_ERROR"
 
-    def __init__(self, message: str, code: int = None) -> None:
+    def __init__(self, message: str, code: Optional[int] = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:

@@ -7,13 +7,13 @@ functions raise :class:`copa.Unsupported`.
 from __future__ import annotations
 
 import json as _json
-from ctypes import byref, c_int, c_void_p
+from ctypes import byref, c_void_p
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._native import PatchOptions, ProgressCallback, dec, enc, ensure_init, lib, string_array
-from .errors import COPA_ECANCELLED, Error, Unsupported, check, error_for
+from .errors import COPA_ECANCELLED, Error, Unsupported, error_for
 
 __all__ = ["plan", "patch", "PatchResult", "PatchUpdate", "Skipped", "Unfixable", "Progress"]
 

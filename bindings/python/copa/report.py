@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from ctypes import byref, c_int, c_void_p, string_at
+from ctypes import byref, c_int, c_void_p
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Tuple, Union
 
