@@ -61,6 +61,11 @@ static int finish(copa__blob_reader *r)
     unsigned char raw[COPA_SHA256_LEN];
     char actual[COPA_DIGEST_STRING_MAX];
 
+    /* A reader that already failed verification may be read again (the
+     * layer reader retries at its end); the hash is gone, the verdict stays. */
+    if (r->hash == NULL)
+        return copa__error_set(COPA_EVERIFY, "blob %s: content does not match its digest",
+                               r->digest);
     if (copa__sha256_final(r->hash, raw) != 0)
         return copa__error_set(COPA_ERROR, "blob %s: hashing failed", r->digest);
     copa__sha256_free(r->hash);

@@ -311,6 +311,16 @@ static void blob_digest_verification(void **state)
     assert_int_equal(copa__blob_reader_open(&r, path, good, 11), 0);
     assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), 0);
     assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), COPA_EVERIFY);
+    /* Reading on after the failure (the layer reader does) fails again. */
+    assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), COPA_EVERIFY);
+    assert_int_equal(got, 0);
+    copa__blob_reader_free(r);
+    /* Same for a digest mismatch. */
+    assert_int_equal(copa__blob_reader_open(&r, path, "sha256:" H1, 10), 0);
+    assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), 0);
+    assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), COPA_EVERIFY);
+    assert_int_equal(copa__blob_reader_read(r, buffer, sizeof(buffer), &got), COPA_EVERIFY);
+    assert_non_null(strstr(copa_error_last(), "content does not match its digest"));
     copa__blob_reader_free(r);
     unlink(path);
 }

@@ -1,0 +1,3 @@
+module copa.example/libcopa
+
+go 1.19
