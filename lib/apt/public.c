@@ -8,6 +8,7 @@
 #include "util/error.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,14 +19,22 @@ struct copa_apt {
     char *arch;
 };
 
+/* Bytes of copa_apt_options that a caller of each version has. */
+static size_t options_size(unsigned int version)
+{
+    return version == 1 ? offsetof(copa_apt_options, platform) : sizeof(copa_apt_options);
+}
+
 int copa_apt_options_init(copa_apt_options *opts, unsigned int version)
 {
     copa_apt_options init = COPA_APT_OPTIONS_INIT;
+
     if (opts == NULL || version < 1 || version > COPA_APT_OPTIONS_VERSION)
         return copa__error_set(COPA_EINVALID, "copa_apt_options_init: unknown options version %u",
                                version);
-    *opts = init;
-    opts->version = version;
+    /* A version-1 caller's struct ends before the version-2 fields. */
+    init.version = version;
+    memcpy(opts, &init, options_size(version));
     return 0;
 }
 
