@@ -48,7 +48,7 @@ static int run_copy(int argc, char **argv)
     int opt, rc, quiet = 0;
 
     memset(&flags, 0, sizeof(flags));
-    copa_copy_options_init(&opts);
+    copa_copy_options_init(&opts, COPA_COPY_OPTIONS_VERSION);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "p:qh", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&flags, "copy", opt, optarg)) != 0) {

@@ -47,7 +47,7 @@ static int run_inspect(int argc, char **argv)
     int opt, rc;
 
     memset(&flags, 0, sizeof(flags));
-    copa_inspect_options_init(&opts);
+    copa_inspect_options_init(&opts, COPA_INSPECT_OPTIONS_VERSION);
     optind = 1;
     while ((opt = getopt_long(argc, argv, "p:jh", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&flags, "inspect", opt, optarg)) != 0) {

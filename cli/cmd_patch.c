@@ -292,7 +292,7 @@ static int run_patch(int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof(a));
-    copa_patch_options_init(&a.opts);
+    copa_patch_options_init(&a.opts, COPA_PATCH_OPTIONS_VERSION);
     a.opts.mirrors = a.mirrors;
     if ((rc = parse(&a, argc, argv)) != 0) {
         cli_transport_flags_free(&a.flags);

@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     progress_state state = {NULL, 0};
     int i, rc;
 
-    copa_patch_options_init(&opts);
+    copa_patch_options_init(&opts, COPA_PATCH_OPTIONS_VERSION);
     for (i = 1; i < argc - 2; i++) {
         if (strcmp(argv[i], "--report") == 0 && i + 1 < argc - 2)
             opts.report = argv[++i];

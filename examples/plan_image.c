@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     char *plan = NULL;
     int i, rc;
 
-    copa_patch_options_init(&opts);
+    copa_patch_options_init(&opts, COPA_PATCH_OPTIONS_VERSION);
     for (i = 1; i < argc - 1; i++) {
         if (strcmp(argv[i], "--json") == 0)
             format = COPA_PLAN_JSON;

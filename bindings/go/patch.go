@@ -214,7 +214,7 @@ func (o *PatchOptions) toC() (*cPatch, error) {
 	}
 	// C memory: the struct holds C pointers and is read by C only.
 	c := &cPatch{}
-	C.copa_patch_options_init(&c.opts)
+	C.copa_patch_options_init(&c.opts, C.COPA_PATCH_OPTIONS_VERSION)
 	c.opts.image = c.s(o.Image)
 	c.opts.report = c.s(o.Report)
 	c.opts.report_format = f

@@ -77,7 +77,7 @@ int copa_go_image_inspect(copa_go_err *e, char **out, const char *image, int jso
                           const copa_go_registry *r)
 {
     copa_inspect_options opts;
-    copa_inspect_options_init(&opts);
+    copa_inspect_options_init(&opts, COPA_INSPECT_OPTIONS_VERSION);
     opts.platform = r->platform;
     opts.json = json;
     opts.credentials = r->credentials;
@@ -91,7 +91,7 @@ int copa_go_image_inspect(copa_go_err *e, char **out, const char *image, int jso
 int copa_go_image_copy(copa_go_err *e, const char *from, const char *to, const copa_go_registry *r)
 {
     copa_copy_options opts;
-    copa_copy_options_init(&opts);
+    copa_copy_options_init(&opts, COPA_COPY_OPTIONS_VERSION);
     opts.platform = r->platform;
     opts.credentials = r->credentials;
     opts.insecure_registries = r->insecure_registries;

@@ -131,8 +131,15 @@ typedef struct copa_inspect_options {
         COPA_INSPECT_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL                        \
     }
 
-/** Set options to their defaults (same as COPA_INSPECT_OPTIONS_INIT). */
-COPA_EXTERN(void) copa_inspect_options_init(copa_inspect_options *options);
+/**
+ * Set options to their defaults (COPA_INSPECT_OPTIONS_INIT) for the struct version
+ * the caller was built with; only that version's fields are written.
+ *
+ * @param options  the options to fill.
+ * @param version  COPA_INSPECT_OPTIONS_VERSION, or 1 (without the registry fields).
+ * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
+ */
+COPA_EXTERN(int) copa_inspect_options_init(copa_inspect_options *options, unsigned int version);
 
 /**
  * Describe an image: resolved reference, manifest digest and media types,
@@ -195,8 +202,15 @@ typedef struct copa_copy_options {
         COPA_COPY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
     }
 
-/** Set options to their defaults (same as COPA_COPY_OPTIONS_INIT). */
-COPA_EXTERN(void) copa_copy_options_init(copa_copy_options *options);
+/**
+ * Set options to their defaults (COPA_COPY_OPTIONS_INIT) for the struct version
+ * the caller was built with; only that version's fields are written.
+ *
+ * @param options  the options to fill.
+ * @param version  COPA_COPY_OPTIONS_VERSION.
+ * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
+ */
+COPA_EXTERN(int) copa_copy_options_init(copa_copy_options *options, unsigned int version);
 
 /**
  * Copy an image from any transport to any transport. Blobs stream through

@@ -141,8 +141,15 @@ typedef struct copa_patch_options {
             NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0        \
     }
 
-/** Set *options to COPA_PATCH_OPTIONS_INIT. */
-COPA_EXTERN(void) copa_patch_options_init(copa_patch_options *options);
+/**
+ * Set options to their defaults (COPA_PATCH_OPTIONS_INIT) for the struct version
+ * the caller was built with; only that version's fields are written.
+ *
+ * @param options  the options to fill.
+ * @param version  COPA_PATCH_OPTIONS_VERSION.
+ * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
+ */
+COPA_EXTERN(int) copa_patch_options_init(copa_patch_options *options, unsigned int version);
 
 /** The outcome of copa_patch() (opaque). */
 typedef struct copa_patch_result copa_patch_result;

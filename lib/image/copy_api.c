@@ -6,11 +6,15 @@
 
 #include <string.h>
 
-void copa_copy_options_init(copa_copy_options *options)
+int copa_copy_options_init(copa_copy_options *options, unsigned int version)
 {
     static const copa_copy_options defaults = COPA_COPY_OPTIONS_INIT;
-    if (options != NULL)
-        *options = defaults;
+
+    if (options == NULL || version != 1)
+        return copa__error_set(COPA_EINVALID, "copa_copy_options_init: unknown version %u",
+                               version);
+    *options = defaults;
+    return 0;
 }
 
 static int copy(const copa_reference *from, const copa_reference *to,

@@ -7,14 +7,22 @@
 #include "util/buffer.h"
 #include "util/error.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-void copa_inspect_options_init(copa_inspect_options *options)
+int copa_inspect_options_init(copa_inspect_options *options, unsigned int version)
 {
-    static const copa_inspect_options defaults = COPA_INSPECT_OPTIONS_INIT;
-    if (options != NULL)
-        *options = defaults;
+    copa_inspect_options defaults = COPA_INSPECT_OPTIONS_INIT;
+    /* Version 1 ends before the registry fields that version 2 appended. */
+    size_t size = version == 1 ? offsetof(copa_inspect_options, credentials) : sizeof(defaults);
+
+    if (options == NULL || version < 1 || version > COPA_INSPECT_OPTIONS_VERSION)
+        return copa__error_set(COPA_EINVALID, "copa_inspect_options_init: unknown version %u",
+                               version);
+    defaults.version = version;
+    memcpy(options, &defaults, size);
+    return 0;
 }
 
 static cJSON *copy_item(const cJSON *parent, const char *key)

@@ -9,11 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void copa_patch_options_init(copa_patch_options *options)
+int copa_patch_options_init(copa_patch_options *options, unsigned int version)
 {
-    copa_patch_options init = COPA_PATCH_OPTIONS_INIT;
-    if (options != NULL)
-        *options = init;
+    static const copa_patch_options defaults = COPA_PATCH_OPTIONS_INIT;
+
+    if (options == NULL || version != 1)
+        return copa__error_set(COPA_EINVALID, "copa_patch_options_init: unknown version %u",
+                               version);
+    *options = defaults;
+    return 0;
 }
 
 int copa__patch_result_new(copa_patch_result **out)

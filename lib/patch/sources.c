@@ -14,7 +14,7 @@
 /* The image-reading options of a patch, taken from the apt options. */
 static void image_options(copa_patch_options *po, const char *image, const copa_apt_options *opts)
 {
-    copa_patch_options_init(po);
+    copa_patch_options_init(po, COPA_PATCH_OPTIONS_VERSION);
     po->image = image;
     po->cache_dir = opts->cache_dir;
     if (opts->version >= 2) {

@@ -260,9 +260,9 @@ _PROTOTYPES = {
     "copa_reference_path": (c_char_p, [c_void_p]),
     "copa_reference_string": (c_char_p, [c_void_p]),
     "copa_transport_name": (c_char_p, [c_int]),
-    "copa_inspect_options_init": (None, [POINTER(InspectOptions)]),
+    "copa_inspect_options_init": (c_int, [POINTER(InspectOptions), c_uint]),
     "copa_image_inspect": (c_int, [POINTER(c_void_p), c_char_p, POINTER(InspectOptions)]),
-    "copa_copy_options_init": (None, [POINTER(CopyOptions)]),
+    "copa_copy_options_init": (c_int, [POINTER(CopyOptions), c_uint]),
     "copa_image_copy": (c_int, [c_char_p, c_char_p, POINTER(CopyOptions)]),
     # apt.h
     "copa_apt_options_init": (c_int, [POINTER(AptOptions), c_uint]),
@@ -291,7 +291,7 @@ _PROTOTYPES = {
 
 # patch.h: optional, bound when the library exports it.
 _PATCH_PROTOTYPES = {
-    "copa_patch_options_init": (None, [POINTER(PatchOptions)]),
+    "copa_patch_options_init": (c_int, [POINTER(PatchOptions), c_uint]),
     "copa_patch": (c_int, [POINTER(c_void_p), POINTER(PatchOptions)]),
     "copa_plan": (c_int, [POINTER(c_void_p), POINTER(PatchOptions), c_int]),
     "copa_plan_free": (None, [c_void_p]),

@@ -114,7 +114,7 @@ def inspect(
     ensure_init()
     L = lib()
     opts = InspectOptions()
-    L.copa_inspect_options_init(byref(opts))
+    check(L.copa_inspect_options_init(byref(opts), 2))
     opts.platform = enc(platform)
     opts.json = 0 if text else 1
     _registry_options(opts, credentials, insecure_registries, ca_file, cert_dir, cache_dir)
@@ -151,7 +151,7 @@ def copy(
     ensure_init()
     L = lib()
     opts = CopyOptions()
-    L.copa_copy_options_init(byref(opts))
+    check(L.copa_copy_options_init(byref(opts), 1))
     opts.platform = enc(platform)
     _registry_options(opts, credentials, insecure_registries, ca_file, cert_dir, cache_dir)
     check(L.copa_image_copy(enc(src), enc(dst), byref(opts)))

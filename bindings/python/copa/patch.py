@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._native import PatchOptions, ProgressCallback, dec, enc, ensure_init, lib, string_array
-from .errors import COPA_ECANCELLED, Error, Unsupported, error_for
+from .errors import COPA_ECANCELLED, Error, Unsupported, check, error_for
 
 __all__ = ["plan", "patch", "PatchResult", "PatchUpdate", "Skipped", "Unfixable", "Progress"]
 
@@ -177,7 +177,7 @@ def _options(
     if report_format not in _FORMATS:
         raise error_for(-4, "unknown report format '%s'" % report_format)
     opts = PatchOptions()
-    lib().copa_patch_options_init(byref(opts))
+    check(lib().copa_patch_options_init(byref(opts), 1))
     opts.image = enc(image)
     opts.report = enc(report)
     opts.report_format = _FORMATS[report_format]

@@ -110,7 +110,7 @@ static void test_options(void **state)
     copa_patch_result *r = NULL;
     (void)state;
     memset(&o, 0xff, sizeof(o));
-    copa_patch_options_init(&o);
+    copa_patch_options_init(&o, COPA_PATCH_OPTIONS_VERSION);
     assert_memory_equal(&o, &init, sizeof(o));
     assert_int_equal(o.version, COPA_PATCH_OPTIONS_VERSION);
     assert_int_equal(copa_patch(&r, &o), COPA_EINVALID); /* no image */
