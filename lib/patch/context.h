@@ -34,6 +34,8 @@ typedef struct copa__patch_ctx {
     copa__dpkg_db *db;
     copa__apt_result apt;
     int have_apt;
+    copa__apt_prefs prefs; /* the image's /etc/apt/preferences(.d) */
+    int have_prefs;
 } copa__patch_ctx;
 
 /* Open the image and read what the plan needs; each stage reports progress. */

@@ -188,6 +188,11 @@ static int load_sources(copa__patch_ctx *ctx)
         ctx->have_apt = 1;
         rc = copa__apt_load(&ctx->apt, &ctx->files, &a);
     }
+    /* Pins decide candidates as they do for the image's own apt. */
+    if (rc == 0) {
+        ctx->have_prefs = 1;
+        rc = copa__apt_prefs_load(&ctx->prefs, &ctx->files, ctx->db->native_arch);
+    }
     for (i = 0; i < o->mirror_count && from != NULL && to != NULL; i++) {
         free(from[i]);
         free(to[i]);
@@ -235,6 +240,8 @@ void copa__patch_ctx_free(copa__patch_ctx *ctx)
 {
     if (ctx->have_apt)
         copa__apt_result_free(&ctx->apt);
+    if (ctx->have_prefs)
+        copa__apt_prefs_free(&ctx->prefs);
     copa__dpkg_db_free(ctx->db);
     copa__os_release_free(&ctx->os);
     copa__rootfs_free(ctx->rootfs);

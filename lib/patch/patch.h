@@ -9,6 +9,7 @@
 #define COPA_LIB_PATCH_PATCH_H
 
 #include "apt/apt.h"
+#include "apt/preferences.h"
 #include "copa/image.h"
 #include "copa/patch.h"
 #include "pkg/dpkg_db.h"
@@ -29,11 +30,12 @@
  * The resolver's world of a Debian image: the installed set from `db`
  * (held flags included, status and status.d alike) and every package of
  * every repository of `apt` as candidates (source number = repository
- * position, default pin priority, URL from the repository's pool). The
+ * position, the pin priority apt would give it under the image's
+ * preferences (`prefs`; NULL: apt's defaults), URL from the repository's pool). The
  * world's native architecture is the database's.
  */
-int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db,
-                            const copa__apt_result *apt);
+int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt,
+                            const copa__apt_prefs *prefs);
 
 /* --- dest.c --- */
 

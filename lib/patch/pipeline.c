@@ -61,7 +61,7 @@ static int make_plan(plan_state *ps, copa__patch_ctx *ctx, copa_patch_result *re
 {
     int rc, resolved;
 
-    if ((rc = copa__patch_world_build(&ps->world, ctx->db, &ctx->apt)) != 0)
+    if ((rc = copa__patch_world_build(&ps->world, ctx->db, &ctx->apt, &ctx->prefs)) != 0)
         return rc;
     ps->have_world = 1;
     if (ctx->report != NULL) {

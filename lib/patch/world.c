@@ -50,7 +50,7 @@ static int add_installed(copa__rs_world *w, const copa__dpkg_entry *e, const cha
 }
 
 static int add_candidate(copa__rs_world *w, const copa__apt_repo *repo, int number,
-                         const copa__apt_package *a)
+                         const copa__apt_package *a, const copa__apt_prefs *prefs)
 {
     copa__rs_pkg_text t;
     char *url = NULL;
@@ -69,7 +69,8 @@ static int add_candidate(copa__rs_world *w, const copa__apt_repo *repo, int numb
     t.breaks = a->breaks;
     t.conflicts = a->conflicts;
     t.repo = number;
-    t.priority = COPA__RS_PRIORITY_DEFAULT;
+    t.priority =
+        prefs != NULL ? copa__apt_prefs_priority(prefs, repo, a) : COPA__RS_PRIORITY_DEFAULT;
     t.size = a->size;
     t.sha256 = a->sha256;
     if (a->filename != NULL && (rc = copa__apt_source_pool_url(&url, &repo->src, a->filename)) != 0)
@@ -80,7 +81,8 @@ static int add_candidate(copa__rs_world *w, const copa__apt_repo *repo, int numb
     return rc != 0 ? copa__error_prefix("%s: ", repo->name) : 0;
 }
 
-int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt)
+int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt,
+                            const copa__apt_prefs *prefs)
 {
     unsigned char **selected = NULL;
     size_t i, j;
@@ -98,7 +100,7 @@ int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const co
         const copa__apt_repo *repo = &apt->repos[i];
         for (j = 0; rc == 0 && j < repo->packages.count; j++)
             if (selected[i][j])
-                rc = add_candidate(w, repo, (int)i, &repo->packages.items[j]);
+                rc = add_candidate(w, repo, (int)i, &repo->packages.items[j], prefs);
     }
     copa__world_scope_free(selected, apt != NULL ? apt->count : 0);
     if (rc != 0)

@@ -59,6 +59,10 @@ make_image() {
     } >"$r/var/lib/dpkg/status"
     echo amd64 >"$r/var/lib/dpkg/arch"
     echo "hello-copa $hello" >"$r/usr/share/doc/hello-copa/README"
+    if [ -n "${PREFERENCES:-}" ]; then
+        mkdir -p "$r/etc/apt/preferences.d"
+        printf '%s\n' "$PREFERENCES" >"$r/etc/apt/preferences.d/copa-test"
+    fi
     printf '/.\n/usr\n/usr/share\n/usr/share/doc\n/usr/share/doc/hello-copa\n/usr/share/doc/hello-copa/README\n' \
         >"$r/var/lib/dpkg/info/hello-copa.list"
     local img=$work/images/$name
@@ -179,6 +183,18 @@ if expect_rc held 0; then
         ! grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1 +upgrade' <<<"$out"; then ok held
     else fail held "held package not reported as kept: $out"; fi
 fi
+
+# 8a. The image's apt pins are honoured: with 1.1* pinned to -1 the update
+# is not a candidate (nothing to do), and a report that needs it cannot be met.
+PREFERENCES=$'Package: hello-copa\nPin: version 1.1*\nPin-Priority: -1' make_image pinned debian 1.0-1
+run pinned_all -i "oci:$work/images/pinned:base" --dry-run
+if expect_rc pinned_all 0; then
+    if grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1' <<<"$out"; then
+        fail pinned_all "the pinned-away version is planned: $out"
+    else ok pinned_all; fi
+fi
+run pinned_report -i "oci:$work/images/pinned:base" -r "$work/report.json" --dry-run
+expect_rc pinned_report 8 && grep -q 'hello-copa' <<<"$err$out" && ok pinned_report
 
 # 8b. copa sources IMAGE: the image's own source, verified by the key the
 # image ships (rsa3072 here), with its two packages.

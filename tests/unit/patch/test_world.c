@@ -110,7 +110,7 @@ static int setup(void **state)
              packages_security);
     f->apt.repos = f->repos;
     f->apt.count = 2;
-    assert_int_equal(copa__patch_world_build(&f->world, f->db, &f->apt), 0);
+    assert_int_equal(copa__patch_world_build(&f->world, f->db, &f->apt, NULL), 0);
     *state = f;
     return 0;
 }
@@ -292,7 +292,7 @@ static void test_scope_same_plans(void **state)
     memset(&apt, 0, sizeof(apt));
     apt.repos = &repo;
     apt.count = 1;
-    assert_int_equal(copa__patch_world_build(&scoped, db, &apt), 0);
+    assert_int_equal(copa__patch_world_build(&scoped, db, &apt, NULL), 0);
     assert_int_equal(copa__rs_world_init(&full, COPA_PKG_DEB, db->native_arch), 0);
     assert_int_equal(copa__rs_world_add_deb822(&full, 1, "status", status, slen, 0, 0, NULL), 0);
     assert_int_equal(
@@ -343,7 +343,7 @@ static void test_unknown_arch(void **state)
     copa__rs_world w;
     (void)state;
     memset(&db, 0, sizeof(db));
-    assert_int_equal(copa__patch_world_build(&w, &db, NULL), COPA_EINVALID);
+    assert_int_equal(copa__patch_world_build(&w, &db, NULL, NULL), COPA_EINVALID);
 }
 
 int main(void)
