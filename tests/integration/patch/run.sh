@@ -243,6 +243,81 @@ if expect_rc patch_oci 0; then
     elif [ "$layers_patched" -ne $((layers_base + 1)) ]; then
         fail patch_oci "expected $((layers_base + 1)) layers, the result has $layers_patched"
     else ok patch_oci; fi
+    # --oci-dir DIR: a new layout with the patched tag; --archive FILE: a
+    # docker-archive skopeo reads; both base + 1 layers, source untouched.
+    run patch_ocidir -i "$img" --oci-dir "$work/out-layout" -t fixed
+    if expect_rc patch_ocidir 0; then
+        if [ "$(umoci ls --layout "$work/out-layout")" = fixed ] &&
+            [ "$(layer_count "$work/out-layout:fixed")" -eq $((layers_base + 1)) ]; then
+            ok patch_ocidir
+        else fail patch_ocidir "layout: $(umoci ls --layout "$work/out-layout" 2>&1)"; fi
+    fi
+    run patch_archive -i "$img" --archive "$work/out.tar"
+    if expect_rc patch_archive 0; then
+        n=$(skopeo inspect --config "docker-archive:$work/out.tar" 2>/dev/null |
+            python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rootfs"]["diff_ids"]))')
+        if [ "${n:-0}" -eq $((layers_base + 1)) ]; then ok patch_archive
+        else fail patch_archive "skopeo reads ${n:-no} layers from the archive"; fi
+    fi
+    # A multi-platform index (amd64 + arm64 made from the same image): the
+    # amd64 entry is patched, the arm64 entry stays byte-identical.
+    python3 - "$work/images/deb" <<'PY'
+import hashlib, json, os, sys
+layout = sys.argv[1]
+def blob(data):
+    digest = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(layout, "blobs/sha256", digest), "wb") as f:
+        f.write(data)
+    return "sha256:" + digest
+def read(digest):
+    return open(os.path.join(layout, "blobs/sha256", digest.split(":")[1]), "rb").read()
+index = json.load(open(os.path.join(layout, "index.json")))
+base = [m for m in index["manifests"]
+        if m["annotations"]["org.opencontainers.image.ref.name"] == "base"][0]
+manifest = json.loads(read(base["digest"]))
+config = json.loads(read(manifest["config"]["digest"]))
+config["architecture"] = "arm64"
+arm_config = json.dumps(config).encode()
+manifest["config"] = dict(manifest["config"], digest=blob(arm_config), size=len(arm_config))
+arm_manifest = json.dumps(manifest).encode()
+entries = [
+    {"mediaType": base["mediaType"], "digest": base["digest"], "size": base["size"],
+     "platform": {"os": "linux", "architecture": "amd64"}},
+    {"mediaType": base["mediaType"], "digest": blob(arm_manifest), "size": len(arm_manifest),
+     "platform": {"os": "linux", "architecture": "arm64"}},
+]
+idx = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                  "manifests": entries}).encode()
+index["manifests"].append({"mediaType": "application/vnd.oci.image.index.v1+json",
+                           "digest": blob(idx), "size": len(idx),
+                           "annotations": {"org.opencontainers.image.ref.name": "multi"}})
+json.dump(index, open(os.path.join(layout, "index.json"), "w"))
+PY
+    run patch_index -i "oci:$work/images/deb:multi" --platform linux/amd64
+    if expect_rc patch_index 0; then
+        if python3 - "$work/images/deb" <<'PY'
+import json, os, sys
+layout = sys.argv[1]
+def entry(tag):
+    index = json.load(open(os.path.join(layout, "index.json")))
+    return [m for m in index["manifests"]
+            if m["annotations"]["org.opencontainers.image.ref.name"] == tag][0]
+def read(digest):
+    return open(os.path.join(layout, "blobs/sha256", digest.split(":")[1]), "rb").read()
+before = json.loads(read(entry("multi")["digest"]))["manifests"]
+after = json.loads(read(entry("multi-patched")["digest"]))["manifests"]
+assert len(after) == 2, after
+arch = lambda m: m["platform"]["architecture"]
+b = {arch(m): m for m in before}
+a = {arch(m): m for m in after}
+assert a["arm64"] == b["arm64"], (a["arm64"], b["arm64"])
+assert a["amd64"]["digest"] != b["amd64"]["digest"], "amd64 not patched"
+patched = json.loads(read(a["amd64"]["digest"]))
+original = json.loads(read(b["amd64"]["digest"]))
+assert len(patched["layers"]) == len(original["layers"]) + 1
+PY
+        then ok patch_index; else fail patch_index "index not rewritten as expected"; fi
+    fi
     # With the report and -o: an OpenVEX document that the schema accepts and
     # that claims exactly the fixed vulnerability (CVE-2099-0002 has no fix),
     # for the patched image's digest and the package's new version.
