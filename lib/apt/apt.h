@@ -116,8 +116,6 @@ int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *sr
 int copa__apt_cache_default_dir(char **out);
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url);
 int copa__apt_cache_index_path(char **out, const char *cache_dir, const char *sha256_hex);
-int copa__apt_mkdirs(const char *dir);
-int copa__apt_mkdirs_parent(const char *path);
 
 /* A cached HTTP document with its validators. */
 typedef struct copa__apt_cached {

@@ -78,46 +78,6 @@ int copa__apt_cache_index_path(char **out, const char *cache_dir, const char *sh
     return 0;
 }
 
-int copa__apt_mkdirs(const char *dir)
-{
-    char *p = strdup(dir), *s;
-    int rc = 0;
-
-    if (p == NULL)
-        return copa__error_oom();
-    for (s = p + 1; rc == 0; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST)
-                rc = copa__error_set(COPA_ERROR, "%s: cannot create directory: %s", p,
-                                     strerror(errno));
-            *s = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    free(p);
-    return rc;
-}
-
-int copa__apt_mkdirs_parent(const char *path)
-{
-    char *dir = strdup(path), *slash;
-    int rc;
-
-    if (dir == NULL)
-        return copa__error_oom();
-    slash = strrchr(dir, '/');
-    if (slash != NULL && slash != dir)
-        *slash = '\0';
-    rc = copa__apt_mkdirs(dir);
-    free(dir);
-    return rc;
-}
-
 void copa__apt_cached_free(copa__apt_cached *c)
 {
     free(c->etag);

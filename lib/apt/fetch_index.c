@@ -7,6 +7,7 @@
 #include "apt/apt.h"
 #include "util/digest.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,17 +32,6 @@ static int wants_arch(const copa__apt_source *src, const char *arch)
         return 1;
     for (i = 0; i < src->arch_count; i++)
         if (strcmp(src->archs[i], arch) == 0)
-            return 1;
-    return 0;
-}
-
-static int wants_all_index(const copa__apt_release *rel)
-{
-    size_t i;
-    if (rel->no_support_arch_all)
-        return 0;
-    for (i = 0; i < rel->architecture_count; i++)
-        if (strcmp(rel->architectures[i], "all") == 0)
             return 1;
     return 0;
 }
@@ -95,7 +85,7 @@ int copa__apt_plan_indexes(copa__apt_index **items, size_t *count, copa__apt_rep
         rc = plan_one(items, count, repo, i, arch, cache_dir);
         /* As apt: binary-all is a separate index when the Release lists "all",
          * unless No-Support-for-Architecture-all says the arch indexes hold it. */
-        if (rc == 0 && wants_all_index(&repo->release) && strcmp(arch, "all") != 0)
+        if (rc == 0 && copa__apt_release_has_all_index(&repo->release) && strcmp(arch, "all") != 0)
             rc = plan_one(items, count, repo, i, "all", cache_dir);
     }
     return rc;
@@ -126,28 +116,7 @@ static int reset_cb(void *payload)
 
 static int open_temp(download *d)
 {
-    char *slash;
-    int fd, rc;
-
-    d->temp = malloc(strlen(d->item->cache) + 16);
-    if (d->temp == NULL)
-        return copa__error_oom();
-    strcpy(d->temp, d->item->cache);
-    slash = strrchr(d->temp, '/');
-    *slash = '\0';
-    if ((rc = copa__apt_mkdirs(d->temp)) != 0)
-        return rc;
-    strcpy(slash, "/.tmp-XXXXXX");
-    fd = mkstemp(d->temp);
-    if (fd < 0 || (d->fp = fdopen(fd, "w+")) == NULL) {
-        rc = copa__error_set(COPA_ERROR, "%s: cannot create: %s", d->temp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        free(d->temp);
-        d->temp = NULL;
-        return rc;
-    }
-    return 0;
+    return copa__file_temp_beside(&d->temp, &d->fp, d->item->cache);
 }
 
 /* Check a finished download against the Release and move it into the cache. */

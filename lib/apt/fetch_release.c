@@ -9,6 +9,7 @@
 #include "trust/pgp_cleartext.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -195,7 +196,7 @@ static int fetch_inrelease(release_doc *doc, copa__apt_repo *repo, const copa__p
             copa__http_header(&etag, &res, "ETag");
             copa__http_header(&lastmod, &res, "Last-Modified");
             copa_error_clear();
-            if (copa__apt_mkdirs_parent(cache_path) == 0)
+            if (copa__file_mkdirs_parent(cache_path) == 0)
                 copa__apt_cache_write_doc(cache_path, etag, lastmod, res.body.data,
                                           res.body.length);
             copa_error_clear(); /* a read-only cache costs only the next download */

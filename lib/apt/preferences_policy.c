@@ -106,17 +106,6 @@ static const char *host_of(const char *uri, char *buf, size_t size)
     return buf;
 }
 
-static int has_all_index(const copa__apt_release *rel)
-{
-    size_t i;
-    if (rel->no_support_arch_all)
-        return 0;
-    for (i = 0; i < rel->architecture_count; i++)
-        if (strcmp(rel->architectures[i], "all") == 0)
-            return 1;
-    return 0;
-}
-
 /* The sources.list component the package was read from (component_ends). */
 static const char *component_of(const copa__apt_repo *repo, const copa__apt_package *pkg)
 {
@@ -154,7 +143,7 @@ void copa__apt_prefs_file_of(copa__apt_prefs_file *out, const copa__apt_candidat
     out->component = component_of(repo, c->pkg);
     out->arch = repo->packages.arch;
     if (c->pkg != NULL && c->pkg->arch != NULL && strcmp(c->pkg->arch, "all") == 0 &&
-        repo->have_release && has_all_index(rel))
+        repo->have_release && copa__apt_release_has_all_index(rel))
         out->arch = "all";
     out->site =
         host_of(repo->original_uri != NULL ? repo->original_uri : repo->src.uri, site, site_size);

@@ -12,6 +12,7 @@
 #include "repo/sources.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,27 +135,7 @@ static int reset_cb(void *payload)
 
 static int open_temp(dl *d)
 {
-    char *slash;
-    int fd, rc;
-
-    if ((d->temp = malloc(strlen(d->cache) + 16)) == NULL)
-        return copa__error_oom();
-    strcpy(d->temp, d->cache);
-    slash = strrchr(d->temp, '/');
-    *slash = '\0';
-    if ((rc = copa__apt_mkdirs(d->temp)) != 0)
-        return rc;
-    strcpy(slash, "/.tmp-XXXXXX");
-    fd = mkstemp(d->temp);
-    if (fd < 0 || (d->fp = fdopen(fd, "w+")) == NULL) {
-        rc = copa__error_set(COPA_ERROR, "%s: cannot create: %s", d->temp, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        free(d->temp);
-        d->temp = NULL;
-        return rc;
-    }
-    return 0;
+    return copa__file_temp_beside(&d->temp, &d->fp, d->cache);
 }
 
 static int finish(dl *d, const copa__http_response *res, int result)

@@ -6,6 +6,7 @@
 #include "image/store.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -71,7 +72,7 @@ static int make_parent(char *path)
     int error;
 
     *slash = '\0';
-    error = copa__mkdir_p(path);
+    error = copa__file_mkdirs(path);
     *slash = '/';
     return error;
 }
@@ -92,7 +93,7 @@ static int extract_entry(struct archive *in, struct archive_entry *entry, const 
     while (path.length > 0 && path.data[path.length - 1] == '/')
         path.data[--path.length] = '\0';
     if (type == AE_IFDIR) {
-        error = copa__mkdir_p(path.data);
+        error = copa__file_mkdirs(path.data);
     } else if ((type == AE_IFLNK || type == AE_IFREG) && (error = make_parent(path.data)) != 0) {
         /* error set */
     } else if (type == AE_IFLNK) {

@@ -8,6 +8,7 @@
 #include "util/buffer.h"
 #include "util/digest.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ static int make_blob_dir(const char *root)
         return copa__error_oom();
     slash = strrchr(probe, '/');
     *slash = '\0';
-    error = copa__mkdir_p(probe);
+    error = copa__file_mkdirs(probe);
     if (error == 0 && access(probe, W_OK) != 0)
         error = copa__error_set(COPA_ERROR, "%s: not writable: %s", probe, strerror(errno));
     free(probe);

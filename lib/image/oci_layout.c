@@ -88,7 +88,7 @@ int copa__oci_layout_init(copa__oci_layout *out, const char *dir, int *created)
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT)
             return copa__error_set(COPA_ERROR, "%s: %s", dir, strerror(errno));
-        if ((error = copa__mkdir_p(dir)) != 0)
+        if ((error = copa__file_mkdirs(dir)) != 0)
             return error;
         *created = 1;
     } else if (!S_ISDIR(st.st_mode)) {

@@ -6,6 +6,7 @@
 #include "util/buffer.h"
 #include "util/digest.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,7 +258,7 @@ static int store(const char *root, const char *digest, copa__blob_reader *reader
         goto done;
     slash = strrchr(path, '/');
     *slash = '\0';
-    error = copa__mkdir_p(path);
+    error = copa__file_mkdirs(path);
     *slash = '/';
     if (error != 0)
         goto done;
@@ -306,31 +307,6 @@ int copa__blob_store_reader(const char *root, const char *digest, copa__blob_rea
 int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length)
 {
     return store(root, digest, NULL, data, length);
-}
-
-int copa__mkdir_p(const char *path)
-{
-    char *copy = strdup(path), *p;
-    int error = 0;
-
-    if (copy == NULL)
-        return copa__error_oom();
-    for (p = copy + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char saved = *p;
-        *p = '\0';
-        if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
-            error = copa__error_set(COPA_ERROR, "%s: cannot create directory: %s", copy,
-                                    strerror(errno));
-            break;
-        }
-        *p = saved;
-        if (saved == '\0')
-            break;
-    }
-    free(copy);
-    return error;
 }
 
 int copa__tempdir_create(char **out)

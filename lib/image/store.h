@@ -42,8 +42,6 @@ char *copa__blob_path(const char *root, const char *digest);
 int copa__blob_store_reader(const char *root, const char *digest, copa__blob_reader *reader);
 int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length);
 
-/* mkdir -p; 0 or COPA_ERROR naming the path. */
-int copa__mkdir_p(const char *path);
 /* A new private directory under $TMPDIR (malloc'd path). */
 int copa__tempdir_create(char **out);
 /* rm -rf, without following symlinks. */

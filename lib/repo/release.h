@@ -54,6 +54,13 @@ int copa__apt_release_check_date(const copa__apt_release *rel, time_t now);
 /* Whether Release component `listed` names `component` ("updates/main" names "main"). */
 int copa__apt_release_component_matches(const char *listed, const char *component);
 
+/*
+ * Whether the repository publishes a binary-all Packages index: its
+ * Architectures list "all" and it does not say
+ * No-Support-for-Architecture-all: Packages.
+ */
+int copa__apt_release_has_all_index(const copa__apt_release *rel);
+
 /* The SHA256 entry for `path`, or NULL. */
 const copa__apt_release_file *copa__apt_release_find(const copa__apt_release *rel,
                                                      const char *path);

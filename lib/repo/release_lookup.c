@@ -81,3 +81,15 @@ int copa__apt_release_by_hash_path(char **out, const copa__apt_release_file *fil
     snprintf(*out, len, "%.*sby-hash/SHA256/%s", (int)dir, file->path, file->sha256);
     return 0;
 }
+
+int copa__apt_release_has_all_index(const copa__apt_release *rel)
+{
+    size_t i;
+
+    if (rel->no_support_arch_all)
+        return 0;
+    for (i = 0; i < rel->architecture_count; i++)
+        if (strcmp(rel->architectures[i], "all") == 0)
+            return 1;
+    return 0;
+}

@@ -96,3 +96,79 @@ int copa__file_write_atomic(const char *path, const void *data, size_t length)
     copa__buf_free(&temp);
     return error;
 }
+
+int copa__file_mkdirs(const char *dir)
+{
+    char *copy = strdup(dir), *p;
+    int error = 0;
+
+    if (copy == NULL)
+        return copa__error_oom();
+    for (p = copy + 1;; p++) {
+        char saved;
+        if (*p != '/' && *p != '\0')
+            continue;
+        saved = *p;
+        *p = '\0';
+        if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+            error = copa__error_set(COPA_ERROR, "%s: cannot create directory: %s", copy,
+                                    strerror(errno));
+            break;
+        }
+        *p = saved;
+        if (saved == '\0')
+            break;
+    }
+    free(copy);
+    return error;
+}
+
+int copa__file_mkdirs_parent(const char *path)
+{
+    char *dir = strdup(path), *slash;
+    int error;
+
+    if (dir == NULL)
+        return copa__error_oom();
+    slash = strrchr(dir, '/');
+    if (slash != NULL && slash != dir)
+        *slash = '\0';
+    error = copa__file_mkdirs(dir);
+    free(dir);
+    return error;
+}
+
+int copa__file_temp_beside(char **temp, FILE **fp, const char *final_path)
+{
+    char *name, *slash;
+    int fd, error;
+
+    *temp = NULL;
+    *fp = NULL;
+    if ((name = malloc(strlen(final_path) + 16)) == NULL)
+        return copa__error_oom();
+    strcpy(name, final_path);
+    slash = strrchr(name, '/');
+    if (slash == NULL) {
+        strcpy(name, ".tmp-XXXXXX");
+    } else {
+        *slash = '\0';
+        if (slash != name && (error = copa__file_mkdirs(name)) != 0) {
+            free(name);
+            return error;
+        }
+        strcpy(slash, "/.tmp-XXXXXX");
+    }
+    fd = mkstemp(name);
+    if (fd < 0 || (*fp = fdopen(fd, "w+")) == NULL) {
+        error = copa__error_set(COPA_ERROR, "%s: cannot create: %s", name, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(name);
+        }
+        free(name);
+        return error;
+    }
+    *temp = name;
+    return 0;
+}

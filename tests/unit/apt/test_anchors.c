@@ -1,5 +1,6 @@
 /* Trust-anchor selection and the directory view of an image root. */
 #include "apt/apt.h"
+#include "util/file.h"
 #include "copa/errors.h"
 
 #include <setjmp.h>
@@ -68,7 +69,7 @@ static void test_default_paths_and_fs(void **state)
     (void)state;
     assert_non_null(mkdtemp(root));
     snprintf(p, sizeof(p), "%s/etc/apt/trusted.gpg.d", root);
-    assert_int_equal(copa__apt_mkdirs(p), 0);
+    assert_int_equal(copa__file_mkdirs(p), 0);
     put("/etc/apt/trusted.gpg.d/b.asc", "");
     put("/etc/apt/trusted.gpg.d/a.gpg", "");
     put("/etc/apt/trusted.gpg.d/c.gpg~", "x"); /* not an anchor name */

@@ -1,5 +1,6 @@
 /* Cache paths, the cached-document format, and which index URLs are chosen. */
 #include "apt/apt.h"
+#include "util/file.h"
 #include "copa/errors.h"
 
 #include <setjmp.h>
@@ -59,7 +60,7 @@ static void test_doc_roundtrip(void **state)
     (void)state;
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/sub/doc", dir);
-    assert_int_equal(copa__apt_mkdirs_parent(path), 0);
+    assert_int_equal(copa__file_mkdirs_parent(path), 0);
     assert_int_equal(copa__apt_cache_write_doc(path, "\"abc\"", "Sat, 01 Jan 2000 00:00:00 GMT",
                                                "body\n\nmore", 10),
                      0);

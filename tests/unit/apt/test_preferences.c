@@ -12,6 +12,7 @@
 #include "test_support.h"
 
 #include "apt/preferences.h"
+#include "util/file.h"
 #include "util/digest.h"
 
 #include <copa.h>
@@ -399,7 +400,7 @@ static void cache_index(const char *cache, const char *text, char hex[65])
     assert_int_equal(copa__sha256_buffer(d, text, strlen(text)), 0);
     copa__hex_encode(hex, d, sizeof(d));
     assert_int_equal(copa__apt_cache_index_path(&path, cache, hex), 0);
-    assert_int_equal(copa__apt_mkdirs_parent(path), 0);
+    assert_int_equal(copa__file_mkdirs_parent(path), 0);
     assert_non_null(f = fopen(path, "w"));
     fputs(text, f);
     fclose(f);

@@ -161,14 +161,14 @@ static void archives(void **state)
 
     assert_int_equal(copa__tempdir_create(&tmp), 0);
     snprintf(src, sizeof(src), "%s/src/d", tmp);
-    assert_int_equal(copa__mkdir_p(src), 0);
+    assert_int_equal(copa__file_mkdirs(src), 0);
     snprintf(file, sizeof(file), "%s/f", src);
     assert_int_equal(copa__file_write_atomic(file, "content", 7), 0);
     snprintf(src, sizeof(src), "%s/src", tmp);
     snprintf(tar, sizeof(tar), "%s/a.tar", tmp);
     snprintf(out, sizeof(out), "%s/out", tmp);
     assert_int_equal(copa__archive_create(tar, src), 0);
-    assert_int_equal(copa__mkdir_p(out), 0);
+    assert_int_equal(copa__file_mkdirs(out), 0);
     assert_int_equal(copa__archive_extract(tar, out), 0);
     snprintf(file, sizeof(file), "%s/d/f", out);
     assert_int_equal(copa__file_read_all(&text, NULL, file, 100), 0);
