@@ -15,9 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t k, g, a;
 
     for (k = 0; k < 2; k++) {
-        copa__repo_arena arena;
+        copa__arena arena;
         copa__apt_deps d;
-        copa__repo_arena_init(&arena);
+        copa__arena_init(&arena);
         if (copa__apt_deps_parse(&d, &arena, (const char *)data, size, flags[k]) == 0)
             for (g = 0; g < d.count; g++)
                 for (a = 0; a < d.groups[g].count; a++) {
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         (dep->rel == COPA__REL_ANY) != (dep->version == NULL))
                         abort();
                 }
-        copa__repo_arena_free(&arena);
+        copa__arena_free(&arena);
     }
     return 0;
 }

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     copa__dpkg_status *st = NULL;
     copa__buf out = COPA__BUF_INIT;
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_diversions d;
     copa__dpkg_statoverrides so;
     copa__dpkg_md5sums m;
@@ -58,11 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         copa__dpkg_status_free(st);
     }
     copa__buf_free(&out);
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     copa__dpkg_diversions_parse(&d, &arena, text, size, "fuzz");
     copa__dpkg_statoverride_parse(&so, &arena, text, size, "fuzz");
     copa__dpkg_md5sums_parse(&m, &arena, text, size, "fuzz");
     copa__dpkg_list_parse(&l, &arena, text, size, "fuzz");
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
     return 0;
 }

@@ -25,7 +25,7 @@ void copa__debpatch_result_free(copa__debpatch_result *r)
 
 /* Read one of the image's optional admin files with `parse`. */
 static int load_admin(copa__dp_ctx *c, const char *path, void *out,
-                      int (*parse)(void *, copa__repo_arena *, const char *, size_t, const char *))
+                      int (*parse)(void *, copa__arena *, const char *, size_t, const char *))
 {
     const copa__image_files *f = c->in->files;
     char *text = NULL;
@@ -41,12 +41,12 @@ static int load_admin(copa__dp_ctx *c, const char *path, void *out,
     return rc;
 }
 
-static int parse_div(void *out, copa__repo_arena *a, const char *t, size_t n, const char *name)
+static int parse_div(void *out, copa__arena *a, const char *t, size_t n, const char *name)
 {
     return copa__dpkg_diversions_parse(out, a, t, n, name);
 }
 
-static int parse_so(void *out, copa__repo_arena *a, const char *t, size_t n, const char *name)
+static int parse_so(void *out, copa__arena *a, const char *t, size_t n, const char *name)
 {
     return copa__dpkg_statoverride_parse(out, a, t, n, name);
 }
@@ -116,7 +116,7 @@ int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input 
     c.in = in;
     c.res = out;
     copa__dp_view_init(&c.view, in->rootfs);
-    copa__repo_arena_init(&c.arena);
+    copa__arena_init(&c.arena);
     c.pkgs = calloc(in->plan->nsteps + 1, sizeof(*c.pkgs));
     if (c.pkgs == NULL)
         rc = copa__error_oom();
@@ -142,6 +142,6 @@ int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input 
     copa__dp_ids_free(&c.users);
     copa__dp_ids_free(&c.groups);
     copa__dp_view_free(&c.view);
-    copa__repo_arena_free(&c.arena);
+    copa__arena_free(&c.arena);
     return rc;
 }

@@ -41,10 +41,10 @@ int copa__dp_owned_paths(const char ***out, size_t *count, copa__dp_ctx *c,
     }
     if (rc != 0)
         return rc;
-    if ((paths = copa__repo_arena_alloc(&c->arena, (sums.count + 1) * sizeof(*paths))) == NULL)
+    if ((paths = copa__arena_alloc(&c->arena, (sums.count + 1) * sizeof(*paths))) == NULL)
         return copa__error_oom();
     for (i = 0; i < sums.count; i++) {
-        char *p = copa__repo_arena_alloc(&c->arena, strlen(sums.entries[i].path) + 2);
+        char *p = copa__arena_alloc(&c->arena, strlen(sums.entries[i].path) + 2);
         if (p == NULL)
             return copa__error_oom();
         p[0] = '/';

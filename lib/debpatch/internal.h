@@ -8,7 +8,7 @@
 #include "pkg/dpkg_info.h"
 #include "pkg/deb_file.h"
 #include "pkg/dpkg_status.h"
-#include "repo/arena.h"
+#include "util/arena.h"
 #include "util/buffer.h"
 
 #include <stdint.h>
@@ -114,7 +114,7 @@ typedef struct copa__dp_ctx {
     copa__dp_ids users, groups;
     copa__dpkg_diversions div;
     copa__dpkg_statoverrides so;
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dp_pkg *pkgs;
     size_t npkgs;
     const char ***owned; /* per installed package: its paths, read once (drops.c) */

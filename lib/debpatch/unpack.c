@@ -25,7 +25,7 @@ static int remember_path(copa__dp_ctx *c, copa__dp_pkg *p, const char *rel)
         p->paths = grown;
         p->cap_paths = cap;
     }
-    if ((copy = copa__repo_arena_alloc(&c->arena, strlen(rel) + 2)) == NULL)
+    if ((copy = copa__arena_alloc(&c->arena, strlen(rel) + 2)) == NULL)
         return copa__error_oom();
     copy[0] = '/';
     strcpy(copy + 1, rel);
@@ -170,14 +170,13 @@ static const char *old_conffile_md5(copa__dp_ctx *c, copa__dp_pkg *p, const char
 
 static int add_fresh(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const char *md5)
 {
-    copa__dpkg_conffile *grown =
-        copa__repo_arena_alloc(&c->arena, (p->nfresh + 1) * sizeof(*grown));
+    copa__dpkg_conffile *grown = copa__arena_alloc(&c->arena, (p->nfresh + 1) * sizeof(*grown));
     if (grown == NULL)
         return copa__error_oom();
     if (p->nfresh > 0)
         memcpy(grown, p->fresh, p->nfresh * sizeof(*grown));
     grown[p->nfresh].path = abs;
-    grown[p->nfresh].md5 = copa__repo_arena_strndup(&c->arena, md5, 32);
+    grown[p->nfresh].md5 = copa__arena_strndup(&c->arena, md5, 32);
     grown[p->nfresh].flags = 0;
     if (grown[p->nfresh].md5 == NULL)
         return copa__error_oom();

@@ -139,7 +139,7 @@ struct copa_patch_result {
     char **scripts;
     size_t script_count;
     double layer_size, elapsed;
-    copa__repo_arena arena; /* every string above but destination and plans */
+    copa__arena arena; /* every string above but destination and plans */
 };
 
 int copa__patch_result_new(copa_patch_result **out);

@@ -24,7 +24,7 @@ int copa__patch_result_new(copa_patch_result **out)
 {
     if ((*out = calloc(1, sizeof(**out))) == NULL)
         return copa__error_oom();
-    copa__repo_arena_init(&(*out)->arena);
+    copa__arena_init(&(*out)->arena);
     return 0;
 }
 
@@ -39,7 +39,7 @@ void copa_patch_result_free(copa_patch_result *r)
     free(r->skipped);
     free(r->unfixable);
     free(r->scripts);
-    copa__repo_arena_free(&r->arena);
+    copa__arena_free(&r->arena);
     free(r);
 }
 
@@ -48,7 +48,7 @@ static const char *dup(copa_patch_result *r, const char *s)
 {
     if (s == NULL)
         return "";
-    return copa__repo_arena_strndup(&r->arena, s, strlen(s));
+    return copa__arena_strndup(&r->arena, s, strlen(s));
 }
 
 static int copy_step(copa_patch_result *r, copa_patch_update *u, const copa__rs_step *s)

@@ -43,13 +43,13 @@ const char *copa__conffile_action_name(copa__conffile_action action)
     return "?";
 }
 
-int copa__dpkg_conffiles_merge(copa__dpkg_conffile **out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_conffiles_merge(copa__dpkg_conffile **out, size_t *count, copa__arena *arena,
                                const copa__dpkg_conffile *old, size_t old_count,
                                const copa__dpkg_conffile *fresh, size_t fresh_count,
                                int (*shipped)(const char *path, void *payload), void *payload)
 {
     copa__dpkg_conffile *arr =
-        copa__repo_arena_alloc(arena, (old_count + fresh_count + 1) * sizeof(*arr));
+        copa__arena_alloc(arena, (old_count + fresh_count + 1) * sizeof(*arr));
     size_t n = 0, i, j;
 
     if (arr == NULL)
@@ -76,11 +76,11 @@ static int cmp_path(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int copa__path_set_init(copa__path_set *out, copa__repo_arena *arena, const char *const *paths,
+int copa__path_set_init(copa__path_set *out, copa__arena *arena, const char *const *paths,
                         size_t count)
 {
     size_t i, n = 0;
-    const char **arr = copa__repo_arena_alloc(arena, (count + 1) * sizeof(*arr));
+    const char **arr = copa__arena_alloc(arena, (count + 1) * sizeof(*arr));
     if (arr == NULL)
         return copa__error_oom();
     if (count > 0)
@@ -131,12 +131,12 @@ int copa__path_set_has_below(const copa__path_set *set, const char *dir)
     return found;
 }
 
-int copa__dpkg_dropped_files(const char ***out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_dropped_files(const char ***out, size_t *count, copa__arena *arena,
                              const char *const *old_list, size_t old_count,
                              const copa__path_set *new_paths, const copa__path_set *kept,
                              const copa__path_set *others)
 {
-    const char **arr = copa__repo_arena_alloc(arena, (old_count + 1) * sizeof(*arr));
+    const char **arr = copa__arena_alloc(arena, (old_count + 1) * sizeof(*arr));
     size_t i, n = 0;
 
     if (arr == NULL)

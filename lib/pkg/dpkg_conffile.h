@@ -7,7 +7,7 @@
 #ifndef COPA_LIB_PKG_DPKG_CONFFILE_H
 #define COPA_LIB_PKG_DPKG_CONFFILE_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 
@@ -49,7 +49,7 @@ typedef struct copa__path_set {
 } copa__path_set;
 
 /* Copy `count` borrowed pointers into `arena`, sort and de-duplicate them. */
-int copa__path_set_init(copa__path_set *out, copa__repo_arena *arena, const char *const *paths,
+int copa__path_set_init(copa__path_set *out, copa__arena *arena, const char *const *paths,
                         size_t count);
 
 int copa__path_set_has(const copa__path_set *set, const char *path);
@@ -69,7 +69,7 @@ int copa__path_set_has_below(const copa__path_set *set, const char *dir);
  * (dpkg only removes empty directories). Result in `old_list` order,
  * deepest first is the caller's choice; strings are borrowed.
  */
-int copa__dpkg_dropped_files(const char ***out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_dropped_files(const char ***out, size_t *count, copa__arena *arena,
                              const char *const *old_list, size_t old_count,
                              const copa__path_set *new_paths, const copa__path_set *kept,
                              const copa__path_set *others);

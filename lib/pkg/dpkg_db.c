@@ -167,7 +167,7 @@ static int decide_arch(copa__dpkg_db *db, const copa__image_files *files, const 
                                    : NULL;
     if (native != NULL && (db->native_arch = strdup(native)) == NULL)
         return copa__error_oom();
-    db->foreign_archs = copa__repo_arena_alloc(&db->arena, (count + 1) * sizeof(char *));
+    db->foreign_archs = copa__arena_alloc(&db->arena, (count + 1) * sizeof(char *));
     if (db->foreign_archs == NULL)
         return copa__error_oom();
     for (i = 0; i < count; i++)
@@ -185,7 +185,7 @@ int copa__dpkg_db_load(copa__dpkg_db **out, const copa__image_files *files, cons
     *out = NULL;
     if (db == NULL)
         return copa__error_oom();
-    copa__repo_arena_init(&db->arena);
+    copa__arena_init(&db->arena);
     rc = read_status(&db->status, files, COPA__DPKG_ADMINDIR "/status", 0);
     if (rc == COPA_ENOTFOUND)
         rc = 0;
@@ -234,7 +234,7 @@ void copa__dpkg_db_free(copa__dpkg_db *db)
         copa__dpkg_status_free(db->status_d[i]);
     free(db->status_d);
     free(db->native_arch);
-    copa__repo_arena_free(&db->arena);
+    copa__arena_free(&db->arena);
     free(db);
 }
 
@@ -297,7 +297,7 @@ static int read_info(char **text, size_t *len, char **path, const copa__dpkg_db 
     return files->read(text, len, *path, files->payload);
 }
 
-int copa__dpkg_db_read_list(copa__dpkg_list *out, copa__repo_arena *arena, const copa__dpkg_db *db,
+int copa__dpkg_db_read_list(copa__dpkg_list *out, copa__arena *arena, const copa__dpkg_db *db,
                             const copa__dpkg_entry *e, const copa__image_files *files)
 {
     char *text = NULL, *path = NULL;
@@ -310,9 +310,8 @@ int copa__dpkg_db_read_list(copa__dpkg_list *out, copa__repo_arena *arena, const
     return rc;
 }
 
-int copa__dpkg_db_read_md5sums(copa__dpkg_md5sums *out, copa__repo_arena *arena,
-                               const copa__dpkg_db *db, const copa__dpkg_entry *e,
-                               const copa__image_files *files)
+int copa__dpkg_db_read_md5sums(copa__dpkg_md5sums *out, copa__arena *arena, const copa__dpkg_db *db,
+                               const copa__dpkg_entry *e, const copa__image_files *files)
 {
     char *text = NULL, *path = NULL;
     size_t len = 0;

@@ -38,7 +38,7 @@ typedef struct copa__dpkg_db {
     /* Every other stanza (half-installed, config-files, deinstall, ...). */
     copa__dpkg_entry *others;
     size_t other_count;
-    copa__repo_arena arena;
+    copa__arena arena;
 } copa__dpkg_db;
 
 /*
@@ -78,10 +78,9 @@ char *copa__dpkg_info_path(const copa__dpkg_db *db, const copa__dpkg_entry *e, c
  * Read and parse the entry's file list (COPA_ENOTFOUND when the image has
  * none, as in distroless images) and md5sums. Strings come from `arena`.
  */
-int copa__dpkg_db_read_list(copa__dpkg_list *out, copa__repo_arena *arena, const copa__dpkg_db *db,
+int copa__dpkg_db_read_list(copa__dpkg_list *out, copa__arena *arena, const copa__dpkg_db *db,
                             const copa__dpkg_entry *e, const copa__image_files *files);
-int copa__dpkg_db_read_md5sums(copa__dpkg_md5sums *out, copa__repo_arena *arena,
-                               const copa__dpkg_db *db, const copa__dpkg_entry *e,
-                               const copa__image_files *files);
+int copa__dpkg_db_read_md5sums(copa__dpkg_md5sums *out, copa__arena *arena, const copa__dpkg_db *db,
+                               const copa__dpkg_entry *e, const copa__image_files *files);
 
 #endif

@@ -27,13 +27,13 @@ static size_t count_lines(const char *text, size_t len)
     return n;
 }
 
-static void *alloc_array(copa__repo_arena *a, size_t n, size_t size)
+static void *alloc_array(copa__arena *a, size_t n, size_t size)
 {
-    return copa__repo_arena_alloc(a, n * size + 1);
+    return copa__arena_alloc(a, n * size + 1);
 }
 
-int copa__dpkg_list_parse(copa__dpkg_list *out, copa__repo_arena *arena, const char *text,
-                          size_t len, const char *name)
+int copa__dpkg_list_parse(copa__dpkg_list *out, copa__arena *arena, const char *text, size_t len,
+                          const char *name)
 {
     const char *pos = text, *end = text + len, *s, *e;
     size_t line = 0;
@@ -49,8 +49,7 @@ int copa__dpkg_list_parse(copa__dpkg_list *out, copa__repo_arena *arena, const c
         if (*s != '/')
             return copa__error_set(COPA_EINVALID, "%s:%zu: '%.*s' is not an absolute path", name,
                                    line, (int)(e - s), s);
-        if ((out->paths[out->count++] = copa__repo_arena_strndup(arena, s, (size_t)(e - s))) ==
-            NULL)
+        if ((out->paths[out->count++] = copa__arena_strndup(arena, s, (size_t)(e - s))) == NULL)
             return copa__error_oom();
     }
     return 0;
@@ -67,7 +66,7 @@ static int is_hex32(const char *s, const char *e)
     return 1;
 }
 
-int copa__dpkg_md5sums_parse(copa__dpkg_md5sums *out, copa__repo_arena *arena, const char *text,
+int copa__dpkg_md5sums_parse(copa__dpkg_md5sums *out, copa__arena *arena, const char *text,
                              size_t len, const char *name)
 {
     const char *pos = text, *end = text + len, *s, *e;
@@ -90,8 +89,8 @@ int copa__dpkg_md5sums_parse(copa__dpkg_md5sums *out, copa__repo_arena *arena, c
         p = s + 34;
         if (*p == '/')
             p++;
-        m->md5 = copa__repo_arena_strndup(arena, s, 32);
-        m->path = copa__repo_arena_strndup(arena, p, (size_t)(e - p));
+        m->md5 = copa__arena_strndup(arena, s, 32);
+        m->path = copa__arena_strndup(arena, p, (size_t)(e - p));
         if (m->md5 == NULL || m->path == NULL)
             return copa__error_oom();
         out->count++;
@@ -110,8 +109,8 @@ const char *copa__dpkg_md5sums_find(const copa__dpkg_md5sums *sums, const char *
     return NULL;
 }
 
-int copa__dpkg_diversions_parse(copa__dpkg_diversions *out, copa__repo_arena *arena,
-                                const char *text, size_t len, const char *name)
+int copa__dpkg_diversions_parse(copa__dpkg_diversions *out, copa__arena *arena, const char *text,
+                                size_t len, const char *name)
 {
     const char *pos = text, *end = text + len, *s[3], *e[3];
     size_t line = 0;
@@ -132,11 +131,11 @@ int copa__dpkg_diversions_parse(copa__dpkg_diversions *out, copa__repo_arena *ar
             return copa__error_set(COPA_EINVALID, "%s:%zu: malformed diversion of '%.*s'", name,
                                    line, (int)(e[0] - s[0]), s[0]);
         line += 2;
-        d->from = copa__repo_arena_strndup(arena, s[0], (size_t)(e[0] - s[0]));
-        d->to = copa__repo_arena_strndup(arena, s[1], (size_t)(e[1] - s[1]));
+        d->from = copa__arena_strndup(arena, s[0], (size_t)(e[0] - s[0]));
+        d->to = copa__arena_strndup(arena, s[1], (size_t)(e[1] - s[1]));
         d->package = e[2] - s[2] == 1 && *s[2] == ':'
                          ? NULL
-                         : copa__repo_arena_strndup(arena, s[2], (size_t)(e[2] - s[2]));
+                         : copa__arena_strndup(arena, s[2], (size_t)(e[2] - s[2]));
         if (d->from == NULL || d->to == NULL || (d->package == NULL && *s[2] != ':'))
             return copa__error_oom();
         out->count++;
@@ -193,7 +192,7 @@ static int parse_mode(unsigned int *mode, const char *s, size_t n)
     return *mode <= 07777 ? 0 : -1;
 }
 
-int copa__dpkg_statoverride_parse(copa__dpkg_statoverrides *out, copa__repo_arena *arena,
+int copa__dpkg_statoverride_parse(copa__dpkg_statoverrides *out, copa__arena *arena,
                                   const char *text, size_t len, const char *name)
 {
     const char *pos = text, *end = text + len, *s, *e, *w[4];
@@ -213,9 +212,9 @@ int copa__dpkg_statoverride_parse(copa__dpkg_statoverrides *out, copa__repo_aren
             return copa__error_set(COPA_EINVALID,
                                    "%s:%zu: expected 'USER GROUP MODE /PATH', got '%.*s'", name,
                                    line, (int)(e - s), s);
-        o->user = copa__repo_arena_strndup(arena, w[0], wl[0]);
-        o->group = copa__repo_arena_strndup(arena, w[1], wl[1]);
-        o->path = copa__repo_arena_strndup(arena, w[3], wl[3]);
+        o->user = copa__arena_strndup(arena, w[0], wl[0]);
+        o->group = copa__arena_strndup(arena, w[1], wl[1]);
+        o->path = copa__arena_strndup(arena, w[3], wl[3]);
         if (o->user == NULL || o->group == NULL || o->path == NULL)
             return copa__error_oom();
         out->count++;
@@ -233,8 +232,8 @@ const copa__dpkg_statoverride *copa__dpkg_statoverride_find(const copa__dpkg_sta
     return NULL;
 }
 
-int copa__dpkg_arch_parse(const char ***out, size_t *count, copa__repo_arena *arena,
-                          const char *text, size_t len)
+int copa__dpkg_arch_parse(const char ***out, size_t *count, copa__arena *arena, const char *text,
+                          size_t len)
 {
     const char *pos = text, *end = text + len, *s, *e;
     const char **arr = alloc_array(arena, count_lines(text, len), sizeof(*arr));
@@ -249,7 +248,7 @@ int copa__dpkg_arch_parse(const char ***out, size_t *count, copa__repo_arena *ar
             e--;
         if (s == e)
             continue;
-        if ((arr[(*count)++] = copa__repo_arena_strndup(arena, s, (size_t)(e - s))) == NULL)
+        if ((arr[(*count)++] = copa__arena_strndup(arena, s, (size_t)(e - s))) == NULL)
             return copa__error_oom();
     }
     *out = arr;

@@ -7,7 +7,7 @@
 #ifndef COPA_LIB_PKG_DPKG_INFO_H
 #define COPA_LIB_PKG_DPKG_INFO_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 
@@ -19,8 +19,8 @@ typedef struct copa__dpkg_list {
 
 /* Parse a .list file; empty lines are skipped, every path must start with
  * '/'. Returns 0, COPA_EINVALID naming `name` and the line, COPA_ENOMEM. */
-int copa__dpkg_list_parse(copa__dpkg_list *out, copa__repo_arena *arena, const char *text,
-                          size_t len, const char *name);
+int copa__dpkg_list_parse(copa__dpkg_list *out, copa__arena *arena, const char *text, size_t len,
+                          const char *name);
 
 /* md5sums: "<32 hex>  <path without leading slash>" per line. */
 typedef struct copa__dpkg_md5sum {
@@ -33,7 +33,7 @@ typedef struct copa__dpkg_md5sums {
     size_t count;
 } copa__dpkg_md5sums;
 
-int copa__dpkg_md5sums_parse(copa__dpkg_md5sums *out, copa__repo_arena *arena, const char *text,
+int copa__dpkg_md5sums_parse(copa__dpkg_md5sums *out, copa__arena *arena, const char *text,
                              size_t len, const char *name);
 
 /* The recorded md5 of `path` (with or without a leading '/'), or NULL. */
@@ -55,8 +55,8 @@ typedef struct copa__dpkg_diversions {
     size_t count;
 } copa__dpkg_diversions;
 
-int copa__dpkg_diversions_parse(copa__dpkg_diversions *out, copa__repo_arena *arena,
-                                const char *text, size_t len, const char *name);
+int copa__dpkg_diversions_parse(copa__dpkg_diversions *out, copa__arena *arena, const char *text,
+                                size_t len, const char *name);
 
 /*
  * Where dpkg puts `path` when package `pkg` ships it: the diversion target
@@ -79,14 +79,14 @@ typedef struct copa__dpkg_statoverrides {
     size_t count;
 } copa__dpkg_statoverrides;
 
-int copa__dpkg_statoverride_parse(copa__dpkg_statoverrides *out, copa__repo_arena *arena,
+int copa__dpkg_statoverride_parse(copa__dpkg_statoverrides *out, copa__arena *arena,
                                   const char *text, size_t len, const char *name);
 
 const copa__dpkg_statoverride *copa__dpkg_statoverride_find(const copa__dpkg_statoverrides *s,
                                                             const char *path);
 
 /* /var/lib/dpkg/arch: one architecture per line. Returns the words. */
-int copa__dpkg_arch_parse(const char ***out, size_t *count, copa__repo_arena *arena,
-                          const char *text, size_t len);
+int copa__dpkg_arch_parse(const char ***out, size_t *count, copa__arena *arena, const char *text,
+                          size_t len);
 
 #endif

@@ -69,14 +69,14 @@ static int is_known(const copa__deb822_field *f)
 
 static int write_depends(copa__buf *out, const char *name, const copa__deb822_field *f)
 {
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__apt_deps deps;
     char *line;
     size_t g, a;
     int rc, restricted = 0;
 
-    copa__repo_arena_init(&arena);
-    line = copa__repo_arena_alloc(&arena, f->value_len + 1);
+    copa__arena_init(&arena);
+    line = copa__arena_alloc(&arena, f->value_len + 1);
     if (line == NULL)
         return copa__error_oom();
     copa__deb822_unfold(f, line);
@@ -108,7 +108,7 @@ static int write_depends(copa__buf *out, const char *name, const copa__deb822_fi
     } else {
         rc = copa__error_prefix("control field %s: ", name);
     }
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
     return rc < 0 && rc != COPA_EINVALID ? copa__error_oom() : rc;
 }
 

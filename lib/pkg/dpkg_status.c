@@ -87,8 +87,8 @@ static int parse_status_field(copa__dpkg_pkg *pkg, const copa__deb822_field *f, 
     return 0;
 }
 
-static int conffile_line(copa__dpkg_conffile *cf, copa__repo_arena *arena, const char *s,
-                         const char *e, const char *where)
+static int conffile_line(copa__dpkg_conffile *cf, copa__arena *arena, const char *s, const char *e,
+                         const char *where)
 {
     const char *words[4], *start = s;
     size_t lens[4], n = 0, i;
@@ -120,12 +120,12 @@ static int conffile_line(copa__dpkg_conffile *cf, copa__repo_arena *arena, const
             return copa__error_set(COPA_EINVALID, "%s: unknown Conffiles flag '%.*s' for %.*s",
                                    where, (int)lens[i], words[i], (int)lens[0], words[0]);
     }
-    cf->path = copa__repo_arena_strndup(arena, words[0], lens[0]);
-    cf->md5 = copa__repo_arena_strndup(arena, words[1], lens[1]);
+    cf->path = copa__arena_strndup(arena, words[0], lens[0]);
+    cf->md5 = copa__arena_strndup(arena, words[1], lens[1]);
     return cf->path != NULL && cf->md5 != NULL ? 0 : copa__error_oom();
 }
 
-int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__arena *arena,
                                const char *value, size_t len, const char *where)
 {
     const char *c = value, *end = value + len;
@@ -134,7 +134,7 @@ int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__r
 
     for (i = 0; i < len; i++)
         lines += value[i] == '\n';
-    arr = copa__repo_arena_alloc(arena, lines * sizeof(*arr));
+    arr = copa__arena_alloc(arena, lines * sizeof(*arr));
     if (arr == NULL)
         return copa__error_oom();
     while (c < end) {
@@ -154,7 +154,7 @@ int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__r
     return 0;
 }
 
-static const char *dup_field(copa__repo_arena *a, const copa__deb822_stanza *s, const char *name,
+static const char *dup_field(copa__arena *a, const copa__deb822_stanza *s, const char *name,
                              int unfold)
 {
     const copa__deb822_field *f = copa__deb822_get(s, name);
@@ -162,15 +162,15 @@ static const char *dup_field(copa__repo_arena *a, const copa__deb822_stanza *s, 
     if (f == NULL)
         return NULL;
     if (!unfold)
-        return copa__repo_arena_strndup(a, f->value, f->value_len);
-    dst = copa__repo_arena_alloc(a, f->value_len + 1);
+        return copa__arena_strndup(a, f->value, f->value_len);
+    dst = copa__arena_alloc(a, f->value_len + 1);
     if (dst != NULL)
         copa__deb822_unfold(f, dst);
     return dst;
 }
 
 /* "Source: name (version)" into its two parts. */
-static int split_source(copa__dpkg_pkg *pkg, copa__repo_arena *a, const char *src)
+static int split_source(copa__dpkg_pkg *pkg, copa__arena *a, const char *src)
 {
     const char *sp = strchr(src, ' '), *open, *close;
 
@@ -178,7 +178,7 @@ static int split_source(copa__dpkg_pkg *pkg, copa__repo_arena *a, const char *sr
         pkg->source = src;
         return 0;
     }
-    pkg->source = copa__repo_arena_strndup(a, src, (size_t)(sp - src));
+    pkg->source = copa__arena_strndup(a, src, (size_t)(sp - src));
     open = strchr(sp, '(');
     close = open != NULL ? strchr(open, ')') : NULL;
     if (open != NULL && close != NULL) {
@@ -187,12 +187,12 @@ static int split_source(copa__dpkg_pkg *pkg, copa__repo_arena *a, const char *sr
             v++;
         while (close > v && close[-1] == ' ')
             close--;
-        pkg->source_version = copa__repo_arena_strndup(a, v, (size_t)(close - v));
+        pkg->source_version = copa__arena_strndup(a, v, (size_t)(close - v));
     }
     return pkg->source != NULL ? 0 : copa__error_oom();
 }
 
-static int fill_strings(copa__dpkg_pkg *pkg, copa__repo_arena *a, const copa__deb822_stanza *s)
+static int fill_strings(copa__dpkg_pkg *pkg, copa__arena *a, const copa__deb822_stanza *s)
 {
     const char *src, *ess;
     static const char empty[] = "";
@@ -225,7 +225,7 @@ static int fill_strings(copa__dpkg_pkg *pkg, copa__repo_arena *a, const copa__de
 
 static int parse_stanza(copa__dpkg_status *st, copa__dpkg_pkg *pkg, const copa__deb822_stanza *s)
 {
-    copa__repo_arena *a = &st->arena;
+    copa__arena *a = &st->arena;
     const copa__deb822_field *f;
     char where[64];
     int rc;
@@ -241,7 +241,7 @@ static int parse_stanza(copa__dpkg_status *st, copa__dpkg_pkg *pkg, const copa__
     if ((rc = fill_strings(pkg, a, s)) < 0)
         return rc;
     pkg->field_count = s->count;
-    pkg->fields = copa__repo_arena_alloc(a, s->count * sizeof(*pkg->fields) + 1);
+    pkg->fields = copa__arena_alloc(a, s->count * sizeof(*pkg->fields) + 1);
     if (pkg->fields == NULL)
         return copa__error_oom();
     if (s->count > 0)
@@ -294,7 +294,7 @@ int copa__dpkg_status_parse(copa__dpkg_status **out, const char *name, const cha
     st->text[len] = '\0';
     st->len = len;
     st->flags = flags;
-    copa__repo_arena_init(&st->arena);
+    copa__arena_init(&st->arena);
     copa__deb822_init(&p, st->name, 0);
     copa__deb822_feed(&p, st->text, len, 1);
     while ((rc = copa__deb822_next(&p, &s)) == 1) {
@@ -315,7 +315,7 @@ void copa__dpkg_status_free(copa__dpkg_status *st)
 {
     if (st == NULL)
         return;
-    copa__repo_arena_free(&st->arena);
+    copa__arena_free(&st->arena);
     free(st->pkgs);
     free(st->text);
     free(st->name);

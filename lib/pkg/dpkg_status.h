@@ -9,7 +9,7 @@
 #ifndef COPA_LIB_PKG_DPKG_STATUS_H
 #define COPA_LIB_PKG_DPKG_STATUS_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 #include "repo/deb822.h"
 
 #include <stddef.h>
@@ -88,7 +88,7 @@ typedef struct copa__dpkg_status {
     copa__dpkg_pkg *pkgs; /* one per stanza, in file order */
     size_t count;
     unsigned int flags;
-    copa__repo_arena arena;
+    copa__arena arena;
 } copa__dpkg_status;
 
 /*
@@ -117,7 +117,7 @@ const char *copa__dpkg_state_name(copa__dpkg_state state);
  * Parse a Conffiles value (raw, continuation lines) into an arena array.
  * Returns 0, COPA_EINVALID (naming `where`) or COPA_ENOMEM.
  */
-int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_conffiles_parse(copa__dpkg_conffile **out, size_t *count, copa__arena *arena,
                                const char *value, size_t len, const char *where);
 
 #endif

@@ -39,7 +39,7 @@ int copa__dpkg_stanza_build(copa__buf *out, const char *control, size_t control_
  * may be NULL), kept with their old hash and marked obsolete.
  * Arrays and strings come from `arena`.
  */
-int copa__dpkg_conffiles_merge(copa__dpkg_conffile **out, size_t *count, copa__repo_arena *arena,
+int copa__dpkg_conffiles_merge(copa__dpkg_conffile **out, size_t *count, copa__arena *arena,
                                const copa__dpkg_conffile *old, size_t old_count,
                                const copa__dpkg_conffile *fresh, size_t fresh_count,
                                int (*shipped)(const char *path, void *payload), void *payload);

@@ -39,7 +39,7 @@ static int syntax_error(const cursor *c, const char *what)
                            (size_t)(c->p - c->text));
 }
 
-static const char *take_word(cursor *c, copa__repo_arena *arena, const char *what, int *rc)
+static const char *take_word(cursor *c, copa__arena *arena, const char *what, int *rc)
 {
     const char *start = c->p;
     const char *s;
@@ -49,7 +49,7 @@ static const char *take_word(cursor *c, copa__repo_arena *arena, const char *wha
         *rc = syntax_error(c, what);
         return NULL;
     }
-    s = copa__repo_arena_strndup(arena, start, (size_t)(c->p - start));
+    s = copa__arena_strndup(arena, start, (size_t)(c->p - start));
     if (s == NULL)
         *rc = copa__error_oom();
     return s;
@@ -80,7 +80,7 @@ static int parse_relation(cursor *c, copa__apt_relation *rel)
 }
 
 /* `(rel version)`, the cursor on '('. */
-static int parse_constraint(cursor *c, copa__repo_arena *arena, copa__apt_dep *d, unsigned flags)
+static int parse_constraint(cursor *c, copa__arena *arena, copa__apt_dep *d, unsigned flags)
 {
     const char *start;
     int rc;
@@ -97,7 +97,7 @@ static int parse_constraint(cursor *c, copa__repo_arena *arena, copa__apt_dep *d
         c->p++;
     if (c->p == start)
         return syntax_error(c, "missing version");
-    d->version = copa__repo_arena_strndup(arena, start, (size_t)(c->p - start));
+    d->version = copa__arena_strndup(arena, start, (size_t)(c->p - start));
     if (d->version == NULL)
         return copa__error_oom();
     skip_space(c);
@@ -126,7 +126,7 @@ static int skip_restrictions(cursor *c, copa__apt_dep *d)
     }
 }
 
-static int parse_alt(cursor *c, copa__repo_arena *arena, copa__apt_dep *d, unsigned flags)
+static int parse_alt(cursor *c, copa__arena *arena, copa__apt_dep *d, unsigned flags)
 {
     int rc = 0;
 
@@ -172,7 +172,7 @@ static int is_all_space(const char *text, size_t len)
     return 1;
 }
 
-int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text, size_t len,
+int copa__apt_deps_parse(copa__apt_deps *out, copa__arena *arena, const char *text, size_t len,
                          unsigned int flags)
 {
     cursor c = {text, text + len, text, len};
@@ -184,8 +184,8 @@ int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const cha
     if (is_all_space(text, len))
         return 0;
     count_parts(text, len, &ngroups, &nalts);
-    out->groups = copa__repo_arena_alloc(arena, ngroups * sizeof(*out->groups));
-    alts = copa__repo_arena_alloc(arena, nalts * sizeof(*alts));
+    out->groups = copa__arena_alloc(arena, ngroups * sizeof(*out->groups));
+    alts = copa__arena_alloc(arena, nalts * sizeof(*alts));
     if (out->groups == NULL || alts == NULL)
         return copa__error_oom();
     for (;;) {

@@ -6,7 +6,7 @@
 #ifndef COPA_LIB_REPO_DEPENDS_H
 #define COPA_LIB_REPO_DEPENDS_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 
@@ -45,7 +45,7 @@ typedef struct copa__apt_deps {
  * comes from `arena`. An empty value gives zero groups. Returns 0,
  * COPA_EINVALID naming the offending part, or COPA_ENOMEM.
  */
-int copa__apt_deps_parse(copa__apt_deps *out, copa__repo_arena *arena, const char *text, size_t len,
+int copa__apt_deps_parse(copa__apt_deps *out, copa__arena *arena, const char *text, size_t len,
                          unsigned int flags);
 
 /* "<<", "<=", "=", ">=", ">>" or "" for COPA__REL_ANY. */

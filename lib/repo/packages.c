@@ -33,7 +33,7 @@ static const string_field string_fields[] = {
 int copa__apt_packages_init(copa__apt_packages *idx, const char *arch)
 {
     memset(idx, 0, sizeof(*idx));
-    copa__repo_arena_init(&idx->arena);
+    copa__arena_init(&idx->arena);
     idx->max_uncompressed = (uint64_t)1 << 30;
     if (arch != NULL && (idx->arch = strdup(arch)) == NULL)
         return copa__error_oom();
@@ -47,7 +47,7 @@ void copa__apt_packages_free(copa__apt_packages *idx)
     free(idx->items);
     free(idx->arch);
     free(idx->buckets);
-    copa__repo_arena_free(&idx->arena);
+    copa__arena_free(&idx->arena);
     memset(idx, 0, sizeof(*idx));
 }
 
@@ -56,8 +56,8 @@ static const char *intern(copa__apt_packages *idx, const copa__deb822_field *f)
 {
     char *s;
     if (memchr(f->value, '\n', f->value_len) == NULL)
-        return copa__repo_arena_strndup(&idx->arena, f->value, f->value_len);
-    s = copa__repo_arena_strndup(&idx->arena, f->value, f->value_len);
+        return copa__arena_strndup(&idx->arena, f->value, f->value_len);
+    s = copa__arena_strndup(&idx->arena, f->value, f->value_len);
     if (s != NULL)
         copa__deb822_unfold(f, s);
     return s;
@@ -92,7 +92,7 @@ static int parse_sha256(copa__apt_packages *idx, copa__apt_package *p, const cop
     size_t i;
     if (f->value_len != 64)
         return -1;
-    if ((s = copa__repo_arena_strndup(&idx->arena, f->value, 64)) == NULL)
+    if ((s = copa__arena_strndup(&idx->arena, f->value, 64)) == NULL)
         return copa__error_oom();
     for (i = 0; i < 64; i++) {
         char c = s[i];
@@ -125,7 +125,7 @@ static int parse_source(copa__apt_packages *idx, copa__apt_package *p, const cop
         sp++;
     if (sp == v)
         return -1;
-    if ((p->source = copa__repo_arena_strndup(&idx->arena, v, (size_t)(sp - v))) == NULL)
+    if ((p->source = copa__arena_strndup(&idx->arena, v, (size_t)(sp - v))) == NULL)
         return copa__error_oom();
     while (sp < end && *sp == ' ')
         sp++;
@@ -133,7 +133,7 @@ static int parse_source(copa__apt_packages *idx, copa__apt_package *p, const cop
         return 0;
     if (*sp != '(' || end[-1] != ')' || end - sp < 3)
         return -1;
-    p->source_version = copa__repo_arena_strndup(&idx->arena, sp + 1, (size_t)(end - sp - 2));
+    p->source_version = copa__arena_strndup(&idx->arena, sp + 1, (size_t)(end - sp - 2));
     return p->source_version == NULL ? copa__error_oom() : 0;
 }
 

@@ -5,7 +5,7 @@
 #ifndef COPA_LIB_REPO_PACKAGES_H
 #define COPA_LIB_REPO_PACKAGES_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -52,7 +52,7 @@ typedef struct copa__apt_packages {
     /* Refuse compressed input that expands beyond this (default 1 GiB;
      * Debian's largest index is ~50 MB, far more is a decompression bomb). */
     uint64_t max_uncompressed;
-    copa__repo_arena arena;
+    copa__arena arena;
     size_t *buckets; /* 1 + index of the first package of a name, or 0 */
     size_t nbuckets;
 } copa__apt_packages;

@@ -12,7 +12,7 @@
 
 static const char *copy_value(copa__apt_release *rel, const copa__deb822_field *f)
 {
-    char *s = copa__repo_arena_alloc(&rel->arena, f->value_len + 1);
+    char *s = copa__arena_alloc(&rel->arena, f->value_len + 1);
     if (s != NULL)
         copa__deb822_unfold(f, s);
     return s;
@@ -22,7 +22,7 @@ static const char *copy_value(copa__apt_release *rel, const copa__deb822_field *
 static int split_words(copa__apt_release *rel, const copa__deb822_field *f, const char ***out,
                        size_t *count)
 {
-    char *text = copa__repo_arena_alloc(&rel->arena, f->value_len + 1);
+    char *text = copa__arena_alloc(&rel->arena, f->value_len + 1);
     size_t n = 0, cap = 1;
     char *p, *save = NULL;
 
@@ -31,7 +31,7 @@ static int split_words(copa__apt_release *rel, const copa__deb822_field *f, cons
     copa__deb822_unfold(f, text);
     for (p = text; *p; p++)
         cap += *p == ' ' || *p == '\t'; /* strtok below splits on both */
-    if ((*out = copa__repo_arena_alloc(&rel->arena, cap * sizeof(**out))) == NULL)
+    if ((*out = copa__arena_alloc(&rel->arena, cap * sizeof(**out))) == NULL)
         return copa__error_oom();
     for (p = strtok_r(text, " \t", &save); p != NULL; p = strtok_r(NULL, " \t", &save))
         (*out)[n++] = p;
@@ -100,7 +100,7 @@ static int parse_hash_line(copa__apt_release *rel, copa__apt_release_file *out, 
 
 static int parse_sha256(copa__apt_release *rel, const copa__deb822_field *f)
 {
-    char *text = copa__repo_arena_alloc(&rel->arena, f->value_len + 1);
+    char *text = copa__arena_alloc(&rel->arena, f->value_len + 1);
     size_t n = 0, lines = 1, lineno = f->line;
     char *p, *next;
     int rc;
@@ -111,7 +111,7 @@ static int parse_sha256(copa__apt_release *rel, const copa__deb822_field *f)
     text[f->value_len] = '\0';
     for (p = text; *p; p++)
         lines += *p == '\n';
-    if ((rel->files = copa__repo_arena_alloc(&rel->arena, lines * sizeof(*rel->files))) == NULL)
+    if ((rel->files = copa__arena_alloc(&rel->arena, lines * sizeof(*rel->files))) == NULL)
         return copa__error_oom();
     for (p = text; p != NULL; p = next, lineno++) {
         next = strchr(p, '\n');
@@ -223,8 +223,8 @@ int copa__apt_release_parse(copa__apt_release *rel, const char *name, const char
     int rc;
 
     memset(rel, 0, sizeof(*rel));
-    copa__repo_arena_init(&rel->arena);
-    if ((rel->name = copa__repo_arena_strndup(&rel->arena, name, strlen(name))) == NULL)
+    copa__arena_init(&rel->arena);
+    if ((rel->name = copa__arena_strndup(&rel->arena, name, strlen(name))) == NULL)
         return copa__error_oom();
     copa__deb822_init(&p, rel->name, 0);
     copa__deb822_feed(&p, text, len, 1);
@@ -239,7 +239,7 @@ void copa__apt_release_free(copa__apt_release *rel)
 {
     if (rel == NULL)
         return;
-    copa__repo_arena_free(&rel->arena);
+    copa__arena_free(&rel->arena);
     memset(rel, 0, sizeof(*rel));
 }
 

@@ -5,7 +5,7 @@
 #ifndef COPA_LIB_REPO_RELEASE_H
 #define COPA_LIB_REPO_RELEASE_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +32,7 @@ typedef struct copa__apt_release {
     int but_automatic_upgrades;    /* ButAutomaticUpgrades: yes (backports) */
     copa__apt_release_file *files; /* the SHA256 table, in file order */
     size_t file_count;
-    copa__repo_arena arena;
+    copa__arena arena;
 } copa__apt_release;
 
 /*

@@ -12,7 +12,7 @@
 void copa__apt_sources_init(copa__apt_sources *s)
 {
     memset(s, 0, sizeof(*s));
-    copa__repo_arena_init(&s->arena);
+    copa__arena_init(&s->arena);
 }
 
 void copa__apt_sources_free(copa__apt_sources *s)
@@ -20,7 +20,7 @@ void copa__apt_sources_free(copa__apt_sources *s)
     if (s == NULL)
         return;
     free(s->items);
-    copa__repo_arena_free(&s->arena);
+    copa__arena_free(&s->arena);
     memset(s, 0, sizeof(*s));
 }
 
@@ -39,7 +39,7 @@ copa__apt_source *copa__apt_sources_push(copa__apt_sources *s, const char *file,
     memset(src, 0, sizeof(*src));
     src->check_valid_until = 1;
     src->line = line;
-    if ((src->file = copa__repo_arena_strndup(&s->arena, file, strlen(file))) == NULL)
+    if ((src->file = copa__arena_strndup(&s->arena, file, strlen(file))) == NULL)
         return NULL;
     s->count++;
     return src;
@@ -53,7 +53,7 @@ int copa__apt_sources_split(copa__apt_sources *s, const char *text, size_t len,
 
     for (i = 0; i < len; i++)
         cap += strchr(separators, text[i]) != NULL;
-    if ((list = copa__repo_arena_alloc(&s->arena, cap * sizeof(*list))) == NULL)
+    if ((list = copa__arena_alloc(&s->arena, cap * sizeof(*list))) == NULL)
         return copa__error_oom();
     for (i = 0; i < len;) {
         size_t start;
@@ -63,7 +63,7 @@ int copa__apt_sources_split(copa__apt_sources *s, const char *text, size_t len,
         while (i < len && strchr(separators, text[i]) == NULL)
             i++;
         if (i > start &&
-            (list[n++] = copa__repo_arena_strndup(&s->arena, text + start, i - start)) == NULL)
+            (list[n++] = copa__arena_strndup(&s->arena, text + start, i - start)) == NULL)
             return copa__error_oom();
     }
     *out = list;
@@ -230,16 +230,15 @@ static int parse_line(copa__apt_sources *s, const char *file, size_t lineno, cha
                                file, lineno);
     while (strlen(uri) > 1 && uri[strlen(uri) - 1] == '/' && uri[strlen(uri) - 2] != '/')
         uri[strlen(uri) - 1] = '\0';
-    src->uri = copa__repo_arena_strndup(&s->arena, uri, strlen(uri));
-    src->suite = copa__repo_arena_strndup(&s->arena, suite, strlen(suite));
+    src->uri = copa__arena_strndup(&s->arena, uri, strlen(uri));
+    src->suite = copa__arena_strndup(&s->arena, suite, strlen(suite));
     src->flat = suite[strlen(suite) - 1] == '/';
     cap = strlen(p) / 2 + 1;
-    src->components = copa__repo_arena_alloc(&s->arena, cap * sizeof(char *));
+    src->components = copa__arena_alloc(&s->arena, cap * sizeof(char *));
     if (src->uri == NULL || src->suite == NULL || src->components == NULL)
         return copa__error_oom();
     while ((comp = next_token(&p)) != NULL && ncomp < cap)
-        if ((src->components[ncomp++] = copa__repo_arena_strndup(&s->arena, comp, strlen(comp))) ==
-            NULL)
+        if ((src->components[ncomp++] = copa__arena_strndup(&s->arena, comp, strlen(comp))) == NULL)
             return copa__error_oom();
     src->component_count = ncomp;
     return copa__apt_sources_check(src);

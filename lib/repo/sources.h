@@ -6,7 +6,7 @@
 #ifndef COPA_LIB_REPO_SOURCES_H
 #define COPA_LIB_REPO_SOURCES_H
 
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stddef.h>
 
@@ -32,7 +32,7 @@ typedef struct copa__apt_sources {
     size_t count;
     size_t cap;
     size_t skipped; /* deb-src entries and Enabled: no stanzas */
-    copa__repo_arena arena;
+    copa__arena arena;
 } copa__apt_sources;
 
 void copa__apt_sources_init(copa__apt_sources *s);

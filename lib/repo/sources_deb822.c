@@ -43,7 +43,7 @@ static int signed_by(copa__apt_sources *s, const copa__deb822_field *f, stanza_v
     if (memmem(f->value, f->value_len, ARMOR_BEGIN, strlen(ARMOR_BEGIN)) == NULL)
         return copa__apt_sources_split(s, f->value, f->value_len, " \t\r\n,", &v->signed_by,
                                        &v->nsigned_by);
-    if ((key = copa__repo_arena_alloc(&s->arena, f->value_len + 2)) == NULL)
+    if ((key = copa__arena_alloc(&s->arena, f->value_len + 2)) == NULL)
         return copa__error_oom();
     copa__deb822_lines(f, key);
     strcat(key, "\n");
@@ -107,7 +107,7 @@ static int emit(copa__apt_sources *s, const char *file, size_t line, const stanz
         return copa__error_oom();
     while (n > 1 && uri[n - 1] == '/' && uri[n - 2] != '/')
         n--;
-    if ((src->uri = copa__repo_arena_strndup(&s->arena, uri, n)) == NULL)
+    if ((src->uri = copa__arena_strndup(&s->arena, uri, n)) == NULL)
         return copa__error_oom();
     src->suite = suite;
     src->flat = suite[strlen(suite) - 1] == '/';

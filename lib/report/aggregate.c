@@ -47,7 +47,7 @@ static const char *const *unique_ids(copa_report *r, const char **ids, size_t n,
     size_t i, k = 0;
 
     qsort(ids, n, sizeof(*ids), cmp_str);
-    kept = copa__strpool_alloc(&r->pool, n * sizeof(*kept));
+    kept = copa__arena_alloc(&r->pool, n * sizeof(*kept));
     if (kept == NULL)
         return NULL;
     for (i = 0; i < n; i++)
@@ -77,7 +77,7 @@ static const char *next_version(copa_report *r, const char **cursor)
         while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
             end--;
         if (end > s)
-            return copa__strpool_dupn(&r->pool, s, (size_t)(end - s));
+            return copa__arena_strndup(&r->pool, s, (size_t)(end - s));
         s = *cursor;
     }
 }
@@ -250,7 +250,7 @@ static int lang_group(copa_report *r, const copa__report_entry *g, size_t n, con
     }
     if (k == 0)
         return 0;
-    joined = copa__strpool_alloc(&r->pool, length);
+    joined = copa__arena_alloc(&r->pool, length);
     if (joined == NULL)
         return copa__error_oom();
     joined[0] = '\0';

@@ -59,7 +59,7 @@ int copa_report_options_init(copa_report_options *opts, unsigned int version)
 
 const char *copa__report_str(copa_report *r, const char *s)
 {
-    return copa__strpool_dup(&r->pool, s != NULL ? s : "");
+    return copa__arena_strdup(&r->pool, s != NULL ? s : "");
 }
 
 /* Grow an array of `size`-byte elements so one more fits. */
@@ -149,7 +149,7 @@ void copa_report_free(copa_report *report)
     free(report->langs);
     free(report->unfixed);
     free(report->warnings);
-    copa__strpool_clear(&report->pool);
+    copa__arena_free(&report->pool);
     free(report);
 }
 

@@ -10,7 +10,7 @@
 #define COPA_LIB_REPORT_REPORT_H
 
 #include "copa/report.h"
-#include "report/strpool.h"
+#include "util/arena.h"
 
 #include <cjson/cJSON.h>
 
@@ -47,7 +47,7 @@ struct copa_report {
     /* Name used in messages: the file name or the caller's name. */
     const char *source;
     int ignore_errors;
-    copa__strpool pool;
+    copa__arena pool;
 
     copa__report_entry *entries;
     size_t entry_count, entry_cap;

@@ -125,7 +125,7 @@ static int build_steps(copa__rs_plan *plan, const copa__rs_state *s, const copa_
             st->nids = reqs[sl->req - 1].nids;
         }
         why_text(s, sl, reqs, why, sizeof(why));
-        if ((st->why_text = copa__repo_arena_strndup(&plan->arena, why, strlen(why))) == NULL)
+        if ((st->why_text = copa__arena_strndup(&plan->arena, why, strlen(why))) == NULL)
             return copa__error_oom();
         plan->download_size += sl->cur->size;
         plan->nsteps++;
@@ -177,7 +177,7 @@ int copa__resolve(copa__rs_plan *out, const copa__rs_world *w, const copa__rs_re
     int rc;
 
     memset(out, 0, sizeof(*out));
-    copa__repo_arena_init(&out->arena);
+    copa__arena_init(&out->arena);
     out->update_all = update_all != 0;
     if ((rc = check_input(w, reqs, nreqs, update_all)) < 0)
         return rc;
@@ -210,6 +210,6 @@ void copa__rs_plan_free(copa__rs_plan *plan)
     free(plan->steps);
     free(plan->failures);
     free(plan->kept);
-    copa__repo_arena_free(&plan->arena);
+    copa__arena_free(&plan->arena);
     memset(plan, 0, sizeof(*plan));
 }

@@ -26,7 +26,7 @@ static const char *keep(copa__rs_plan *plan, const char *str, int *rc)
     char *d;
     if (str == NULL)
         return NULL;
-    if ((d = copa__repo_arena_strndup(&plan->arena, str, strlen(str))) == NULL)
+    if ((d = copa__arena_strndup(&plan->arena, str, strlen(str))) == NULL)
         *rc = copa__error_oom();
     return d;
 }

@@ -93,7 +93,7 @@ typedef struct copa__rs_plan {
     size_t nkept;
     uint64_t download_size;
     int update_all;
-    copa__repo_arena arena; /* the plan's own strings */
+    copa__arena arena; /* the plan's own strings */
 } copa__rs_plan;
 
 /*

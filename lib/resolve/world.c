@@ -13,12 +13,12 @@
 int copa__rs_world_init(copa__rs_world *w, copa_pkg_format format, const char *native_arch)
 {
     memset(w, 0, sizeof(*w));
-    copa__repo_arena_init(&w->arena);
+    copa__arena_init(&w->arena);
     w->format = format;
     w->arch_all = format == COPA_PKG_RPM ? "noarch" : "all";
     if (native_arch == NULL || native_arch[0] == '\0')
         return copa__error_set(COPA_EINVALID, "resolver: no native architecture");
-    w->native_arch = copa__repo_arena_strndup(&w->arena, native_arch, strlen(native_arch));
+    w->native_arch = copa__arena_strndup(&w->arena, native_arch, strlen(native_arch));
     return w->native_arch == NULL ? copa__error_oom() : 0;
 }
 
@@ -28,7 +28,7 @@ void copa__rs_world_free(copa__rs_world *w)
         return;
     free(w->installed.items);
     free(w->candidates.items);
-    copa__repo_arena_free(&w->arena);
+    copa__arena_free(&w->arena);
     memset(w, 0, sizeof(*w));
 }
 
@@ -37,7 +37,7 @@ static const char *dup_str(copa__rs_world *w, const char *s, int *rc)
     char *d;
     if (s == NULL)
         return NULL;
-    if ((d = copa__repo_arena_strndup(&w->arena, s, strlen(s))) == NULL)
+    if ((d = copa__arena_strndup(&w->arena, s, strlen(s))) == NULL)
         *rc = copa__error_oom();
     return d;
 }

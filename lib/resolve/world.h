@@ -12,7 +12,7 @@
 #define COPA_LIB_RESOLVE_WORLD_H
 
 #include "copa/pkgversion.h"
-#include "repo/arena.h"
+#include "util/arena.h"
 #include "repo/depends.h"
 #include "repo/packages.h"
 
@@ -64,7 +64,7 @@ typedef struct copa__rs_world {
     const char *arch_all; /* "all" for deb */
     copa__rs_pkgs installed;
     copa__rs_pkgs candidates;
-    copa__repo_arena arena; /* every string and relation of the world */
+    copa__arena arena; /* every string and relation of the world */
 } copa__rs_world;
 
 /* Text form of a package, the input of copa__rs_world_add (NULL fields absent). */

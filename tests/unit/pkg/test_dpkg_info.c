@@ -23,12 +23,12 @@ static void list_and_md5sums(void **state)
     static const char list[] = "/.\n/usr\n/usr/bin\n/usr/bin/with space\n\n";
     static const char sums[] = "d41d8cd98f00b204e9800998ecf8427e  usr/bin/with space\n"
                                "0123456789ABCDEF0123456789abcdef */etc/x\n";
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_list l;
     copa__dpkg_md5sums m;
     (void)state;
 
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__dpkg_list_parse(&l, &arena, list, strlen(list), "x.list"), 0);
     assert_int_equal(l.count, 4);
     assert_string_equal(l.paths[3], "/usr/bin/with space");
@@ -43,18 +43,18 @@ static void list_and_md5sums(void **state)
     assert_int_equal(copa__dpkg_md5sums_parse(&m, &arena, "abc  x\n", 7, "y.md5sums"),
                      COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "y.md5sums:1"));
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 static void diversions_fixture(void **state)
 {
     static const char text[] = "/usr/bin/a\n/usr/bin/a.distrib\npkg-a\n"
                                "/etc/local\n/etc/local.orig\n:\n";
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_diversions d;
     (void)state;
 
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__dpkg_diversions_parse(&d, &arena, text, strlen(text), "diversions"), 0);
     assert_int_equal(d.count, 2);
     assert_string_equal(d.entries[0].package, "pkg-a");
@@ -68,13 +68,13 @@ static void diversions_fixture(void **state)
     assert_int_equal(copa__dpkg_diversions_parse(&d, &arena, "/a\n/b\n", 6, "diversions"),
                      COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "truncated diversion"));
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 static void host_diversions_match_dpkg_divert(void **state)
 {
     copa__buf ours = COPA__BUF_INIT;
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_diversions d;
     char *text, *want;
     size_t len, i;
@@ -82,7 +82,7 @@ static void host_diversions_match_dpkg_divert(void **state)
 
     if (access("/var/lib/dpkg/diversions", R_OK) != 0 || !have_tool("dpkg-divert"))
         skip();
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     text = test_read_file("/var/lib/dpkg/diversions", &len);
     assert_int_equal(copa__dpkg_diversions_parse(&d, &arena, text, len, "diversions"), 0);
     for (i = 0; i < d.count; i++)
@@ -103,19 +103,19 @@ static void host_diversions_match_dpkg_divert(void **state)
     free(text);
     free(want);
     copa__buf_free(&ours);
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 static void statoverride(void **state)
 {
     static const char text[] = "root ssl-cert 710 /etc/ssl/private\n"
                                "#0 #101 4754 /usr/lib/dbus-1.0/dbus-daemon-launch-helper\n";
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_statoverrides s;
     const copa__dpkg_statoverride *o;
     (void)state;
 
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__dpkg_statoverride_parse(&s, &arena, text, strlen(text), "so"), 0);
     assert_int_equal(s.count, 2);
     o = copa__dpkg_statoverride_find(&s, "/usr/lib/dbus-1.0/dbus-daemon-launch-helper");
@@ -127,13 +127,13 @@ static void statoverride(void **state)
     assert_int_equal(copa__dpkg_statoverride_parse(&s, &arena, "root root 999 /x\n", 17, "so"),
                      COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "so:1"));
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 static void host_statoverride_matches_dpkg(void **state)
 {
     copa__buf ours = COPA__BUF_INIT;
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_statoverrides s;
     char *text, *want;
     size_t len, i;
@@ -141,7 +141,7 @@ static void host_statoverride_matches_dpkg(void **state)
 
     if (access("/var/lib/dpkg/statoverride", R_OK) != 0 || !have_tool("dpkg-statoverride"))
         skip();
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     text = test_read_file("/var/lib/dpkg/statoverride", &len);
     assert_int_equal(copa__dpkg_statoverride_parse(&s, &arena, text, len, "statoverride"), 0);
     for (i = 0; i < s.count; i++)
@@ -156,22 +156,22 @@ static void host_statoverride_matches_dpkg(void **state)
     free(text);
     free(want);
     copa__buf_free(&ours);
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 static void arch_list(void **state)
 {
     static const char text[] = "amd64\n i386 \n\narm64\n";
-    copa__repo_arena arena;
+    copa__arena arena;
     const char **archs;
     size_t n;
     (void)state;
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__dpkg_arch_parse(&archs, &n, &arena, text, strlen(text)), 0);
     assert_int_equal(n, 3);
     assert_string_equal(archs[1], "i386");
     assert_string_equal(archs[2], "arm64");
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 int main(void)

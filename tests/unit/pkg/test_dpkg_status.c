@@ -423,7 +423,7 @@ static void distroless_status_d(void **state)
     copa__buf assembled = COPA__BUF_INIT;
     copa__image_files files;
     copa__dpkg_md5sums sums;
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__dpkg_db *db;
     const copa__dpkg_entry *e;
     char *listed, *path, *sums_path;
@@ -442,12 +442,12 @@ static void distroless_status_d(void **state)
     path = copa__dpkg_info_path(db, e, "md5sums");
     assert_string_equal(path, "/var/lib/dpkg/status.d/libc6.md5sums");
     free(path);
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__dpkg_db_read_md5sums(&sums, &arena, db, e, &files), 0);
     assert_int_equal(sums.count, 2);
     assert_string_equal(copa__dpkg_md5sums_find(&sums, "/lib/x86_64-linux-gnu/libc.so.6"),
                         "0123456789abcdef0123456789abcdef");
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
     copa__image_files_dir_close(&files);
     /* the stanzas assembled into one status file parse with dpkg's parser */
     for (i = 0; i < db->installed_count; i++) {

@@ -84,7 +84,7 @@ static const char setup_script[] =
     "echo 'c admin' > root/etc/demo/c.conf; echo 'd admin' > root/etc/demo/d.conf\n";
 
 typedef struct newpkg {
-    copa__repo_arena arena;
+    copa__arena arena;
     const char **paths; /* absolute, as in .list */
     size_t count;
     copa__dpkg_conffile *conffiles;
@@ -109,7 +109,7 @@ static void read_new(newpkg *np, const char *path)
     size_t cap = 64, i;
     int rc;
 
-    copa__repo_arena_init(&np->arena);
+    copa__arena_init(&np->arena);
     assert_int_equal(copa__deb_open(&deb, path), 0);
     ctl = copa__deb_control_member(deb, "control");
     np->control = strdup(ctl->data);
@@ -119,7 +119,7 @@ static void read_new(newpkg *np, const char *path)
         copa__dpkg_list l;
         assert_int_equal(copa__dpkg_list_parse(&l, &np->arena, cf->data, cf->len, "conffiles"), 0);
         np->conffile_count = l.count;
-        np->conffiles = copa__repo_arena_alloc(&np->arena, l.count * sizeof(*np->conffiles));
+        np->conffiles = copa__arena_alloc(&np->arena, l.count * sizeof(*np->conffiles));
         for (i = 0; i < l.count; i++) {
             np->conffiles[i].path = l.paths[i];
             np->conffiles[i].md5 = NULL;
@@ -129,7 +129,7 @@ static void read_new(newpkg *np, const char *path)
     np->paths = malloc(cap * sizeof(*np->paths));
     np->count = 0;
     while ((rc = copa__deb_data_next(deb, &e)) == 1) {
-        char *abs = copa__repo_arena_alloc(&np->arena, strlen(e.path) + 2);
+        char *abs = copa__arena_alloc(&np->arena, strlen(e.path) + 2);
         EVP_MD_CTX *ctx = EVP_MD_CTX_new();
         unsigned char d[16], buf[4096];
         size_t got;
@@ -148,7 +148,7 @@ static void read_new(newpkg *np, const char *path)
         copa__hex_encode(hex, d, 16);
         for (i = 0; i < np->conffile_count; i++)
             if (strcmp(np->conffiles[i].path, abs) == 0)
-                np->conffiles[i].md5 = copa__repo_arena_strndup(&np->arena, hex, 32);
+                np->conffiles[i].md5 = copa__arena_strndup(&np->arena, hex, 32);
     }
     assert_int_equal(rc, 0);
     for (i = 0; i < np->conffile_count; i++)
@@ -266,7 +266,7 @@ static void upgrade_agrees_with_dpkg(void **state)
     copa__buf_free(&out);
     copa__buf_free(&stanza);
     copa__dpkg_status_free(st);
-    copa__repo_arena_free(&np.arena);
+    copa__arena_free(&np.arena);
     free((void *)np.paths);
     free(np.control);
     free(status1);
@@ -300,13 +300,13 @@ static void dropped_files_respect_other_owners(void **state)
         "/usr/share/x", "/usr/share/x/f", "/etc",       "/etc/shared"};
     static const char *const fresh[] = {"/.", "/usr", "/usr/share", "/usr/share/a"};
     static const char *const others[] = {"/etc", "/etc/shared", "/usr/share/x/g"};
-    copa__repo_arena arena;
+    copa__arena arena;
     copa__path_set fs, os;
     const char **dropped;
     size_t n;
     (void)state;
 
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     assert_int_equal(copa__path_set_init(&fs, &arena, fresh, 4), 0);
     assert_int_equal(copa__path_set_init(&os, &arena, others, 3), 0);
     assert_int_equal(copa__dpkg_dropped_files(&dropped, &n, &arena, old, 9, &fs, NULL, &os), 0);
@@ -316,7 +316,7 @@ static void dropped_files_respect_other_owners(void **state)
     assert_string_equal(dropped[1], "/usr/share/x/f");
     assert_true(copa__path_set_has_below(&os, "/usr/share/x"));
     assert_false(copa__path_set_has_below(&os, "/usr/share/xy"));
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
 }
 
 int main(void)

@@ -12,19 +12,19 @@
 
 #include "repo/depends.h"
 
-static copa__repo_arena arena;
+static copa__arena arena;
 
 static int setup(void **state)
 {
     (void)state;
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
     return 0;
 }
 

@@ -89,12 +89,12 @@ static void real_slice_fields(void **state)
 static void every_relationship_field_parses(void **state)
 {
     copa__apt_packages idx;
-    copa__repo_arena arena;
+    copa__arena arena;
     size_t i, j;
     (void)state;
     parse_fixture(&idx, NULL);
     assert_int_equal(idx.count, 8);
-    copa__repo_arena_init(&arena);
+    copa__arena_init(&arena);
     for (i = 0; i < idx.count; i++) {
         const copa__apt_package *p = &idx.items[i];
         const char *fields[] = {p->depends,   p->pre_depends, p->recommends, p->breaks,
@@ -106,7 +106,7 @@ static void every_relationship_field_parses(void **state)
                 fail_msg("%s: %s", p->name, copa_error_last());
         }
     }
-    copa__repo_arena_free(&arena);
+    copa__arena_free(&arena);
     copa__apt_packages_free(&idx);
 }
 

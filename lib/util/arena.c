@@ -2,7 +2,7 @@
  * Bump allocator: blocks of at least 64 KiB, each request aligned to
  * max_align_t. A request larger than a block gets a block of its own.
  */
-#include "repo/arena.h"
+#include "util/arena.h"
 
 #include <stdalign.h>
 #include <stddef.h>
@@ -12,32 +12,32 @@
 
 #define ARENA_BLOCK_SIZE ((size_t)64 * 1024)
 
-struct copa__repo_arena_block {
-    copa__repo_arena_block *next;
+struct copa__arena_block {
+    copa__arena_block *next;
     alignas(max_align_t) unsigned char data[];
 };
 
-void copa__repo_arena_init(copa__repo_arena *a)
+void copa__arena_init(copa__arena *a)
 {
     memset(a, 0, sizeof(*a));
 }
 
-void copa__repo_arena_free(copa__repo_arena *a)
+void copa__arena_free(copa__arena *a)
 {
-    copa__repo_arena_block *b = a->head;
+    copa__arena_block *b = a->head;
     while (b != NULL) {
-        copa__repo_arena_block *next = b->next;
+        copa__arena_block *next = b->next;
         free(b);
         b = next;
     }
-    copa__repo_arena_init(a);
+    copa__arena_init(a);
 }
 
 /* Strings need no alignment; packing them saves ~10% on a Packages index. */
-static void *arena_alloc_aligned(copa__repo_arena *a, size_t size, size_t align)
+static void *arena_alloc_aligned(copa__arena *a, size_t size, size_t align)
 {
     size_t start = (a->used + align - 1) & ~(align - 1);
-    copa__repo_arena_block *b;
+    copa__arena_block *b;
     size_t cap;
 
     if (size > SIZE_MAX / 2)
@@ -59,12 +59,12 @@ static void *arena_alloc_aligned(copa__repo_arena *a, size_t size, size_t align)
     return b->data;
 }
 
-void *copa__repo_arena_alloc(copa__repo_arena *a, size_t size)
+void *copa__arena_alloc(copa__arena *a, size_t size)
 {
     return arena_alloc_aligned(a, size, alignof(max_align_t));
 }
 
-char *copa__repo_arena_strndup(copa__repo_arena *a, const char *s, size_t len)
+char *copa__arena_strndup(copa__arena *a, const char *s, size_t len)
 {
     char *p;
     if (len == SIZE_MAX)
@@ -76,4 +76,9 @@ char *copa__repo_arena_strndup(copa__repo_arena *a, const char *s, size_t len)
         memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+char *copa__arena_strdup(copa__arena *a, const char *s)
+{
+    return copa__arena_strndup(a, s, strlen(s));
 }
