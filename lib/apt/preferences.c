@@ -179,7 +179,7 @@ static int add_specific(copa__apt_prefs *p, copa__apt_pin *pin, const char *toke
 static int add_record(copa__apt_prefs *p, const copa__deb822_stanza *st, const char *names,
                       char *pin_text, const char *file)
 {
-    int generic = strcmp(names, "*") == 0, prio, rc;
+    int generic = strcmp(names, "*") == 0, prio = 0, rc;
     copa__apt_pin_type type;
     copa__apt_pin_match *m;
     copa__apt_pin pin;
