@@ -78,10 +78,7 @@ static int run_copy(int argc, char **argv)
         cli_transport_flags_free(&flags);
         return cli_usage_error("copy", "expected SRC and DST");
     }
-    opts.credentials = flags.creds;
-    opts.insecure_registries = flags.insecure;
-    opts.ca_file = flags.ca_file;
-    opts.cert_dir = flags.cert_dir;
+    CLI_APPLY_REGISTRY_FLAGS(opts, flags);
     opts.cache_dir = flags.cache_dir;
     rc = copa_image_copy(argv[optind], argv[optind + 1], &opts);
     cli_transport_flags_free(&flags);

@@ -77,10 +77,7 @@ static int run_inspect(int argc, char **argv)
         cli_transport_flags_free(&flags);
         return cli_usage_error("inspect", "expected exactly one image");
     }
-    opts.credentials = flags.creds;
-    opts.insecure_registries = flags.insecure;
-    opts.ca_file = flags.ca_file;
-    opts.cert_dir = flags.cert_dir;
+    CLI_APPLY_REGISTRY_FLAGS(opts, flags);
     opts.cache_dir = flags.cache_dir;
     rc = copa_image_inspect(&text, argv[optind], &opts);
     cli_transport_flags_free(&flags);

@@ -298,10 +298,7 @@ static int run_patch(int argc, char **argv)
         cli_transport_flags_free(&a.flags);
         return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     }
-    a.opts.credentials = a.flags.creds;
-    a.opts.insecure_registries = a.flags.insecure;
-    a.opts.ca_file = a.flags.ca_file;
-    a.opts.cert_dir = a.flags.cert_dir;
+    CLI_APPLY_REGISTRY_FLAGS(a.opts, a.flags);
     a.opts.cache_dir = a.flags.cache_dir;
     cli_progress_start(&progress, a.progress, stderr, a.debug);
     a.opts.progress = cli_progress_event;

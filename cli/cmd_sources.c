@@ -132,10 +132,7 @@ static int parse_args(sources_args *args, int argc, char **argv)
         return cli_usage_error("sources", "expected exactly one IMAGE or ROOTFS directory");
     args->target = argv[optind];
     args->opts.mirrors = args->mirrors;
-    args->opts.credentials = args->flags.creds;
-    args->opts.insecure_registries = args->flags.insecure;
-    args->opts.ca_file = args->flags.ca_file;
-    args->opts.cert_dir = args->flags.cert_dir;
+    CLI_APPLY_REGISTRY_FLAGS(args->opts, args->flags);
     return 0;
 }
 

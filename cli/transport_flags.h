@@ -42,6 +42,20 @@ typedef struct cli_transport_flags {
     const char *ca_file, *cert_dir, *cache_dir;
 } cli_transport_flags;
 
+/*
+ * Copy the registry flags into any options struct that has the common
+ * fields (copa_inspect_options, copa_copy_options, copa_patch_options,
+ * copa_apt_options). A macro because those are different struct types;
+ * cache_dir is left to each command (sources names it differently).
+ */
+#define CLI_APPLY_REGISTRY_FLAGS(opts, flags)                                                      \
+    do {                                                                                           \
+        (opts).credentials = (flags).creds;                                                        \
+        (opts).insecure_registries = (flags).insecure;                                             \
+        (opts).ca_file = (flags).ca_file;                                                          \
+        (opts).cert_dir = (flags).cert_dir;                                                        \
+    } while (0)
+
 /* 1: opt was a registry flag and is recorded; 0: not one of them; -1: usage error (printed). */
 int cli_transport_flag(cli_transport_flags *flags, const char *command, int opt, char *arg);
 void cli_transport_flags_free(cli_transport_flags *flags);
