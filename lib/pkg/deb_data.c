@@ -95,6 +95,20 @@ static int check_trailer(copa__deb *deb)
     return rc == ARCHIVE_EOF ? 0 : copa__deb_archive_error(deb, deb->ar, "after data.tar");
 }
 
+/*
+ * At the end of the package the decompressor's state is dead weight: an xz
+ * data.tar holds an 8 MiB dictionary, and callers keep the handle open for
+ * its control members while they unpack the next packages.
+ */
+static int release_readers(copa__deb *deb)
+{
+    archive_read_free(deb->data);
+    archive_read_free(deb->ar);
+    deb->data = NULL;
+    deb->ar = NULL;
+    return 0;
+}
+
 int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
 {
     struct archive_entry *e;
@@ -107,7 +121,7 @@ int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
         rc = archive_read_next_header(deb->data, &e);
         if (rc == ARCHIVE_EOF) {
             deb->data_done = 1;
-            return (rc = check_trailer(deb)) < 0 ? rc : 0;
+            return (rc = check_trailer(deb)) < 0 ? rc : release_readers(deb);
         }
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
             return copa__deb_archive_error(deb, deb->data, "data.tar");
@@ -123,8 +137,11 @@ int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
 
 int copa__deb_data_read(copa__deb *deb, void *buf, size_t len, size_t *got)
 {
-    la_ssize_t n = archive_read_data(deb->data, buf, len);
+    la_ssize_t n;
     *got = 0;
+    if (deb->data_done)
+        return 0;
+    n = archive_read_data(deb->data, buf, len);
     if (n < 0)
         return copa__deb_archive_error(deb, deb->data, deb->path.data ? deb->path.data : "data");
     *got = (size_t)n;

@@ -158,6 +158,10 @@ static void check_package(const char *z)
     assert_non_null(strstr(got, "daemon/daemon 5 usr/share/demo/owned\n"));
     assert_non_null(strstr(got, "usr/bin/demo-link -> demo\n"));
     assert_int_equal(copa__deb_data_next(deb, &e), 0); /* stays at the end */
+    /* The decoders are gone after the end; the control members stay. */
+    assert_int_equal(copa__deb_data_read(deb, buf, sizeof(buf), &n), 0);
+    assert_int_equal(n, 0);
+    assert_string_equal(copa__deb_control_member(deb, "postinst")->data, "#!/bin/sh\nexit 0\n");
     free(got);
     free(want);
     copa__deb_free(deb);
