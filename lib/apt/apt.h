@@ -113,6 +113,7 @@ int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *sr
                              const copa__image_files *fs);
 
 /* Cache layout. */
+/* The shared cache directory (copa__cache_default_dir). */
 int copa__apt_cache_default_dir(char **out);
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url);
 int copa__apt_cache_index_path(char **out, const char *cache_dir, const char *sha256_hex);

@@ -10,6 +10,7 @@
 #include "apt/apt.h"
 #include "util/buffer.h"
 #include "util/digest.h"
+#include "util/cache_dir.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -23,23 +24,7 @@ enum { MAX_CACHED_DOC = 64 * 1024 * 1024 };
 
 int copa__apt_cache_default_dir(char **out)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    copa__buf b = COPA__BUF_INIT;
-    int rc;
-
-    *out = NULL;
-    /* The XDG spec says to ignore a relative XDG_CACHE_HOME. */
-    if (xdg != NULL && xdg[0] == '/')
-        rc = copa__buf_appendf(&b, "%s/copa", xdg);
-    else if (home != NULL && home[0] == '/')
-        rc = copa__buf_appendf(&b, "%s/.cache/copa", home);
-    else
-        return copa__error_set(COPA_EINVALID,
-                               "no cache directory: set XDG_CACHE_HOME or HOME, or pass one");
-    if (rc != 0)
-        return rc;
-    *out = copa__buf_detach(&b);
-    return 0;
+    return copa__cache_default_dir(out);
 }
 
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url)

@@ -7,6 +7,7 @@
 #include "image/store.h"
 #include "util/buffer.h"
 #include "util/digest.h"
+#include "util/cache_dir.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -20,28 +21,6 @@ struct copa__blob_cache {
     char *dir;
     int temporary; /* dir is a private fallback, removed on free */
 };
-
-static int default_dir(char **out)
-{
-    const char *env = getenv("COPA_CACHE_DIR");
-    copa__buf path = COPA__BUF_INIT;
-    int error;
-
-    if (env != NULL && *env != '\0')
-        error = copa__buf_append_str(&path, env);
-    else if ((env = getenv("XDG_CACHE_HOME")) != NULL && *env == '/')
-        error = copa__buf_appendf(&path, "%s/copa", env);
-    else if ((env = getenv("HOME")) != NULL && *env != '\0')
-        error = copa__buf_appendf(&path, "%s/.cache/copa", env);
-    else
-        return copa__error_set(COPA_ENOTFOUND, "no cache directory: HOME is not set");
-    if (error != 0) {
-        copa__buf_free(&path);
-        return error;
-    }
-    *out = copa__buf_detach(&path);
-    return 0;
-}
 
 static int make_blob_dir(const char *root)
 {
@@ -73,7 +52,7 @@ int copa__blob_cache_open(copa__blob_cache **out, const char *dir)
     if (dir != NULL && *dir != '\0')
         error = (c->dir = strdup(dir)) != NULL ? 0 : copa__error_oom();
     else
-        error = default_dir(&c->dir);
+        error = copa__cache_default_dir(&c->dir);
     if (error == 0)
         error = make_blob_dir(c->dir);
     if (error != 0 && error != COPA_ENOMEM && (dir == NULL || *dir == '\0')) {

@@ -27,9 +27,14 @@ static void test_default_dir(void **state)
     assert_int_equal(copa__apt_cache_default_dir(&d), 0);
     assert_string_equal(d, "/home/u/.cache/copa");
     free(d);
+    setenv("COPA_CACHE_DIR", "/own/cache", 1); /* first, as for the blob cache */
+    assert_int_equal(copa__apt_cache_default_dir(&d), 0);
+    assert_string_equal(d, "/own/cache");
+    free(d);
+    unsetenv("COPA_CACHE_DIR");
     unsetenv("XDG_CACHE_HOME");
     unsetenv("HOME");
-    assert_int_equal(copa__apt_cache_default_dir(&d), COPA_EINVALID);
+    assert_int_equal(copa__apt_cache_default_dir(&d), COPA_ENOTFOUND);
 }
 
 static void test_paths(void **state)
