@@ -4,7 +4,10 @@
  * dropped, and list what was not run.
  */
 #include "debpatch/internal.h"
+#include "debpatch/predecode.h"
+#include "pkg/deb_decode.h"
 #include "util/error.h"
+#include "util/threads.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +54,18 @@ static int parse_so(void *out, copa__arena *a, const char *t, size_t n, const ch
     return copa__dpkg_statoverride_parse(out, a, t, n, name);
 }
 
-static int open_pkg(copa__dp_ctx *c, copa__dp_pkg *p, const copa__rs_step *step, const char *path)
+/* `decoded`: the package's data.tar decoded ahead, or -1 to read it from the .deb. */
+static int open_pkg(copa__dp_ctx *c, copa__dp_pkg *p, const copa__rs_step *step, const char *path,
+                    int decoded)
 {
     const copa__deb_member *control;
     copa__buf id = COPA__BUF_INIT;
     int rc;
 
     p->step = step;
-    if ((rc = copa__deb_open(&p->deb, path)) != 0)
+    rc = decoded >= 0 ? copa__deb_open_decoded(&p->deb, path, decoded)
+                      : copa__deb_open(&p->deb, path);
+    if (rc != 0)
         return rc;
     if ((control = copa__deb_control_member(p->deb, "control")) == NULL)
         return copa__error_set(COPA_EINVALID, "%s: no control file", path);
@@ -102,10 +109,40 @@ static void free_pkgs(copa__dp_ctx *c)
     free(c->pkgs);
 }
 
+/*
+ * Unpack the plan's packages in order. With more than one thread and
+ * package, their data.tar files are decoded ahead on other threads; the
+ * unpacking itself stays sequential, as dpkg's is.
+ */
+static int unpack_all(copa__dp_ctx *c)
+{
+    const copa__debpatch_input *in = c->in;
+    int threads = copa__threads_count(in->threads);
+    copa__dp_predecode *pre = NULL;
+    size_t i;
+    int rc = 0;
+
+    if (threads > 1 && in->plan->nsteps > 1)
+        rc = copa__dp_predecode_start(&pre, in->deb_paths, in->plan->nsteps, threads);
+    for (i = 0; rc == 0 && i < in->plan->nsteps; i++) {
+        int fd = -1;
+        if (pre != NULL)
+            rc = copa__dp_predecode_wait(pre, i, &fd);
+        c->npkgs++;
+        if (rc == 0)
+            rc = open_pkg(c, &c->pkgs[i], &in->plan->steps[i], in->deb_paths[i], fd);
+        if (rc == 0)
+            rc = copa__dp_unpack(c, &c->pkgs[i]);
+        if (pre != NULL)
+            copa__dp_predecode_done(pre, i);
+    }
+    copa__dp_predecode_free(pre);
+    return rc;
+}
+
 int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input *in)
 {
     copa__dp_ctx c;
-    size_t i;
     int rc = 0;
 
     memset(out, 0, sizeof(*out));
@@ -126,12 +163,8 @@ int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input 
         rc = load_admin(&c, COPA__DPKG_ADMINDIR "/diversions", &c.div, parse_div);
     if (rc == 0)
         rc = load_admin(&c, COPA__DPKG_ADMINDIR "/statoverride", &c.so, parse_so);
-    for (i = 0; rc == 0 && i < in->plan->nsteps; i++) {
-        c.npkgs++;
-        rc = open_pkg(&c, &c.pkgs[i], &in->plan->steps[i], in->deb_paths[i]);
-        if (rc == 0)
-            rc = copa__dp_unpack(&c, &c.pkgs[i]);
-    }
+    if (rc == 0)
+        rc = unpack_all(&c);
     if (rc == 0)
         rc = copa__dp_write_db(&c);
     if (rc == 0)

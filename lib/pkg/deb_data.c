@@ -83,8 +83,7 @@ static int fill(copa__deb *deb, struct archive_entry *e, copa__deb_entry *out)
     return 0;
 }
 
-/* After data.tar only `_*` members may follow (deb(5)). */
-static int check_trailer(copa__deb *deb)
+int copa__deb_check_trailer(copa__deb *deb)
 {
     struct archive_entry *e;
     int rc;
@@ -121,7 +120,9 @@ int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
         rc = archive_read_next_header(deb->data, &e);
         if (rc == ARCHIVE_EOF) {
             deb->data_done = 1;
-            return (rc = check_trailer(deb)) < 0 ? rc : release_readers(deb);
+            /* A decoded data.tar had its package's trailer checked by the decoder. */
+            rc = deb->data_mode == COPA__DEB_DATA_FROM_FD ? 0 : copa__deb_check_trailer(deb);
+            return rc < 0 ? rc : release_readers(deb);
         }
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
             return copa__deb_archive_error(deb, deb->data, "data.tar");

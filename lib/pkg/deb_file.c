@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Control archives are tens of KiB; anything past this is not a package. */
 #define MAX_CONTROL_TAR ((size_t)64 * 1024 * 1024)
@@ -221,8 +222,17 @@ static int open_data(copa__deb *deb)
     if (deb->data == NULL)
         return copa__error_oom();
     archive_read_support_filter_all(deb->data);
-    archive_read_support_format_tar(deb->data);
-    if (archive_read_open(deb->data, deb, NULL, data_read_cb, NULL) != ARCHIVE_OK)
+    if (deb->data_mode == COPA__DEB_DATA_RAW)
+        archive_read_support_format_raw(deb->data);
+    else
+        archive_read_support_format_tar(deb->data);
+    if (deb->data_mode != COPA__DEB_DATA_FROM_FD)
+        rc = archive_read_open(deb->data, deb, NULL, data_read_cb, NULL);
+    else if (lseek(deb->data_fd, 0, SEEK_SET) != 0)
+        return copa__error_set(COPA_ERROR, "%s: decoded data.tar: %s", deb->name, strerror(errno));
+    else
+        rc = archive_read_open_fd(deb->data, deb->data_fd, sizeof(deb->outer_buf));
+    if (rc != ARCHIVE_OK)
         return copa__deb_archive_error(deb, deb->data, archive_entry_pathname(e));
     return 0;
 }
@@ -276,6 +286,7 @@ static copa__deb *new_deb(const char *name)
     if (deb == NULL)
         return NULL;
     deb->name = strdup(name);
+    deb->data_fd = -1;
     deb->ar = archive_read_new();
     if (deb->name == NULL || deb->ar == NULL) {
         copa__deb_free(deb);
@@ -285,14 +296,21 @@ static copa__deb *new_deb(const char *name)
     return deb;
 }
 
-int copa__deb_open(copa__deb **out, const char *path)
+int copa__deb_open_mode(copa__deb **out, const char *path, copa__deb_data_mode mode, int fd)
 {
     copa__deb *deb = new_deb(path);
     *out = NULL;
     if (deb == NULL)
         return copa__error_oom();
+    deb->data_mode = mode;
+    deb->data_fd = fd;
     errno = 0;
     return open_common(out, deb, archive_read_open_filename(deb->ar, path, 65536));
+}
+
+int copa__deb_open(copa__deb **out, const char *path)
+{
+    return copa__deb_open_mode(out, path, COPA__DEB_DATA_TAR, -1);
 }
 
 int copa__deb_open_memory(copa__deb **out, const char *name, const void *data, size_t len)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pkg/deb_decode.h"
 #include "pkg/deb_file.h"
 #include "pkg/dpkg_write.h"
 #include "test_support.h"
@@ -108,6 +109,35 @@ static const char listing_awk[] =
     "sub(/\\/$/, \"\", p); gsub(/ link to \\.\\//, \" link to \", p); "
     "if (p != \"\") print $1, $2, $3, p }'";
 
+/* A temporary file, already unlinked. */
+static int temp_fd(void)
+{
+    char name[] = "/tmp/copa-deb-decode.XXXXXX";
+    int fd = mkstemp(name);
+    assert_true(fd >= 0);
+    unlink(name);
+    return fd;
+}
+
+/* Decode `path` through copa__deb_decode_data; its listing must be `want`. */
+static int check_decoded(const char *path, const char *want)
+{
+    int fd = temp_fd();
+    copa__deb *deb = NULL;
+    char *got;
+
+    assert_int_equal(copa__deb_decode_data(path, fd), 0);
+    assert_true(lseek(fd, 0, SEEK_END) > 0);
+    assert_int_equal(copa__deb_open_decoded(&deb, path, fd), 0);
+    assert_string_equal(copa__deb_control_member(deb, "conffiles")->data, "/etc/demo/demo.conf\n");
+    got = our_listing(deb);
+    assert_string_equal(got, want);
+    free(got);
+    copa__deb_free(deb);
+    close(fd);
+    return 0;
+}
+
 static void check_package(const char *z)
 {
     char *dir = make_temp_dir(), *want, *got, *info;
@@ -162,9 +192,11 @@ static void check_package(const char *z)
     assert_int_equal(copa__deb_data_read(deb, buf, sizeof(buf), &n), 0);
     assert_int_equal(n, 0);
     assert_string_equal(copa__deb_control_member(deb, "postinst")->data, "#!/bin/sh\nexit 0\n");
+    copa__deb_free(deb);
+    /* Decoded ahead into a plain tar file: the same entries and members. */
+    assert_int_equal(check_decoded(path, got), 0);
     free(got);
     free(want);
-    copa__deb_free(deb);
     /* content of a file through the streaming reader */
     assert_int_equal(copa__deb_open(&deb, path), 0);
     while ((rc = copa__deb_data_next(deb, &e)) == 1 && strcmp(e.path, "etc/demo/demo.conf") != 0)
@@ -207,20 +239,33 @@ static void uncompressed_package(void **state)
     check_package("none");
 }
 
-static void expect_error(const char *path, const char *want)
+static void expect_error_via(const char *path, const char *want, int decoded)
 {
     copa__deb *deb = NULL;
     copa__deb_entry e;
-    int rc = copa__deb_open(&deb, path);
+    int fd = decoded ? temp_fd() : -1;
+    int rc = decoded ? copa__deb_decode_data(path, fd) : 0;
+
+    if (rc == 0)
+        rc = decoded ? copa__deb_open_decoded(&deb, path, fd) : copa__deb_open(&deb, path);
     if (rc == 0)
         while ((rc = copa__deb_data_next(deb, &e)) == 1)
             ;
     copa__deb_free(deb);
+    if (fd >= 0)
+        close(fd);
     assert_int_equal(rc, COPA_EINVALID);
     print_message("%s\n", copa_error_last());
     if (strstr(copa_error_last(), want) == NULL)
         fail_msg("'%s' lacks '%s'", copa_error_last(), want);
     assert_non_null(strstr(copa_error_last(), path));
+}
+
+/* The same error whether the package is read directly or decoded ahead. */
+static void expect_error(const char *path, const char *want)
+{
+    expect_error_via(path, want, 0);
+    expect_error_via(path, want, 1);
 }
 
 /* An ar package made by hand with python3 tarfile: the data.tar entry `name`. */
