@@ -6,11 +6,13 @@
 #   (b) the daemon route: podman pull, podman run ... apt-get update &&
 #       apt-get install -y --only-upgrade <copa's plan>, podman commit, podman push;
 #   (c) the I/O floor: curl fetching the same InRelease files, the same
-#       Packages indexes (by-hash, the files copa cached) and the same .debs.
+#       Packages indexes (by-hash, the files copa cached) and the same .debs;
+#   (d) the CPU floor: the decompression and compression every route must do
+#       (base layer, indexes, .debs, the new layer), by the standard tools.
 # The registry is docker-registry on loopback with JSON access logs: bytes
 # served (GET) come from its log, bytes received from its storage growth.
 # Bytes from the Debian mirror: copa's cache growth (a), apt's "Fetched"
-# lines (b), curl's size_download (c). Wall time and peak RSS: /usr/bin/time -v.
+# lines (b), curl's size_download (c). Wall time, CPU time and peak RSS: /usr/bin/time -v.
 #
 # usage: bench/patch/run.sh [WORKDIR]   (default /tmp/copa-bench-patch; the
 # image is built once there with tests/e2e/support/make_debian_image.sh)
@@ -77,9 +79,10 @@ wall() { # seconds from /usr/bin/time's m:ss.ss or h:mm:ss
     awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$work/$1.time"
 }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$work/$1.time"; }
+cpu() { awk -F': ' '/(User|System) time/ { s += $2 } END { printf "%.2f", s }' "$work/$1.time"; }
 mb() { python3 -c "print('%.2f' % ($1 / 1e6))"; }
 rows=()
-row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); } # what wall mirror-bytes registry-bytes rss
+row() { rows+=("| $1 | $2 | ${6:-} | $3 | $4 | $5 |"); } # what wall mirror-bytes registry-bytes rss [cpu]
 
 # --- (a) copa, cold then warm cache
 cache=$work/copa-cache
@@ -97,7 +100,8 @@ for run in cold warm; do
         -t "copa-$run" --cache-dir "$cache" --progress quiet
     row "(a) copa patch --push, $run cache" "$(wall "copa-$run")" \
         "$(mb $(($(mirror_cached) - c)))" \
-        "$(mb "$(reg_served "$m")") out / $(mb $(($(stored) - s))) in" "$(rss "copa-$run")"
+        "$(mb "$(reg_served "$m")") out / $(mb $(($(stored) - s))) in" "$(rss "copa-$run")" \
+        "$(cpu "copa-$run")"
 done
 copa_layers=$(skopeo inspect --tls-verify=false --format '{{len .Layers}}' "docker://$reg/x:copa-cold")
 
@@ -122,7 +126,8 @@ import sys
 u = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 print(int(sum(float(l.split()[1]) * u[l.split()[2]] for l in sys.stdin)))')
         for step in pull run commit push; do
-            row "(b) podman $step" "$(wall "podman-$step")" "" "" "$(rss "podman-$step") (client)"
+            row "(b) podman $step" "$(wall "podman-$step")" "" "" "$(rss "podman-$step") (client)" \
+                "$(cpu "podman-$step") (client)"
         done
         row "(b) podman total (pull+run+commit+push)" "$total" "$(mb "$fetched")" \
             "$(mb "$(reg_served "$pm")") out / $(mb $(($(stored) - ps_))) in" "see steps"
@@ -172,6 +177,35 @@ layer_urls=$(skopeo inspect --tls-verify=false --raw "docker://$reg/x:base" |
 row "(c') curl, the same + the base layer blob(s) from the registry" "$(wall curl-all)" \
     "$(mb "$(awk '{s += $1} END {print s}' "$work/curl-all.out")")" "" "$(rss curl-all)"
 
+# --- (d) the CPU floor: the (de)compression no route can avoid, done by the
+# standard single-threaded tools one after another on the files curl fetched:
+# inflate the base layer(s), unxz the indexes, unpack the .debs' data.tar,
+# gzip -6 (copa's and Docker's level) the uncompressed tar of copa's layer.
+rm -rf "$work/copa-out"
+skopeo copy -q --src-tls-verify=false "docker://$reg/x:copa-cold" "oci:$work/copa-out:x"
+top=$(python3 -c '
+import json, sys
+d = sys.argv[1]
+idx = json.load(open(d + "/index.json"))["manifests"][0]["digest"].split(":")[1]
+m = json.load(open(d + "/blobs/sha256/" + idx))
+print(d + "/blobs/sha256/" + m["layers"][-1]["digest"].split(":")[1])' "$work/copa-out")
+gzip -dc "$top" >"$work/copa-layer.tar"
+cat >"$work/cpu-floor.sh" <<'SH'
+set -e
+cd "$1"
+for f in layer-*; do gzip -dc "$f" >/dev/null; done
+for f in f*; do
+    case $(head -c 6 "$f" | od -An -tx1 | tr -d ' ') in
+    fd377a585a00) xz -dc "$f" >/dev/null ;;
+    213c61726368) dpkg-deb --fsys-tarfile "$f" >/dev/null ;;
+    esac
+done
+gzip -6 -c "$2" >/dev/null
+SH
+timed cpu-floor bash "$work/cpu-floor.sh" "$work/curl" "$work/copa-layer.tar"
+row "(d) CPU floor: gzip -d base layer, xz -d indexes, dpkg-deb data.tar, gzip -6 the layer tar; 1 core" \
+    "$(wall cpu-floor)" "" "" "$(rss cpu-floor)" "$(cpu cpu-floor)"
+
 {
     echo "# copa patch vs the daemon route vs the I/O floor"
     echo
@@ -181,8 +215,8 @@ row "(c') curl, the same + the base layer blob(s) from the registry" "$(wall cur
     echo "Updates ($npkgs, copa's update-all plan, also given to apt): $pkgs."
     echo "Result layers: copa $copa_layers, podman ${podman_layers:-n/a}."
     echo
-    echo "| route | wall s | from the Debian mirror, MB | registry MB | peak RSS MB |"
-    echo "|---|---|---|---|---|"
+    echo "| route | wall s | CPU s | from the Debian mirror, MB | registry MB | peak RSS MB |"
+    echo "|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo
     [ -n "$podman_note" ] && echo "Podman: $podman_note" && echo
