@@ -21,6 +21,7 @@ void copa__apt_indexes_free(copa__apt_index *items, size_t count)
     for (i = 0; items != NULL && i < count; i++) {
         free(items[i].url);
         free(items[i].cache);
+        free(items[i].plain_cache);
     }
     free(items);
 }
@@ -68,6 +69,8 @@ static int plan_one(copa__apt_index **items, size_t *count, copa__apt_repo *repo
     }
     if (rc == 0)
         rc = copa__apt_cache_index_path(&it->cache, cache_dir, file->sha256);
+    if (rc == 0)
+        rc = copa__apt_index_plan_plain(it, cache_dir);
     return rc;
 }
 
@@ -187,29 +190,8 @@ static int download_all(download *dl, size_t n, const copa__apt_options *opts)
 /* Size and SHA-256 of the file at `path` equal the Release's? */
 static int file_matches(const char *path, const copa__apt_release_file *f)
 {
-    unsigned char d[COPA_SHA256_LEN], buf[65536];
-    char hex[COPA_SHA256_HEX_LEN + 1];
-    copa__sha256 *ctx = NULL;
-    uint64_t total = 0;
-    size_t got;
-    FILE *fp = fopen(path, "rb");
-    int ok = 0;
-
-    if (fp == NULL || copa__sha256_new(&ctx) != 0)
-        goto out;
-    while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        total += got;
-        if (total > f->size || copa__sha256_update(ctx, buf, got) != 0)
-            goto out;
-    }
-    if (!ferror(fp) && total == f->size && copa__sha256_final(ctx, d) == 0) {
-        copa__hex_encode(hex, d, sizeof(d));
-        ok = strcmp(hex, f->sha256) == 0;
-    }
-out:
-    copa__sha256_free(ctx);
-    if (fp != NULL)
-        fclose(fp);
+    int ok = copa__sha256_file_verify(path, f->size, f->sha256) == 0;
+    copa_error_clear();
     return ok;
 }
 
@@ -238,6 +220,24 @@ static int note_component_end(copa__apt_index *it)
     return 0;
 }
 
+/*
+ * Parse one index: the uncompressed cached copy when there is one (making
+ * it from the compressed download first); the compressed file when the
+ * Release does not describe the plain one or the two disagree.
+ */
+static int load_one(copa__apt_index *it)
+{
+    if (!it->plain_cached && it->plain != NULL) {
+        it->plain_cached = copa__apt_index_store_plain(it) == 0;
+        copa_error_clear();
+    }
+    if (it->plain_cached) /* checked by copa__apt_index_plain_ok or written just now */
+        return copa__apt_packages_load_file(&it->repo->packages, it->plain_cache, NULL,
+                                            it->plain->size);
+    return copa__apt_packages_load_file(&it->repo->packages, it->cache, it->file->sha256,
+                                        it->file->size);
+}
+
 int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts)
 {
     download *dl = calloc(count + 1, sizeof(*dl));
@@ -247,7 +247,7 @@ int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__ap
     if (dl == NULL)
         return copa__error_oom();
     for (i = 0; rc == 0 && i < count; i++) {
-        if (cached_ok(&items[i]))
+        if ((items[i].plain_cached = copa__apt_index_plain_ok(&items[i])) || cached_ok(&items[i]))
             continue;
         dl[n].item = &items[i];
         rc = open_temp(&dl[n]);
@@ -266,8 +266,7 @@ int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__ap
     free(dl);
     for (i = 0; rc == 0 && i < count; i++) {
         copa__apt_index *it = &items[i];
-        rc = copa__apt_packages_load_file(&it->repo->packages, it->cache, it->file->sha256,
-                                          it->file->size);
+        rc = load_one(it);
         if (rc != 0)
             rc = copa__error_prefix("%s: ", it->repo->name);
         else

@@ -63,29 +63,7 @@ int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha
 /* Does the file hold exactly `size` bytes hashing to `hex`? */
 static int file_ok(const char *path, uint64_t size, const char *hex)
 {
-    unsigned char d[COPA_SHA256_LEN], buf[65536];
-    char got[COPA_SHA256_HEX_LEN + 1];
-    copa__sha256 *ctx = NULL;
-    uint64_t total = 0;
-    size_t n;
-    FILE *fp = fopen(path, "rb");
-    int ok = 0;
-
-    if (fp == NULL || copa__sha256_new(&ctx) != 0)
-        goto out;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        total += n;
-        if (total > size || copa__sha256_update(ctx, buf, n) != 0)
-            goto out;
-    }
-    if (!ferror(fp) && total == size && copa__sha256_final(ctx, d) == 0) {
-        copa__hex_encode(got, d, sizeof(d));
-        ok = strcmp(got, hex) == 0;
-    }
-out:
-    copa__sha256_free(ctx);
-    if (fp != NULL)
-        fclose(fp);
+    int ok = copa__sha256_file_verify(path, size, hex) == 0;
     copa_error_clear();
     return ok;
 }

@@ -15,7 +15,6 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +134,19 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
     return rc;
 }
 
+/* The one entry of a raw-format reader, decompressed while parsed. */
+static int parse_archive(copa__apt_packages *idx, const char *name, struct archive *a)
+{
+    struct archive_entry *entry;
+    int rc = archive_read_next_header(a, &entry);
+
+    if (rc == ARCHIVE_EOF)
+        return 0;
+    if (rc != ARCHIVE_OK)
+        return archive_fail(a, name);
+    return decompress_and_parse(idx, name, a);
+}
+
 /* Whether the bytes start like a compressed stream libarchive can undo. */
 static int looks_compressed(const unsigned char *d, size_t len)
 {
@@ -162,7 +174,6 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
                             const char *sha256_hex, uint64_t size)
 {
     struct archive *a;
-    struct archive_entry *entry;
     int rc;
 
     if ((rc = verify(name, data, len, sha256_hex, size)) < 0)
@@ -177,42 +188,43 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
     archive_read_support_format_raw(a);
     if (archive_read_open_memory(a, data, len) != ARCHIVE_OK)
         rc = archive_fail(a, name);
-    else if ((rc = archive_read_next_header(a, &entry)) == ARCHIVE_EOF)
-        rc = 0;
-    else if (rc != ARCHIVE_OK)
-        rc = archive_fail(a, name);
     else
-        rc = decompress_and_parse(idx, name, a);
+        rc = parse_archive(idx, name, a);
     archive_read_free(a);
     if (rc < 0)
         return rc;
     return copa__apt_packages_reindex(idx);
 }
 
+/*
+ * From a file: checked, then streamed through libarchive (read, not mapped:
+ * a 50 MB uncompressed index would otherwise count fully in resident memory).
+ */
 int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, const char *sha256_hex,
                                  uint64_t size)
 {
+    struct archive *a;
     struct stat st;
-    void *map;
-    int fd, rc;
+    int rc;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+    if (stat(path, &st) != 0)
         return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
                                strerror(errno));
-    if (fstat(fd, &st) != 0) {
-        rc = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
-        close(fd);
+    if (sha256_hex != NULL && strlen(sha256_hex) != 64)
+        return copa__error_set(COPA_EINVALID, "%s: expected SHA-256 '%s' is not 64 hex digits",
+                               path, sha256_hex);
+    if ((rc = copa__sha256_file_verify(path, size, sha256_hex)) != 0)
         return rc;
-    }
-    if (st.st_size == 0) {
-        close(fd);
-        return copa__apt_packages_load(idx, path, "", 0, sha256_hex, size);
-    }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED)
-        return copa__error_set(COPA_ERROR, "%s: mmap: %s", path, strerror(errno));
-    rc = copa__apt_packages_load(idx, path, map, (size_t)st.st_size, sha256_hex, size);
-    munmap(map, (size_t)st.st_size);
-    return rc;
+    if (st.st_size == 0)
+        return copa__apt_packages_reindex(idx);
+    if ((a = archive_read_new()) == NULL)
+        return copa__error_oom();
+    archive_read_support_filter_all(a);
+    archive_read_support_format_raw(a);
+    if (archive_read_open_filename(a, path, CHUNK) != ARCHIVE_OK)
+        rc = archive_fail(a, path);
+    else
+        rc = parse_archive(idx, path, a);
+    archive_read_free(a);
+    return rc < 0 ? rc : copa__apt_packages_reindex(idx);
 }

@@ -6,6 +6,7 @@
 #define COPA_LIB_UTIL_DIGEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum { COPA_SHA256_LEN = 32, COPA_SHA256_HEX_LEN = 64, COPA_SHA512_LEN = 64 };
 
@@ -41,6 +42,13 @@ void copa__digest_format(char out[COPA_DIGEST_STRING_MAX],
  * as "sha512:").
  */
 int copa__digest_validate(const char *digest);
+
+/*
+ * Check the file at `path`: `size` bytes (UINT64_MAX: any size) whose
+ * SHA-256 is `hex` (64 lower-case hex digits; NULL: not checked). 0, or
+ * COPA_EVERIFY naming the file and what differs, COPA_ENOTFOUND, COPA_ERROR.
+ */
+int copa__sha256_file_verify(const char *path, uint64_t size, const char *hex);
 
 /* Compare a buffer's SHA-256 with an expected "sha256:..." string: 0 or COPA_EVERIFY. */
 int copa__digest_verify_buffer(const char *expected, const void *data, size_t length);
