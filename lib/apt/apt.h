@@ -140,7 +140,24 @@ typedef struct copa__apt_index {
     size_t component; /* index in repo->src.components (0 when flat) */
     char *url;        /* where to fetch it (by-hash when offered) */
     char *cache;      /* cache path (by SHA-256) */
+    /* The Release's entry for the uncompressed index, and its cache path
+     * (index_plain.c); NULL when `file` is uncompressed or the Release
+     * does not list it. */
+    const copa__apt_release_file *plain;
+    char *plain_cache;
+    int plain_cached; /* plain_cache holds a checked copy */
 } copa__apt_index;
+
+/* Fill it->plain and it->plain_cache from the Release. 0 or COPA_ENOMEM. */
+int copa__apt_index_plan_plain(copa__apt_index *it, const char *cache_dir);
+/* Is a good uncompressed copy cached? A damaged one is removed. */
+int copa__apt_index_plain_ok(const copa__apt_index *it);
+/*
+ * Decompress the cached it->cache into it->plain_cache, checked against the
+ * Release's size and SHA-256 of the uncompressed file; the compressed copy
+ * is then removed. COPA_EVERIFY when they differ, COPA_EINVALID, COPA_ERROR.
+ */
+int copa__apt_index_store_plain(const copa__apt_index *it);
 
 /*
  * The Packages files `repo` needs for `arch`: per component (or the flat

@@ -131,6 +131,12 @@ b = bytearray(open(p, 'rb').read())
 b[len(b) // 2] ^= 0xff
 open(p, 'wb').write(bytes(b))
 PY
+# A Release whose hash for the uncompressed Packages disagrees with its
+# Packages.xz (whose own hash is right): the index stays compressed.
+make_repo badplain stable
+sed -i -E '/^SHA256:/,$ s/^ [0-9a-f]{64}( +[0-9]+ main\/binary-amd64\/Packages)$/ '"$(printf '0%.0s' $(seq 64))"'\1/' \
+    "$www/badplain/dists/stable/Release"
+sign "$www/badplain/dists/stable" rsa3072
 # Unsigned: Release only, for trusted=yes.
 make_repo unsigned stable
 # Release + Release.gpg only (no InRelease).

@@ -150,6 +150,19 @@ expect_fail badxz 7 "$base/badxz stable" "main/binary-amd64/Packages.xz" "SHA-25
 [ -z "$(ls -A "$work/cache/badxz/apt/by-hash/sha256" 2>/dev/null | grep -v '^\.')" ] ||
     fail badxz "a file that failed its hash was left in the cache"
 
+root=$(rootfs badplain)
+cp "$keys/rsa3072.gpg" "$root/etc/apt/trusted.gpg.d/"
+echo "deb $base/badplain stable main" >"$root/etc/apt/sources.list"
+case=badplain
+run badplain "$root"
+if expect_ok badplain && [ "$(jget 'j["sources"][0]["package_count"]')" -gt 0 ] &&
+    [ "$(ls "$work/cache/badplain/apt/by-hash/sha256")" = \
+        "$(sha256sum <"$work/www/repos/badplain/dists/stable/main/binary-amd64/Packages.xz" | cut -d' ' -f1)" ]; then
+    ok "badplain: a Release whose plain hash is wrong: the compressed index is used and kept"
+else
+    fail badplain "$out $(ls "$work/cache/badplain/apt/by-hash/sha256")"
+fi
+
 root=$(rootfs component)
 cp "$keys/rsa3072.gpg" "$root/etc/apt/trusted.gpg.d/"
 echo "deb $base/good stable main non-free" >"$root/etc/apt/sources.list"
@@ -268,6 +281,19 @@ expect_ok cache1 && [ "$(jget 'j["sources"][0]["indexes_downloaded"]')" = 2 ] &&
     [ "$(jget 'j["sources"][0]["release_from_cache"]')" = False ] &&
     grep -q "GET /repos/good/dists/stable/main/binary-amd64/by-hash/SHA256/" "$work/requests.log" &&
     ok "cache1: first run downloads InRelease and 2 indexes by hash" || fail cache1 "$out $(cat "$work/requests.log")"
+# The cache keeps each index uncompressed, named by the Release's hash of the
+# plain Packages, and byte for byte that file; the compressed copies are gone.
+case=cache_plain
+plain_ok=1
+for comp in main contrib; do
+    p=$work/www/repos/good/dists/stable/$comp/binary-amd64/Packages
+    f=$CACHE/apt/by-hash/sha256/$(sha256sum <"$p" | cut -d' ' -f1)
+    cmp -s "$p" "$f" || plain_ok=0
+    [ ! -e "$CACHE/apt/by-hash/sha256/$(sha256sum <"$p.xz" | cut -d' ' -f1)" ] || plain_ok=0
+done
+total=$((total + 1))
+[ "$plain_ok" = 1 ] && ok "cache_plain: indexes cached uncompressed, as the Release describes them" ||
+    fail cache_plain "$(ls -l "$CACHE/apt/by-hash/sha256")"
 : >"$work/requests.log"
 case=cache2
 run cache2 "$root"
