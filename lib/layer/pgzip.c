@@ -268,6 +268,8 @@ int copa__pgzip_write(copa__pgzip *p, const void *data, size_t length)
 
     if (p->error != 0)
         return copa__error_set(p->error, "%s", p->message);
+    if (p->finished)
+        return copa__error_set(COPA_EINVALID, "gzip: write after finish");
     p->total += length;
     while (length > 0) {
         pgzip_job *job = &p->jobs[p->filled % p->slots];

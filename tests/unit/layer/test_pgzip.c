@@ -58,6 +58,8 @@ static buf pg(const unsigned char *in, size_t n, int level, int threads, size_t 
         done += take;
     }
     assert_int_equal(copa__pgzip_finish(p), 0);
+    assert_int_equal(copa__pgzip_write(p, "x", 1), COPA_EINVALID);
+    assert_int_equal(copa__pgzip_finish(p), COPA_EINVALID);
     copa__pgzip_free(p);
     return out;
 }
