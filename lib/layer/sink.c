@@ -1,14 +1,16 @@
 /*
  * Compression and hashing for the layer writer.
  *
- * gzip is written with zlib's raw deflate behind a header we write
- * ourselves: 1f 8b 08 00 00000000 00 ff (no name, mtime 0, no extra flags,
- * OS "unknown", as Go's compress/gzip writes it), so the bytes depend on the
- * input alone and not on the host OS code zlib would put there. zstd goes
+ * gzip is written by the parallel deterministic deflate of pgzip.c behind a
+ * header we write ourselves: 1f 8b 08 00 00000000 00 ff (no name, mtime 0,
+ * no extra flags, OS "unknown", as Go's compress/gzip writes it), so the
+ * bytes depend on the input alone and not on the host OS code zlib would
+ * put there, nor on the number of threads. zstd goes
  * through libarchive's "raw" writer with its zstd filter (libzstd
  * in-process, single-threaded, no timestamps in zstd frames).
  */
 #include "layer/sink.h"
+#include "layer/pgzip.h"
 #include "util/error.h"
 
 #include <archive.h>
@@ -19,25 +21,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
-
-enum { OUT_CHUNK = 64 * 1024 };
 
 struct copa__layer_sink {
     copa__compression compression;
     int fd;
     int64_t size;
     copa__sha256 *digest, *diff;
-    z_stream z;
-    int z_ready;
-    uLong crc, isize;
+    copa__pgzip *gzip;
     struct archive *zstd;
     int error;
-    unsigned char out[OUT_CHUNK];
 };
 
-static int write_out(copa__layer_sink *s, const void *data, size_t length)
+static int write_out(void *payload, const void *data, size_t length)
 {
+    copa__layer_sink *s = payload;
     const unsigned char *p = data;
 
     if (copa__sha256_update(s->digest, data, length) != 0)
@@ -98,19 +95,15 @@ static int open_zstd(copa__layer_sink *s, int level)
     return 0;
 }
 
-static int open_gzip(copa__layer_sink *s, int level)
+static int open_gzip(copa__layer_sink *s, int level, int threads)
 {
-    static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
+    int error = copa__pgzip_threads(&threads, threads);
 
-    if (deflateInit2(&s->z, level > 0 ? level : Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return copa__error_oom();
-    s->z_ready = 1;
-    s->crc = crc32(0L, Z_NULL, 0);
-    return write_out(s, header, sizeof(header));
+    return error != 0 ? error : copa__pgzip_new(&s->gzip, level, threads, write_out, s);
 }
 
-int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level, int fd)
+int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level,
+                         int threads, int fd)
 {
     copa__layer_sink *s = calloc(1, sizeof(*s));
     int error;
@@ -122,7 +115,7 @@ int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, 
     if ((error = copa__sha256_new(&s->digest)) != 0 || (error = copa__sha256_new(&s->diff)) != 0)
         goto fail;
     if (compression == COPA__COMPRESSION_GZIP)
-        error = open_gzip(s, level);
+        error = open_gzip(s, level, threads);
     else if (compression == COPA__COMPRESSION_ZSTD)
         error = open_zstd(s, level);
     if (error != 0)
@@ -134,33 +127,13 @@ fail:
     return error;
 }
 
-static int deflate_some(copa__layer_sink *s, int flush)
-{
-    int rc;
-
-    do {
-        s->z.next_out = s->out;
-        s->z.avail_out = OUT_CHUNK;
-        rc = deflate(&s->z, flush);
-        if (rc == Z_STREAM_ERROR)
-            return copa__error_set(COPA_ERROR, "gzip: deflate failed");
-        if (OUT_CHUNK - s->z.avail_out > 0 && write_out(s, s->out, OUT_CHUNK - s->z.avail_out) != 0)
-            return COPA_ERROR;
-    } while (s->z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
-    return 0;
-}
-
 int copa__layer_sink_write(copa__layer_sink *s, const void *data, size_t length)
 {
     if (copa__sha256_update(s->diff, data, length) != 0)
         return COPA_ERROR;
     switch (s->compression) {
     case COPA__COMPRESSION_GZIP:
-        s->crc = crc32(s->crc, data, (uInt)length);
-        s->isize += (uLong)length;
-        s->z.next_in = (Bytef *)(uintptr_t)data;
-        s->z.avail_in = (uInt)length;
-        return deflate_some(s, Z_NO_FLUSH);
+        return copa__pgzip_write(s->gzip, data, length);
     case COPA__COMPRESSION_ZSTD:
         if (archive_write_data(s->zstd, data, length) != (la_ssize_t)length)
             return s->error != 0
@@ -170,18 +143,6 @@ int copa__layer_sink_write(copa__layer_sink *s, const void *data, size_t length)
     default:
         return write_out(s, data, length);
     }
-}
-
-static int gzip_trailer(copa__layer_sink *s)
-{
-    unsigned char trailer[8];
-    int i;
-
-    for (i = 0; i < 4; i++) {
-        trailer[i] = (unsigned char)((s->crc >> (8 * i)) & 0xff);
-        trailer[4 + i] = (unsigned char)((s->isize >> (8 * i)) & 0xff);
-    }
-    return write_out(s, trailer, sizeof(trailer));
 }
 
 static int digest_string(copa__sha256 *ctx, char out[COPA_DIGEST_STRING_MAX])
@@ -199,9 +160,7 @@ int copa__layer_sink_finish(copa__layer_sink *s, copa__layer_result *result)
     int error = 0;
 
     if (s->compression == COPA__COMPRESSION_GZIP) {
-        s->z.next_in = NULL;
-        s->z.avail_in = 0;
-        if ((error = deflate_some(s, Z_FINISH)) != 0 || (error = gzip_trailer(s)) != 0)
+        if ((error = copa__pgzip_finish(s->gzip)) != 0)
             return error;
     } else if (s->compression == COPA__COMPRESSION_ZSTD) {
         if (archive_write_close(s->zstd) != ARCHIVE_OK)
@@ -221,8 +180,7 @@ void copa__layer_sink_free(copa__layer_sink *s)
 {
     if (s == NULL)
         return;
-    if (s->z_ready)
-        deflateEnd(&s->z);
+    copa__pgzip_free(s->gzip);
     if (s->zstd != NULL)
         archive_write_free(s->zstd);
     copa__sha256_free(s->digest);

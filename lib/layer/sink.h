@@ -1,8 +1,8 @@
 /*
  * The output stage of the layer writer: takes the uncompressed tar, hashes
- * it (diff_id), compresses it (gzip with a fixed header, zstd, or nothing),
- * hashes and counts the compressed bytes (digest, size) and writes them to
- * a file descriptor.
+ * it (diff_id), compresses it (gzip with a fixed header on several threads,
+ * zstd, or nothing), hashes and counts the compressed bytes (digest, size)
+ * and writes them to a file descriptor.
  */
 #ifndef COPA_LIB_LAYER_SINK_H
 #define COPA_LIB_LAYER_SINK_H
@@ -19,8 +19,13 @@ typedef struct copa__layer_result {
 
 typedef struct copa__layer_sink copa__layer_sink;
 
-/* `level`: 0 for the default of the compression. 0 or COPA_ENOMEM/COPA_ERROR. */
-int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level, int fd);
+/*
+ * `level`: 0 for the default of the compression. `threads`: gzip compressor
+ * threads, 0 for $COPA_THREADS or the processor count (the bytes do not
+ * depend on it). 0 or COPA_ENOMEM/COPA_EINVALID/COPA_ERROR.
+ */
+int copa__layer_sink_new(copa__layer_sink **out, copa__compression compression, int level,
+                         int threads, int fd);
 /* Feed uncompressed tar bytes. 0 or COPA_ERROR (write failures name errno). */
 int copa__layer_sink_write(copa__layer_sink *sink, const void *data, size_t length);
 /* Flush the compressor and fill `result`. */

@@ -34,6 +34,11 @@ typedef struct copa__layer_writer_options {
     copa__compression compression; /* default gzip */
     int level;                     /* compression level; 0 = the compression's default */
     /*
+     * gzip compressor threads; 0: $COPA_THREADS, else the online processors
+     * (at most 8). The layer's bytes are the same for every value.
+     */
+    int threads;
+    /*
      * Timestamp for entries added with COPA__MTIME_EPOCH (and for
      * whiteouts). -1: $SOURCE_DATE_EPOCH if set, else 0.
      */

@@ -296,7 +296,8 @@ int copa__layer_writer_finish_fd(copa__layer_writer *w, int fd, copa__layer_resu
     qsort(w->entries, w->count, sizeof(*w->entries), entry_compare);
     if ((error = check_sorted(w)) != 0)
         return error;
-    error = copa__layer_sink_new(&state.sink, w->options.compression, w->options.level, fd);
+    error = copa__layer_sink_new(&state.sink, w->options.compression, w->options.level,
+                                 w->options.threads, fd);
     if (error != 0)
         return error;
     a = archive_write_new();
