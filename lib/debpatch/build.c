@@ -117,12 +117,12 @@ static void free_pkgs(copa__dp_ctx *c)
 static int unpack_all(copa__dp_ctx *c)
 {
     const copa__debpatch_input *in = c->in;
-    int threads = copa__threads_count(in->threads);
     copa__dp_predecode *pre = NULL;
+    int threads = 1;
     size_t i;
-    int rc = 0;
+    int rc = copa__threads_count(&threads, in->threads);
 
-    if (threads > 1 && in->plan->nsteps > 1)
+    if (rc == 0 && threads > 1 && in->plan->nsteps > 1)
         rc = copa__dp_predecode_start(&pre, in->deb_paths, in->plan->nsteps, threads);
     for (i = 0; rc == 0 && i < in->plan->nsteps; i++) {
         int fd = -1;

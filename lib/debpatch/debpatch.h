@@ -55,7 +55,7 @@ typedef struct copa__debpatch_input {
     long long epoch;                /* mtime for generated files (status, info/...) */
     copa__layer_writer *writer;     /* entries are added; the caller finishes the layer */
     /* Threads decoding packages ahead of the unpacker: 0 for
-     * copa__threads_count(0), 1 to decode each package as it is unpacked. */
+     * copa__threads_count, 1 to decode each package as it is unpacked. */
     int threads;
 } copa__debpatch_input;
 

@@ -15,6 +15,7 @@
  */
 #include "layer/pgzip.h"
 #include "util/error.h"
+#include "util/threads.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -66,34 +67,6 @@ struct copa__pgzip {
     int error; /* sticky: the first failure, with its message */
     char message[MESSAGE_MAX];
 };
-
-int copa__pgzip_threads(int *out, int requested)
-{
-    const char *env = getenv("COPA_THREADS");
-    long online;
-
-    if (requested > 0) {
-        if (requested > COPA__PGZIP_MAX)
-            return copa__error_set(COPA_EINVALID, "gzip: %d threads (at most %d)", requested,
-                                   COPA__PGZIP_MAX);
-        *out = requested;
-        return 0;
-    }
-    if (env != NULL && env[0] != '\0') {
-        char *end;
-        long value;
-        errno = 0;
-        value = strtol(env, &end, 10);
-        if (errno != 0 || *end != '\0' || value < 1 || value > COPA__PGZIP_MAX)
-            return copa__error_set(COPA_EINVALID, "COPA_THREADS='%s': expected 1 to %d", env,
-                                   COPA__PGZIP_MAX);
-        *out = (int)value;
-        return 0;
-    }
-    online = sysconf(_SC_NPROCESSORS_ONLN);
-    *out = online < 1 ? 1 : online > COPA__PGZIP_AUTO_MAX ? COPA__PGZIP_AUTO_MAX : (int)online;
-    return 0;
-}
 
 /* More output room; a block rarely needs more than the initial bound. */
 static int grow_out(pgzip_job *job)
@@ -380,7 +353,7 @@ int copa__pgzip_new(copa__pgzip **out, int level, int threads, copa__pgzip_out_f
 
     if (level < 0 || level > 9)
         return copa__error_set(COPA_EINVALID, "gzip: level %d (expected 1 to 9)", level);
-    if (threads < 1 || threads > COPA__PGZIP_MAX)
+    if (threads < 1 || threads > COPA__THREADS_MAX)
         return copa__error_set(COPA_EINVALID, "gzip: %d threads", threads);
     p = calloc(1, sizeof(*p));
     if (p == NULL)

@@ -22,23 +22,11 @@
  * Part of the output format: changing it changes every layer digest.
  */
 #define COPA__PGZIP_BLOCK (128 * 1024)
-/* Threads chosen from the processor count are capped here ... */
-#define COPA__PGZIP_AUTO_MAX 8
-/* ... and explicit requests (option, COPA_THREADS) here, to bound memory. */
-#define COPA__PGZIP_MAX 64
 
 typedef struct copa__pgzip copa__pgzip;
 
 /* Receives compressed bytes in order. 0, or a negative COPA_E* (message set). */
 typedef int (*copa__pgzip_out_fn)(void *payload, const void *data, size_t length);
-
-/*
- * The thread count to use for `requested`: itself if > 0, else
- * $COPA_THREADS if set, else the online processors capped at
- * COPA__PGZIP_AUTO_MAX. COPA_EINVALID for a malformed COPA_THREADS or a
- * count above COPA__PGZIP_MAX.
- */
-int copa__pgzip_threads(int *out, int requested);
 
 /*
  * Start a gzip member written through `out_fn` (header included).

@@ -12,6 +12,7 @@
 #include "layer/sink.h"
 #include "layer/pgzip.h"
 #include "util/error.h"
+#include "util/threads.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -97,7 +98,7 @@ static int open_zstd(copa__layer_sink *s, int level)
 
 static int open_gzip(copa__layer_sink *s, int level, int threads)
 {
-    int error = copa__pgzip_threads(&threads, threads);
+    int error = copa__threads_count(&threads, threads);
 
     return error != 0 ? error : copa__pgzip_new(&s->gzip, level, threads, write_out, s);
 }

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "layer/pgzip.h"
+#include "util/threads.h"
 #include "util/error.h"
 #include "layer_helpers.h"
 
@@ -303,19 +304,19 @@ static void thread_count_sources(void **state)
 
     (void)state;
     unsetenv("COPA_THREADS");
-    assert_int_equal(copa__pgzip_threads(&threads, 0), 0);
-    assert_true(threads >= 1 && threads <= COPA__PGZIP_AUTO_MAX);
+    assert_int_equal(copa__threads_count(&threads, 0), 0);
+    assert_true(threads >= 1 && threads <= COPA__THREADS_AUTO_MAX);
     setenv("COPA_THREADS", "3", 1);
-    assert_int_equal(copa__pgzip_threads(&threads, 0), 0);
+    assert_int_equal(copa__threads_count(&threads, 0), 0);
     assert_int_equal(threads, 3);
-    assert_int_equal(copa__pgzip_threads(&threads, 5), 0); /* the option wins */
+    assert_int_equal(copa__threads_count(&threads, 5), 0); /* the option wins */
     assert_int_equal(threads, 5);
     setenv("COPA_THREADS", "zero", 1);
-    assert_int_equal(copa__pgzip_threads(&threads, 0), COPA_EINVALID);
+    assert_int_equal(copa__threads_count(&threads, 0), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "COPA_THREADS"));
     setenv("COPA_THREADS", "0", 1);
-    assert_int_equal(copa__pgzip_threads(&threads, 0), COPA_EINVALID);
-    assert_int_equal(copa__pgzip_threads(&threads, COPA__PGZIP_MAX + 1), COPA_EINVALID);
+    assert_int_equal(copa__threads_count(&threads, 0), COPA_EINVALID);
+    assert_int_equal(copa__threads_count(&threads, COPA__THREADS_MAX + 1), COPA_EINVALID);
     unsetenv("COPA_THREADS");
 }
 
