@@ -228,7 +228,9 @@ static int note_component_end(copa__apt_index *it)
 static int load_one(copa__apt_index *it)
 {
     if (!it->plain_cached && it->plain != NULL) {
-        it->plain_cached = copa__apt_index_store_plain(it) == 0;
+        /* Another copa sharing the cache may have made the plain copy (and
+         * removed the compressed one) since the download: use it. */
+        it->plain_cached = copa__apt_index_store_plain(it) == 0 || copa__apt_index_plain_ok(it);
         copa_error_clear();
     }
     if (it->plain_cached) /* checked by copa__apt_index_plain_ok or written just now */
