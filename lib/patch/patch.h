@@ -57,6 +57,20 @@ int copa__patch_tag(char **out, const char *source_tag, const char *tag, const c
 int copa__patch_destination(char **out, char **hint, const copa_reference *source,
                             const copa_patch_options *options);
 
+/* --- sources_scope.c --- */
+
+struct copa__progress;
+/*
+ * copa__apt_load keeping only the stanzas the resolver can reach from the
+ * installed packages of `db` (scanning again when the closure found names
+ * the scan had dropped), so the world built from `apt` is the one a full
+ * load gives. opts->filter is the (empty) filter to use, or NULL to keep
+ * everything; the caller frees it. A progress note says how much was kept.
+ */
+int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
+                            copa__apt_options *opts, const copa__dpkg_db *db,
+                            struct copa__progress *progress);
+
 /* --- repatch.c --- */
 
 typedef struct copa__repatch {
