@@ -77,7 +77,8 @@ static int missed_names(size_t *missed, copa__apt_filter *f, const copa__dpkg_db
     return rc;
 }
 
-static int note(copa__progress *progress, const copa__apt_result *apt, int scans, int scoped)
+/* "kept K of S package stanzas (...)" for the sources stage's end event. */
+static void summarize(copa__progress *progress, const copa__apt_result *apt, int scans, int scoped)
 {
     size_t scanned = 0, i;
     char msg[160];
@@ -90,7 +91,7 @@ static int note(copa__progress *progress, const copa__apt_result *apt, int scans
              apt->package_count, scanned,
              scoped ? "those the installed packages can reach" : "all", scans,
              scans == 1 ? "" : "s");
-    return copa__progress_note(progress, msg);
+    copa__progress_summary(progress, msg);
 }
 
 int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
@@ -110,5 +111,7 @@ int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
             opts->filter = f = NULL; /* a safe answer beats a small one */
         rc = copa__apt_reload_indexes(apt, opts);
     }
-    return rc == 0 ? note(progress, apt, scans, f != NULL) : rc;
+    if (rc == 0)
+        summarize(progress, apt, scans, f != NULL);
+    return rc;
 }
