@@ -99,7 +99,7 @@ typedef struct copa__progress {
     double start; /* monotonic seconds */
     const char *stage;
     double stage_start;
-    int cancelled; /* the callback's non-zero return */
+    int cancelled;     /* the callback's non-zero return */
     char summary[160]; /* the running stage's result, sent with its end event */
 } copa__progress;
 

@@ -88,9 +88,8 @@ static void summarize(copa__progress *progress, const copa__apt_result *apt, int
         scanned += idx->count + idx->unwanted + idx->other_arch;
     }
     snprintf(msg, sizeof(msg), "kept %zu of %zu package stanzas (%s, %d scan%s)",
-             apt->package_count, scanned,
-             scoped ? "those the installed packages can reach" : "all", scans,
-             scans == 1 ? "" : "s");
+             apt->package_count, scanned, scoped ? "those the installed packages can reach" : "all",
+             scans, scans == 1 ? "" : "s");
     copa__progress_summary(progress, msg);
 }
 

@@ -168,8 +168,7 @@ int copa__world_scope(unsigned char ***out, const copa__dpkg_db *db, const copa_
     return 0;
 }
 
-int copa__world_scope_names(copa__names *out, const copa__dpkg_db *db,
-                            const copa__apt_result *apt)
+int copa__world_scope_names(copa__names *out, const copa__dpkg_db *db, const copa__apt_result *apt)
 {
     int rc;
 

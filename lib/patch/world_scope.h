@@ -24,7 +24,6 @@ void copa__world_scope_free(unsigned char **selected, size_t count);
  * walk to select what it would select over a full load. `out` is
  * initialized; free it with copa__names_free.
  */
-int copa__world_scope_names(copa__names *out, const copa__dpkg_db *db,
-                            const copa__apt_result *apt);
+int copa__world_scope_names(copa__names *out, const copa__dpkg_db *db, const copa__apt_result *apt);
 
 #endif

@@ -84,10 +84,10 @@ typedef struct copa__apt_packages {
     copa__apt_package *items;
     size_t count;
     size_t cap;
-    size_t other_arch; /* stanzas dropped for another architecture */
-    size_t unwanted;   /* stanzas dropped by `filter` */
+    size_t other_arch;        /* stanzas dropped for another architecture */
+    size_t unwanted;          /* stanzas dropped by `filter` */
     copa__apt_filter *filter; /* borrowed; NULL keeps every stanza */
-    char *arch;        /* kept architecture (plus "all"); NULL keeps all */
+    char *arch;               /* kept architecture (plus "all"); NULL keeps all */
     /* Refuse compressed input that expands beyond this (default 1 GiB;
      * Debian's largest index is ~50 MB, far more is a decompression bomb). */
     uint64_t max_uncompressed;

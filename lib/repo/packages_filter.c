@@ -49,8 +49,7 @@ int copa__apt_filter_want(copa__apt_filter *f, const char *name, size_t len)
 /* A field's text as the index would store it: raw, or unfolded into *tmp
  * when it has continuation lines, so names are split exactly as
  * world_scope.c splits the stored copy. */
-static int field_text(const copa__deb822_field *field, char **tmp, const char **p,
-                      const char **end)
+static int field_text(const copa__deb822_field *field, char **tmp, const char **p, const char **end)
 {
     *tmp = NULL;
     *p = field->value;
@@ -109,8 +108,7 @@ static int note_dropped(copa__apt_filter *f, const copa__deb822_field *pkg, cons
 }
 
 /* Keep the stanza? Its Package or a Provides name is wanted. */
-static int decide(copa__apt_filter *f, const copa__deb822_stanza *st,
-                  const copa__deb822_field *pkg)
+static int decide(copa__apt_filter *f, const copa__deb822_stanza *st, const copa__deb822_field *pkg)
 {
     const copa__deb822_field *prov = copa__deb822_get(st, "Provides");
     const char *p = NULL, *end = NULL;

@@ -10,8 +10,7 @@ static int is_name_char(char c)
            c == '+' || c == '-';
 }
 
-const char *copa__relation_next_name(const char *p, const char *end, const char **name,
-                                     size_t *len)
+const char *copa__relation_next_name(const char *p, const char *end, const char **name, size_t *len)
 {
     const char *start;
 
