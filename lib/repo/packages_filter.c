@@ -40,7 +40,10 @@ int copa__apt_filter_missed(const copa__apt_filter *f, const char *name)
 
 int copa__apt_filter_want(copa__apt_filter *f, const char *name, size_t len)
 {
-    int rc = copa__names_add(&f->wanted, name, len);
+    int rc;
+
+    len = strnlen(name, len); /* as the stored C string ends */
+    rc = copa__names_add(&f->wanted, name, len);
     if (rc == 1 && copa__hash_set_has(&f->dropped, copa__names_hash(name, len)))
         rc = copa__names_add(&f->late, name, len);
     return rc < 0 ? rc : 0;

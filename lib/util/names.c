@@ -60,7 +60,9 @@ static int grow(copa__names *n)
     return 0;
 }
 
-/* The slot holding the name, or the empty slot where it would go. */
+/* The slot holding the name, or the empty slot where it would go; `s` has
+ * no NUL byte in its `len` (callers cut there), so strncmp stops inside it
+ * only at a shorter slot's end, and slot[len] is in bounds after a match. */
 static size_t find_slot(const copa__names *n, const char *s, size_t len)
 {
     size_t j = (size_t)copa__names_hash(s, len) & (n->cap - 1);
@@ -77,6 +79,7 @@ int copa__names_add(copa__names *n, const char *s, size_t len)
     size_t j;
     int rc;
 
+    len = strnlen(s, len);
     if (len == 0)
         return 0;
     if (n->count * 2 >= n->cap && (rc = grow(n)) != 0)
@@ -92,6 +95,7 @@ int copa__names_add(copa__names *n, const char *s, size_t len)
 
 int copa__names_has(const copa__names *n, const char *s, size_t len)
 {
+    len = strnlen(s, len);
     if (n->cap == 0 || len == 0)
         return 0;
     return n->slots[find_slot(n, s, len)] != NULL;

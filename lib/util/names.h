@@ -20,7 +20,8 @@ typedef struct copa__names {
 void copa__names_init(copa__names *n);
 void copa__names_free(copa__names *n);
 
-/* Add `len` bytes of `s`: 1 when new, 0 when present or empty, COPA_ENOMEM. */
+/* Add `len` bytes of `s` (up to a NUL byte, as a C string would end):
+ * 1 when new, 0 when present or empty, COPA_ENOMEM. */
 int copa__names_add(copa__names *n, const char *s, size_t len);
 
 /* Whether `len` bytes of `s` are in the set. */

@@ -202,6 +202,28 @@ static void malformed_same_messages(void **state)
                "Packages:4: duplicate field 'version'");
 }
 
+/* A Package value with a NUL byte is stored cut there; the filter keeps it
+ * (it cannot tell the name from the raw bytes) and wants the stored name. */
+static void nul_in_package(void **state)
+{
+    static const char text[] = "Package: post\0fix\nVersion: 1\nArchitecture: amd64\n\n"
+                               "Package: post\nVersion: 2\nArchitecture: amd64\n";
+    copa__apt_filter f;
+    copa__apt_packages idx;
+    (void)state;
+
+    memset(&f, 0, sizeof(f));
+    f.follow = 1;
+    assert_int_equal(copa__apt_packages_init(&idx, "amd64"), 0);
+    idx.filter = &f;
+    assert_int_equal(copa__apt_packages_parse(&idx, "Packages", text, sizeof(text) - 1), 0);
+    assert_int_equal(idx.count, 2);
+    assert_string_equal(idx.items[0].name, "post");
+    assert_true(copa__names_has(&f.wanted, "post", 4));
+    copa__apt_packages_free(&idx);
+    copa__apt_filter_free(&f);
+}
+
 /* A stanza of another architecture is never checked, filtered or not. */
 static void other_arch_unchecked(void **state)
 {
@@ -225,6 +247,7 @@ int main(void)
         cmocka_unit_test(empty_filter_keeps_nothing_unfiltered_keeps_all),
         cmocka_unit_test(follow_and_late),
         cmocka_unit_test(malformed_same_messages),
+        cmocka_unit_test(nul_in_package),
         cmocka_unit_test(other_arch_unchecked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,6 +32,9 @@ static void add_has_order(void **state)
     assert_int_equal(n.count, 2);
     assert_string_equal(n.order[0], "libc6");
     assert_string_equal(n.order[1], "libc");
+    /* A NUL byte ends a name, as it ends the C string it is compared with. */
+    assert_int_equal(copa__names_add(&n, "libc\0x", 6), 0);
+    assert_true(copa__names_has(&n, "libc6\0zzzz", 10));
     copa__names_free(&n);
     copa__names_free(&n); /* freed twice: still fine */
 }
