@@ -101,7 +101,8 @@ static void plain(cli_progress_state *st, const copa_progress *e)
     case COPA_PROGRESS_STAGE_END:
         cli_progress_finish(st);
         if (st->debug || st->mode == CLI_PROGRESS_PLAIN)
-            fprintf(st->out, "%s: done in %.2f s\n", e->stage, e->elapsed);
+            fprintf(st->out, "%s: done in %.2f s%s%s\n", e->stage, e->elapsed,
+                    st->debug && e->message[0] != '\0' ? ": " : "", st->debug ? e->message : "");
         break;
     case COPA_PROGRESS_BYTES:
         if (st->mode == CLI_PROGRESS_TTY) {

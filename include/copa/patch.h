@@ -24,7 +24,10 @@ COPA_BEGIN_DECL
 typedef enum copa_progress_kind {
     /** A stage begins (`stage` names it; `message` says what it does). */
     COPA_PROGRESS_STAGE_BEGIN = 0,
-    /** A stage ended successfully (`elapsed` seconds). */
+    /**
+     * A stage ended successfully (`elapsed` seconds; `message` may sum up
+     * what it found, e.g. how many package stanzas "sources" kept).
+     */
     COPA_PROGRESS_STAGE_END = 1,
     /** Bytes of `item` moved: `done` of `total` (total 0 when unknown). */
     COPA_PROGRESS_BYTES = 2,

@@ -27,6 +27,9 @@ typedef struct copa__apt_options {
     int insecure_allow_unsigned;     /* accept a Release that fails verification (flagged) */
     int insecure_ignore_valid_until; /* accept an expired Release (flagged) */
     copa__http_options http;
+    /* Keep only the stanzas this filter wants (packages.h), over every index
+     * in load order; NULL keeps all (the public apt API, `copa sources`). */
+    copa__apt_filter *filter;
 } copa__apt_options;
 
 /* One (URI, suite) source after loading. */
@@ -80,6 +83,14 @@ typedef struct copa__apt_candidate {
 int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,
                    const copa__apt_options *opts);
 void copa__apt_result_free(copa__apt_result *r);
+
+/*
+ * Parse every repository's indexes of a loaded `out` again with
+ * opts->filter (Releases are not fetched again; the indexes come from the
+ * cache the first load filled, downloaded only if they went missing). For
+ * a caller whose filter learned that the first scan dropped too much.
+ */
+int copa__apt_reload_indexes(copa__apt_result *r, const copa__apt_options *opts);
 
 /* Candidates named `name` over all repositories (in source order): how many, up to max. */
 size_t copa__apt_result_find(const copa__apt_result *r, const char *name, copa__apt_candidate *out,

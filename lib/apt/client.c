@@ -46,7 +46,10 @@ static int init_repo(copa__apt_repo *repo, const copa__apt_source *src,
     if ((rc = copa__buf_appendf(&name, "%s %s", repo->uri, src->suite)) != 0)
         return rc;
     repo->name = copa__buf_detach(&name);
-    return copa__apt_packages_init(&repo->packages, opts->arch);
+    if ((rc = copa__apt_packages_init(&repo->packages, opts->arch)) != 0)
+        return rc;
+    repo->packages.filter = opts->filter;
+    return 0;
 }
 
 static int load_release(copa__apt_repo *repo, const copa__image_files *fs,
@@ -63,17 +66,13 @@ static int load_release(copa__apt_repo *repo, const copa__image_files *fs,
     return rc;
 }
 
-static int load_all(copa__apt_result *r, const copa__image_files *fs, const copa__apt_options *opts)
+/* Plan, fetch and parse the Packages indexes of every repository. */
+static int load_indexes(copa__apt_result *r, const copa__apt_options *opts)
 {
     copa__apt_index *items = NULL;
     size_t n_items = 0, i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && i < r->count; i++) {
-        rc = init_repo(&r->repos[i], &r->sources.items[i], opts);
-    }
-    for (i = 0; rc == 0 && i < r->count; i++)
-        rc = load_release(&r->repos[i], fs, opts, r->cache_dir);
     for (i = 0; rc == 0 && i < r->count; i++)
         rc = copa__apt_plan_indexes(&items, &n_items, &r->repos[i], opts->arch, r->cache_dir);
     if (rc == 0)
@@ -82,6 +81,37 @@ static int load_all(copa__apt_result *r, const copa__image_files *fs, const copa
     for (i = 0; rc == 0 && i < r->count; i++)
         r->package_count += r->repos[i].packages.count;
     return rc;
+}
+
+static int load_all(copa__apt_result *r, const copa__image_files *fs, const copa__apt_options *opts)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < r->count; i++) {
+        rc = init_repo(&r->repos[i], &r->sources.items[i], opts);
+    }
+    for (i = 0; rc == 0 && i < r->count; i++)
+        rc = load_release(&r->repos[i], fs, opts, r->cache_dir);
+    return rc == 0 ? load_indexes(r, opts) : rc;
+}
+
+int copa__apt_reload_indexes(copa__apt_result *r, const copa__apt_options *opts)
+{
+    size_t i;
+    int rc = 0;
+
+    r->package_count = 0;
+    for (i = 0; rc == 0 && i < r->count; i++) {
+        copa__apt_repo *repo = &r->repos[i];
+        copa__apt_packages_free(&repo->packages);
+        free(repo->component_ends);
+        repo->component_ends = NULL;
+        repo->index_count = 0;
+        if ((rc = copa__apt_packages_init(&repo->packages, opts->arch)) == 0)
+            repo->packages.filter = opts->filter;
+    }
+    return rc == 0 ? load_indexes(r, opts) : rc;
 }
 
 int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,

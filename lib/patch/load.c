@@ -158,35 +158,50 @@ static int apt_cancel(void *payload)
     return ctx->progress.cancelled != 0 || copa__patch_timed_out(ctx);
 }
 
+static int set_apt_options(copa__apt_options *a, const copa__patch_ctx *ctx, char ***from,
+                           char ***to)
+{
+    const copa_patch_options *o = ctx->opts;
+    size_t i;
+    int rc = 0;
+
+    memset(a, 0, sizeof(*a));
+    a->arch = ctx->db->native_arch;
+    a->now = (int64_t)time(NULL);
+    a->cache_dir = o->cache_dir;
+    a->insecure_allow_unsigned = o->insecure_allow_unsigned;
+    copa__http_options_defaults(&a->http);
+    a->http.ca_file = o->ca_file;
+    a->http.cancel = apt_cancel;
+    a->http.cancel_payload = (void *)ctx;
+    *from = calloc(o->mirror_count + 1, sizeof(**from));
+    *to = calloc(o->mirror_count + 1, sizeof(**to));
+    if (*from == NULL || *to == NULL)
+        rc = copa__error_oom();
+    for (i = 0; rc == 0 && i < o->mirror_count; i++)
+        rc = copa__apt_mirror_parse(&(*from)[i], &(*to)[i], o->mirrors[i]);
+    a->mirror_from = (const char *const *)*from;
+    a->mirror_to = (const char *const *)*to;
+    a->mirror_count = o->mirror_count;
+    return rc;
+}
+
 static int load_sources(copa__patch_ctx *ctx)
 {
     const copa_patch_options *o = ctx->opts;
     copa__apt_options a;
-    char **from, **to;
+    copa__apt_filter filter;
+    char **from = NULL, **to = NULL;
     size_t i;
-    int rc = 0;
+    int rc;
 
-    memset(&a, 0, sizeof(a));
-    a.arch = ctx->db->native_arch;
-    a.now = (int64_t)time(NULL);
-    a.cache_dir = o->cache_dir;
-    a.insecure_allow_unsigned = o->insecure_allow_unsigned;
-    copa__http_options_defaults(&a.http);
-    a.http.ca_file = o->ca_file;
-    a.http.cancel = apt_cancel;
-    a.http.cancel_payload = ctx;
-    from = calloc(o->mirror_count + 1, sizeof(*from));
-    to = calloc(o->mirror_count + 1, sizeof(*to));
-    if (from == NULL || to == NULL)
-        rc = copa__error_oom();
-    for (i = 0; rc == 0 && i < o->mirror_count; i++)
-        rc = copa__apt_mirror_parse(&from[i], &to[i], o->mirrors[i]);
-    a.mirror_from = (const char *const *)from;
-    a.mirror_to = (const char *const *)to;
-    a.mirror_count = o->mirror_count;
+    memset(&filter, 0, sizeof(filter));
+    rc = set_apt_options(&a, ctx, &from, &to);
+    if (rc == 0 && getenv("COPA_APT_SCOPE") == NULL) /* "all" (any value): keep every stanza */
+        a.filter = &filter;
     if (rc == 0) {
         ctx->have_apt = 1;
-        rc = copa__apt_load(&ctx->apt, &ctx->files, &a);
+        rc = copa__patch_load_scoped(&ctx->apt, &ctx->files, &a, ctx->db, &ctx->progress);
     }
     /* Pins decide candidates as they do for the image's own apt. */
     if (rc == 0) {
@@ -199,6 +214,7 @@ static int load_sources(copa__patch_ctx *ctx)
     }
     free(from);
     free(to);
+    copa__apt_filter_free(&filter);
     return rc;
 }
 

@@ -57,6 +57,20 @@ int copa__patch_tag(char **out, const char *source_tag, const char *tag, const c
 int copa__patch_destination(char **out, char **hint, const copa_reference *source,
                             const copa_patch_options *options);
 
+/* --- sources_scope.c --- */
+
+struct copa__progress;
+/*
+ * copa__apt_load keeping only the stanzas the resolver can reach from the
+ * installed packages of `db` (scanning again when the closure found names
+ * the scan had dropped), so the world built from `apt` is the one a full
+ * load gives. opts->filter is the (empty) filter to use, or NULL to keep
+ * everything; the caller frees it. The stage summary says how much was kept.
+ */
+int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
+                            copa__apt_options *opts, const copa__dpkg_db *db,
+                            struct copa__progress *progress);
+
 /* --- repatch.c --- */
 
 typedef struct copa__repatch {
@@ -85,7 +99,8 @@ typedef struct copa__progress {
     double start; /* monotonic seconds */
     const char *stage;
     double stage_start;
-    int cancelled; /* the callback's non-zero return */
+    int cancelled;     /* the callback's non-zero return */
+    char summary[160]; /* the running stage's result, sent with its end event */
 } copa__progress;
 
 double copa__progress_now(void);
@@ -95,6 +110,8 @@ int copa__progress_begin(copa__progress *p, const char *stage, const char *messa
 int copa__progress_end(copa__progress *p);
 int copa__progress_bytes(copa__progress *p, const char *item, double done, double total);
 int copa__progress_note(copa__progress *p, const char *message);
+/* What the running stage found (kept for its end event's message; detail, not a note). */
+void copa__progress_summary(copa__progress *p, const char *message);
 
 /* One event as a single-line JSON object (malloc'd, no newline). */
 int copa__progress_json(char **out, const copa_progress *event);

@@ -7,6 +7,7 @@
 #include "patch/patch.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,7 +62,14 @@ int copa__progress_begin(copa__progress *p, const char *stage, const char *messa
 int copa__progress_end(copa__progress *p)
 {
     double now = copa__progress_now();
-    return emit(p, COPA_PROGRESS_STAGE_END, NULL, 0, 0, now - p->stage_start, NULL);
+    int rc = emit(p, COPA_PROGRESS_STAGE_END, NULL, 0, 0, now - p->stage_start, p->summary);
+    p->summary[0] = '\0';
+    return rc;
+}
+
+void copa__progress_summary(copa__progress *p, const char *message)
+{
+    snprintf(p->summary, sizeof(p->summary), "%s", message);
 }
 
 int copa__progress_bytes(copa__progress *p, const char *item, double done, double total)

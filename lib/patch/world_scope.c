@@ -7,103 +7,32 @@
  * the same: nothing outside the closure can be installed or checked).
  */
 #include "patch/world_scope.h"
+#include "repo/relation_names.h"
 #include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A set of names (open addressing, owned copies) that is also the BFS queue. */
-typedef struct names {
-    char **slots;
-    size_t cap, count;
-    char **order; /* insertion order: the queue */
-} names;
-
-static size_t hash(const char *s, size_t len)
-{
-    size_t h = 1469598103934665603u, i;
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
-static int grow(names *n)
-{
-    size_t cap = n->cap != 0 ? n->cap * 2 : 1024, i;
-    char **slots = calloc(cap, sizeof(*slots));
-    char **order = realloc(n->order, cap * sizeof(*order));
-
-    if (slots == NULL || order == NULL) {
-        free(slots);
-        if (order != NULL)
-            n->order = order;
-        return copa__error_oom();
-    }
-    n->order = order;
-    for (i = 0; i < n->cap; i++) {
-        if (n->slots[i] != NULL) {
-            size_t j = hash(n->slots[i], strlen(n->slots[i])) & (cap - 1);
-            while (slots[j] != NULL)
-                j = (j + 1) & (cap - 1);
-            slots[j] = n->slots[i];
-        }
-    }
-    free(n->slots);
-    n->slots = slots;
-    n->cap = cap;
-    return 0;
-}
+typedef copa__names names;
 
 static int add_name(names *n, const char *s, size_t len)
 {
-    size_t j;
-    int rc;
-
-    if (len == 0)
-        return 0;
-    if (n->count * 2 >= n->cap && (rc = grow(n)) != 0)
-        return rc;
-    for (j = hash(s, len) & (n->cap - 1); n->slots[j] != NULL; j = (j + 1) & (n->cap - 1))
-        if (strncmp(n->slots[j], s, len) == 0 && n->slots[j][len] == '\0')
-            return 0;
-    if ((n->slots[j] = strndup(s, len)) == NULL)
-        return copa__error_oom();
-    n->order[n->count++] = n->slots[j];
-    return 0;
-}
-
-static void names_free(names *n)
-{
-    size_t i;
-    for (i = 0; i < n->count; i++)
-        free(n->order[i]);
-    free(n->order);
-    free(n->slots);
-}
-
-static int is_name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '+' || c == '-';
+    int rc = copa__names_add(n, s, len);
+    return rc < 0 ? rc : 0;
 }
 
 /* The package names of a relation field ("a (>= 1) | b:any, c [amd64]"). */
 static int add_relation_names(names *n, const char *text)
 {
-    const char *p = text;
+    const char *p = text, *end, *name;
+    size_t len;
     int rc = 0;
 
-    while (p != NULL && *p != '\0' && rc == 0) {
-        const char *start;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',' || *p == '|')
-            p++;
-        start = p;
-        while (is_name_char(*p))
-            p++;
-        rc = add_name(n, start, (size_t)(p - start));
-        while (*p != '\0' && *p != ',' && *p != '|')
-            p++;
-    }
+    if (text == NULL)
+        return 0;
+    end = text + strlen(text);
+    while (rc == 0 && (p = copa__relation_next_name(p, end, &name, &len)) != NULL)
+        rc = add_name(n, name, len);
     return rc;
 }
 
@@ -148,10 +77,7 @@ static int index_providers(provider **out, size_t *count, const copa__apt_result
                 tmp.order[k] = NULL;
                 (*count)++;
             }
-            for (k = 0; k < tmp.count; k++)
-                free(tmp.order[k]);
-            free(tmp.order);
-            free(tmp.slots);
+            copa__names_free(&tmp);
         }
     }
     if (*count > 1)
@@ -187,7 +113,8 @@ static int visit(names *n, unsigned char **selected, const copa__apt_result *apt
         const copa__apt_packages *idx = &apt->repos[r].packages;
         const copa__apt_package *p = copa__apt_packages_find(idx, name);
         while (p != NULL && rc == 0) {
-            selected[r][p - idx->items] = 1;
+            if (selected != NULL)
+                selected[r][p - idx->items] = 1;
             if ((rc = add_relation_names(n, p->depends)) == 0)
                 rc = add_relation_names(n, p->pre_depends);
             p = p->next_same != 0 ? &idx->items[p->next_same - 1] : NULL;
@@ -196,37 +123,59 @@ static int visit(names *n, unsigned char **selected, const copa__apt_result *apt
     return rc != 0 ? rc : add_providers(n, prov, nprov, name);
 }
 
+/* The breadth-first walk from the installed names; `selected` may be NULL. */
+static int walk(names *n, unsigned char **selected, const copa__dpkg_db *db,
+                const copa__apt_result *apt)
+{
+    provider *prov = NULL;
+    size_t nprov = 0, i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < db->installed_count; i++)
+        rc = add_name(n, db->installed[i].pkg->name, strlen(db->installed[i].pkg->name));
+    if (rc == 0)
+        rc = index_providers(&prov, &nprov, apt);
+    for (i = 0; rc == 0 && i < n->count; i++) /* n->count grows while we walk */
+        rc = visit(n, selected, apt, prov, nprov, n->order[i]);
+    for (i = 0; i < nprov; i++)
+        free(prov[i].name);
+    free(prov);
+    return rc;
+}
+
 int copa__world_scope(unsigned char ***out, const copa__dpkg_db *db, const copa__apt_result *apt)
 {
     unsigned char **selected = calloc(apt->count + 1, sizeof(*selected));
-    provider *prov = NULL;
-    size_t nprov = 0, i;
+    size_t i;
     names n;
     int rc = 0;
 
-    memset(&n, 0, sizeof(n));
+    copa__names_init(&n);
     *out = NULL;
     if (selected == NULL)
         return copa__error_oom();
     for (i = 0; rc == 0 && i < apt->count; i++)
         if ((selected[i] = calloc(apt->repos[i].packages.count + 1, 1)) == NULL)
             rc = copa__error_oom();
-    for (i = 0; rc == 0 && i < db->installed_count; i++)
-        rc = add_name(&n, db->installed[i].pkg->name, strlen(db->installed[i].pkg->name));
     if (rc == 0)
-        rc = index_providers(&prov, &nprov, apt);
-    for (i = 0; rc == 0 && i < n.count; i++) /* n.count grows while we walk */
-        rc = visit(&n, selected, apt, prov, nprov, n.order[i]);
-    for (i = 0; i < nprov; i++)
-        free(prov[i].name);
-    free(prov);
-    names_free(&n);
+        rc = walk(&n, selected, db, apt);
+    copa__names_free(&n);
     if (rc != 0) {
         copa__world_scope_free(selected, apt->count);
         return rc;
     }
     *out = selected;
     return 0;
+}
+
+int copa__world_scope_names(copa__names *out, const copa__dpkg_db *db, const copa__apt_result *apt)
+{
+    int rc;
+
+    copa__names_init(out);
+    if ((rc = walk(out, NULL, db, apt)) != 0)
+        copa__names_free(out);
+    return rc;
 }
 
 void copa__world_scope_free(unsigned char **selected, size_t count)

@@ -86,21 +86,25 @@ static int parse_u64(uint64_t *out, const copa__deb822_field *f)
     return 0;
 }
 
+/* 64 hex digits, stored lowercase; p NULL only checks. */
 static int parse_sha256(copa__apt_packages *idx, copa__apt_package *p, const copa__deb822_field *f)
 {
     char *s;
     size_t i;
     if (f->value_len != 64)
         return -1;
-    if ((s = copa__arena_strndup(&idx->arena, f->value, 64)) == NULL)
-        return copa__error_oom();
     for (i = 0; i < 64; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'F')
-            s[i] = (char)(c - 'A' + 'a');
-        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+        char c = f->value[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
             return -1;
     }
+    if (p == NULL)
+        return 0;
+    if ((s = copa__arena_strndup(&idx->arena, f->value, 64)) == NULL)
+        return copa__error_oom();
+    for (i = 0; i < 64; i++)
+        if (s[i] >= 'A' && s[i] <= 'F')
+            s[i] = (char)(s[i] - 'A' + 'a');
     p->sha256 = s;
     return 0;
 }
@@ -116,7 +120,7 @@ static copa__apt_multiarch parse_multiarch(const copa__deb822_field *f)
     return COPA__MA_NO;
 }
 
-/* "name" or "name (version)". */
+/* "name" or "name (version)"; p NULL only checks. */
 static int parse_source(copa__apt_packages *idx, copa__apt_package *p, const copa__deb822_field *f)
 {
     const char *v = f->value, *end = f->value + f->value_len;
@@ -125,7 +129,7 @@ static int parse_source(copa__apt_packages *idx, copa__apt_package *p, const cop
         sp++;
     if (sp == v)
         return -1;
-    if ((p->source = copa__arena_strndup(&idx->arena, v, (size_t)(sp - v))) == NULL)
+    if (p != NULL && (p->source = copa__arena_strndup(&idx->arena, v, (size_t)(sp - v))) == NULL)
         return copa__error_oom();
     while (sp < end && *sp == ' ')
         sp++;
@@ -133,6 +137,8 @@ static int parse_source(copa__apt_packages *idx, copa__apt_package *p, const cop
         return 0;
     if (*sp != '(' || end[-1] != ')' || end - sp < 3)
         return -1;
+    if (p == NULL)
+        return 0;
     p->source_version = copa__arena_strndup(&idx->arena, sp + 1, (size_t)(end - sp - 2));
     return p->source_version == NULL ? copa__error_oom() : 0;
 }
@@ -170,20 +176,24 @@ static int store_string(copa__apt_packages *idx, copa__apt_package *p, const cop
     return 0;
 }
 
+/* Store (or, p NULL, only check) one field of a stanza. */
 static int store_field(copa__apt_packages *idx, const char *name, copa__apt_package *p,
                        const copa__deb822_field *f)
 {
-    int rc = store_string(idx, p, f);
+    uint64_t number;
+    int rc = p != NULL ? store_string(idx, p, f) : 0;
     if (rc != 0)
         return rc < 0 ? rc : 0;
     if (field_matches(f, "Size", 4))
-        rc = parse_u64(&p->size, f);
+        rc = parse_u64(p != NULL ? &p->size : &number, f);
     else if (field_matches(f, "Installed-Size", 14))
-        rc = parse_u64(&p->installed_size, f);
+        rc = parse_u64(p != NULL ? &p->installed_size : &number, f);
     else if (field_matches(f, "SHA256", 6))
         rc = parse_sha256(idx, p, f);
     else if (field_matches(f, "Source", 6))
         rc = parse_source(idx, p, f);
+    else if (p == NULL)
+        return 0;
     else if (field_matches(f, "Multi-Arch", 10))
         p->multi_arch = parse_multiarch(f);
     else if (field_matches(f, "Essential", 9))
@@ -194,17 +204,19 @@ static int store_field(copa__apt_packages *idx, const char *name, copa__apt_pack
 }
 
 /* A Filename stays below the repository root: relative, no ".." part. */
-static int safe_filename(const char *f)
+static int safe_filename(const char *f, size_t len)
 {
-    const char *c = f;
-    if (*f == '\0' || *f == '/')
+    const char *c = f, *end = f + len;
+    if (len == 0 || *f == '/')
         return 0;
-    while (c != NULL) {
-        if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+    while (c < end) {
+        const char *slash = memchr(c, '/', (size_t)(end - c));
+        const char *part_end = slash != NULL ? slash : end;
+        if (part_end - c == 2 && c[0] == '.' && c[1] == '.')
             return 0;
-        c = strchr(c, '/');
-        if (c != NULL)
-            c++;
+        if (slash == NULL)
+            break;
+        c = slash + 1;
     }
     return 1;
 }
@@ -223,17 +235,98 @@ static int grow_items(copa__apt_packages *idx)
     return 0;
 }
 
+/* A value as the index stores it: pointer and length (NULL: absent). */
+typedef struct field_text {
+    const char *s;
+    size_t len;
+} field_text;
+
+static field_text text_of(const char *s)
+{
+    field_text t;
+    t.s = s;
+    t.len = s != NULL ? strlen(s) : 0;
+    return t;
+}
+
+/* The checks every stanza passes, on its stored (or, dropped, raw) values:
+ * Package, Version, Architecture, Filename. */
+static int check_required(const char *name, size_t line, const field_text v[4])
+{
+    if (v[0].s == NULL || v[1].s == NULL || v[2].s == NULL)
+        return copa__error_set(COPA_EINVALID, "%s:%zu: stanza without %s", name, line,
+                               v[0].s == NULL   ? "Package"
+                               : v[1].s == NULL ? "Version"
+                                                : "Architecture");
+    if (v[0].len == 0 || v[1].len == 0 || v[2].len == 0)
+        return copa__error_set(COPA_EINVALID, "%s:%zu: empty Package, Version or Architecture",
+                               name, line);
+    if (v[3].s != NULL && !safe_filename(v[3].s, v[3].len))
+        return copa__error_set(COPA_EINVALID, "%s:%zu: unsafe Filename '%.*s'", name, line,
+                               (int)(v[3].len > 200 ? 200 : v[3].len), v[3].s);
+    return 0;
+}
+
+/* A field's value as intern() would store it; folded ones are unfolded into *tmp. */
+static int raw_text(field_text *out, char **tmp, const copa__deb822_field *f)
+{
+    *tmp = NULL;
+    out->s = f != NULL ? f->value : NULL;
+    out->len = f != NULL ? f->value_len : 0;
+    if (f != NULL && memchr(f->value, '\n', f->value_len) != NULL) {
+        if ((*tmp = malloc(f->value_len + 1)) == NULL)
+            return copa__error_oom();
+        out->s = *tmp;
+        out->len = copa__deb822_unfold(f, *tmp);
+    }
+    /* The stored copy is a C string: it ends at a NUL byte. */
+    if (out->s != NULL)
+        out->len = strnlen(out->s, out->len);
+    return 0;
+}
+
+/*
+ * A stanza the filter dropped is checked like a kept one, with the same
+ * messages in the same order, but nothing is copied into the index: a
+ * filter changes what is kept, never which files are accepted.
+ */
+static int check_dropped(copa__apt_packages *idx, const char *name, const copa__deb822_stanza *st)
+{
+    static const char *const keys[] = {"Package", "Version", "Architecture", "Filename"};
+    char *tmp[4] = {NULL, NULL, NULL, NULL};
+    field_text v[4];
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < st->count; i++)
+        rc = store_field(idx, name, NULL, &st->fields[i]);
+    for (i = 0; rc == 0 && i < 4; i++)
+        rc = raw_text(&v[i], &tmp[i], copa__deb822_get(st, keys[i]));
+    if (rc == 0)
+        rc = check_required(name, st->line, v);
+    for (i = 0; i < 4; i++)
+        free(tmp[i]);
+    return rc;
+}
+
 int copa__apt_packages_add_stanza(copa__apt_packages *idx, const char *name,
                                   const copa__deb822_stanza *st)
 {
     const copa__deb822_field *arch = copa__deb822_get(st, "Architecture");
     copa__apt_package *p;
+    field_text v[4];
     size_t i;
     int rc;
 
     if (arch != NULL && !arch_wanted(idx, arch)) {
         idx->other_arch++;
         return 0;
+    }
+    if (idx->filter != NULL && (rc = copa__apt_filter_stanza(idx->filter, st)) <= 0) {
+        if (rc < 0)
+            return rc;
+        idx->unwanted++;
+        return check_dropped(idx, name, st);
     }
     if ((rc = grow_items(idx)) < 0)
         return rc;
@@ -243,17 +336,12 @@ int copa__apt_packages_add_stanza(copa__apt_packages *idx, const char *name,
     for (i = 0; i < st->count; i++)
         if ((rc = store_field(idx, name, p, &st->fields[i])) < 0)
             return rc;
-    if (p->name == NULL || p->version == NULL || p->arch == NULL)
-        return copa__error_set(COPA_EINVALID, "%s:%zu: stanza without %s", name, st->line,
-                               p->name == NULL      ? "Package"
-                               : p->version == NULL ? "Version"
-                                                    : "Architecture");
-    if (p->name[0] == '\0' || p->version[0] == '\0' || p->arch[0] == '\0')
-        return copa__error_set(COPA_EINVALID, "%s:%zu: empty Package, Version or Architecture",
-                               name, st->line);
-    if (p->filename != NULL && !safe_filename(p->filename))
-        return copa__error_set(COPA_EINVALID, "%s:%zu: unsafe Filename '%.200s'", name, st->line,
-                               p->filename);
+    v[0] = text_of(p->name);
+    v[1] = text_of(p->version);
+    v[2] = text_of(p->arch);
+    v[3] = text_of(p->filename);
+    if ((rc = check_required(name, st->line, v)) < 0)
+        return rc;
     if (p->source == NULL)
         p->source = p->name;
     if (p->source_version == NULL)

@@ -6,6 +6,8 @@
 #define COPA_LIB_REPO_PACKAGES_H
 
 #include "util/arena.h"
+#include "util/hash_set.h"
+#include "util/names.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,12 +45,49 @@ typedef struct copa__apt_package {
     size_t next_same; /* 1 + index of the next package with this name, or 0 */
 } copa__apt_package;
 
+/*
+ * Which stanzas a load keeps (packages_filter.c). A stanza is kept when its
+ * Package or one of its Provides names is in `wanted`; the decision reads
+ * the raw deb822 fields, so a dropped stanza costs no copy. With `follow`,
+ * each kept stanza adds its Package, Depends and Pre-Depends names to
+ * `wanted` (the closure grows while scanning, one pass usually suffices).
+ * A name that joins `wanted` after a stanza matching it was dropped lands
+ * in `late`: those stanzas are missing and only a new scan can get them.
+ * One filter spans every index of a load, in load order.
+ */
+typedef struct copa__apt_filter {
+    copa__names wanted;
+    int follow;
+    copa__names late;
+    copa__hash_set dropped; /* hashes of the Package and Provides names of dropped stanzas */
+} copa__apt_filter;
+
+/* Forget `late` and `dropped` before a new scan; `wanted` stays. */
+void copa__apt_filter_rescan(copa__apt_filter *f);
+void copa__apt_filter_free(copa__apt_filter *f);
+
+/*
+ * Whether stanzas that match `name` (by Package or Provides) may have been
+ * dropped although the resolver needs them: it joined `wanted` late, or it
+ * was never wanted and a dropped stanza matched it.
+ */
+int copa__apt_filter_missed(const copa__apt_filter *f, const char *name);
+
+/* Add `len` bytes of `name` to `wanted`, noting it in `late` when it is. */
+int copa__apt_filter_want(copa__apt_filter *f, const char *name, size_t len);
+
+struct copa__deb822_stanza;
+/* 1: keep the stanza, 0: drop it (noted in `dropped`), or COPA_ENOMEM. */
+int copa__apt_filter_stanza(copa__apt_filter *f, const struct copa__deb822_stanza *st);
+
 typedef struct copa__apt_packages {
     copa__apt_package *items;
     size_t count;
     size_t cap;
-    size_t other_arch; /* stanzas dropped for another architecture */
-    char *arch;        /* kept architecture (plus "all"); NULL keeps all */
+    size_t other_arch;        /* stanzas dropped for another architecture */
+    size_t unwanted;          /* stanzas dropped by `filter` */
+    copa__apt_filter *filter; /* borrowed; NULL keeps every stanza */
+    char *arch;               /* kept architecture (plus "all"); NULL keeps all */
     /* Refuse compressed input that expands beyond this (default 1 GiB;
      * Debian's largest index is ~50 MB, far more is a decompression bomb). */
     uint64_t max_uncompressed;
@@ -86,7 +125,6 @@ int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, cons
 const copa__apt_package *copa__apt_packages_find(const copa__apt_packages *idx, const char *name);
 
 /* Internal to packages*.c: parse one stanza / rebuild the name index. */
-struct copa__deb822_stanza;
 int copa__apt_packages_add_stanza(copa__apt_packages *idx, const char *name,
                                   const struct copa__deb822_stanza *st);
 int copa__apt_packages_reindex(copa__apt_packages *idx);

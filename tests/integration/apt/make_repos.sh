@@ -37,12 +37,13 @@ for k in rsa3072 rsa4096 ed25519 unknown expired subkey; do
 done
 
 # A few tiny packages: two amd64, one all, one i386 (filtered out for amd64).
-mkdeb() { # name version arch [depends]
+mkdeb() { # name version arch [depends] [provides]
     local d=$work/debs/$1_$2_$3
     mkdir -p "$d/DEBIAN" "$d/usr/share/doc/$1"
     printf 'Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: Copa Test <t@copa.test>\nDescription: copa test package %s\n' \
         "$1" "$2" "$3" "$1" >"$d/DEBIAN/control"
     [ -n "${4:-}" ] && printf 'Depends: %s\n' "$4" >>"$d/DEBIAN/control"
+    [ -n "${5:-}" ] && printf 'Provides: %s\n' "$5" >>"$d/DEBIAN/control"
     echo "$1 $2" >"$d/usr/share/doc/$1/README"
     dpkg-deb --root-owner-group -Zxz --build "$d" "$work/debs/$1_$2_$3.deb" >/dev/null
 }
@@ -143,4 +144,37 @@ make_repo unsigned stable
 make_repo detached stable
 g -u "$(cat "$keys/ed25519.fpr")!" --armor --detach-sign -o "$www/detached/dists/stable/Release.gpg" \
     "$www/detached/dists/stable/Release"
+# "scope" (tests/integration/patch, scoped loading): hello-copa 1.2-1 in
+# contrib needs packages nothing installed names, found in main, which is
+# read first, so a scan that keeps only what the image can reach has
+# dropped them before it knows it needs them: a new library, a virtual
+# name only a non-installed package provides, and that provider's own
+# dependency. zzz-unrelated is reachable from nothing.
+mkdeb aaa-libnew 1.0 amd64
+mkdeb aaa-deep 1.0 amd64
+mkdeb aaa-provider 1.0 amd64 'aaa-deep (>= 1.0)' virt-copa
+mkdeb zzz-unrelated 1.0 amd64 'copa-data'
+mkdeb hello-copa 1.2-1 amd64 'copa-data (>= 1.0), aaa-libnew, virt-copa'
+r=$www/scope
+mkdir -p "$r/pool/main" "$r/pool/contrib"
+for p in aaa-libnew_1.0 aaa-deep_1.0 aaa-provider_1.0 zzz-unrelated_1.0 hello-copa_1.0-1; do
+    cp "$work"/debs/${p}_*.deb "$r/pool/main/"
+done
+cp "$work"/debs/copa-data_*.deb "$r/pool/main/"
+cp "$work"/debs/hello-copa_1.2-1_amd64.deb "$r/pool/contrib/"
+(
+    cd "$r"
+    for comp in main contrib; do
+        mkdir -p "dists/stable/$comp/binary-amd64"
+        apt-ftparchive --arch amd64 packages "pool/$comp" >"dists/stable/$comp/binary-amd64/Packages"
+        xz -k -9 "dists/stable/$comp/binary-amd64/Packages"
+    done
+    apt-ftparchive -o APT::FTPArchive::Release::Suite=stable \
+        -o APT::FTPArchive::Release::Origin=copa-scope \
+        -o APT::FTPArchive::Release::Architectures=amd64 \
+        -o APT::FTPArchive::Release::Components="main contrib" \
+        release dists/stable >dists/stable/Release.new
+    mv dists/stable/Release.new dists/stable/Release
+)
+sign "$r/dists/stable" rsa3072
 gpgconf --kill gpg-agent >/dev/null 2>&1 || true

@@ -12,6 +12,7 @@
 
 #include "copa/errors.h"
 #include "patch/patch.h"
+#include "patch/world_scope.h"
 #include "test_support.h"
 #include "util/image_files.h"
 
@@ -189,6 +190,58 @@ static void test_candidates(void **state)
                                 "libfoo1_1.0-3_amd64.deb");
 }
 
+/* The names the scope walk visits are what a filtered load must want: an
+ * index that keeps only the stanzas answering to them (by Package or
+ * Provides) gives the same world, candidate for candidate. */
+static void test_scope_names(void **state)
+{
+    static const char *const expected[] = {"libfoo1", "foo-tools",    "pinned",
+                                           "dpkg",    "tzdata",       "virtual-x",
+                                           "missing", "provider-pkg", "libdeep"};
+    fixture *f = *state;
+    copa__names visited;
+    copa__apt_filter filter;
+    copa__apt_repo repos[2];
+    copa__apt_result apt;
+    copa__rs_world w;
+    size_t i;
+
+    assert_int_equal(copa__world_scope_names(&visited, f->db, &f->apt), 0);
+    assert_int_equal(visited.count, sizeof(expected) / sizeof(expected[0]));
+    for (i = 0; i < visited.count; i++)
+        assert_true(copa__names_has(&visited, expected[i], strlen(expected[i])));
+    memset(&filter, 0, sizeof(filter));
+    filter.wanted = visited; /* the filter owns the names now */
+    for (i = 0; i < 2; i++) {
+        memset(&repos[i], 0, sizeof(repos[i]));
+        repos[i].src = f->repos[i].src;
+        repos[i].name = f->repos[i].name;
+        assert_int_equal(copa__apt_packages_init(&repos[i].packages, "amd64"), 0);
+        repos[i].packages.filter = &filter;
+    }
+    assert_int_equal(
+        copa__apt_packages_parse(&repos[0].packages, "main", packages_main, strlen(packages_main)),
+        0);
+    assert_int_equal(copa__apt_packages_parse(&repos[1].packages, "security", packages_security,
+                                              strlen(packages_security)),
+                     0);
+    assert_int_equal(repos[0].packages.unwanted, 1); /* "unrelated" */
+    memset(&apt, 0, sizeof(apt));
+    apt.repos = repos;
+    apt.count = 2;
+    assert_int_equal(copa__patch_world_build(&w, f->db, &apt, NULL), 0);
+    assert_int_equal(w.candidates.count, f->world.candidates.count);
+    for (i = 0; i < w.candidates.count; i++) {
+        assert_string_equal(w.candidates.items[i].name, f->world.candidates.items[i].name);
+        assert_string_equal(w.candidates.items[i].version, f->world.candidates.items[i].version);
+        assert_string_equal(w.candidates.items[i].url, f->world.candidates.items[i].url);
+    }
+    copa__rs_world_free(&w);
+    for (i = 0; i < 2; i++)
+        copa__apt_packages_free(&repos[i].packages);
+    copa__apt_filter_free(&filter);
+}
+
 static const copa__rs_step *step(const copa__rs_plan *plan, const char *name)
 {
     size_t i;
@@ -351,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_installed_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_candidates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scope_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_all_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_plan_held, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_plan_security, setup, teardown),
