@@ -25,18 +25,14 @@
  * in practice: each scan wants strictly more names than the one before). */
 #define MAX_SCANS 8
 
+static int want_cb(void *f, const char *name, size_t len)
+{
+    return copa__apt_filter_want(f, name, len);
+}
+
 static int want_relations(copa__apt_filter *f, const char *text)
 {
-    const char *p = text, *end, *name;
-    size_t len;
-    int rc = 0;
-
-    if (text == NULL)
-        return 0;
-    end = text + strlen(text);
-    while (rc == 0 && (p = copa__relation_next_name(p, end, &name, &len)) != NULL)
-        rc = copa__apt_filter_want(f, name, len);
-    return rc;
+    return copa__relation_each_name(text, want_cb, f);
 }
 
 /* Installed names and their dependencies' names: wanted from the start. */

@@ -21,19 +21,15 @@ static int add_name(names *n, const char *s, size_t len)
     return rc < 0 ? rc : 0;
 }
 
+static int add_name_cb(void *n, const char *s, size_t len)
+{
+    return add_name(n, s, len);
+}
+
 /* The package names of a relation field ("a (>= 1) | b:any, c [amd64]"). */
 static int add_relation_names(names *n, const char *text)
 {
-    const char *p = text, *end, *name;
-    size_t len;
-    int rc = 0;
-
-    if (text == NULL)
-        return 0;
-    end = text + strlen(text);
-    while (rc == 0 && (p = copa__relation_next_name(p, end, &name, &len)) != NULL)
-        rc = add_name(n, name, len);
-    return rc;
+    return copa__relation_each_name(text, add_name_cb, n);
 }
 
 /* Provided name -> the package that provides it. */

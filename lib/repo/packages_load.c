@@ -134,6 +134,17 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
     return rc;
 }
 
+/* A reader that undoes any compression libarchive knows and yields the bytes. */
+static struct archive *raw_reader(void)
+{
+    struct archive *a = archive_read_new();
+    if (a != NULL) {
+        archive_read_support_filter_all(a);
+        archive_read_support_format_raw(a);
+    }
+    return a;
+}
+
 /* The one entry of a raw-format reader, decompressed while parsed. */
 static int parse_archive(copa__apt_packages *idx, const char *name, struct archive *a)
 {
@@ -182,10 +193,8 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
         return copa__apt_packages_reindex(idx);
     if (!looks_compressed(data, len)) /* parse in place, no copy */
         return copa__apt_packages_parse(idx, name, data, len);
-    if ((a = archive_read_new()) == NULL)
+    if ((a = raw_reader()) == NULL)
         return copa__error_oom();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_raw(a);
     if (archive_read_open_memory(a, data, len) != ARCHIVE_OK)
         rc = archive_fail(a, name);
     else
@@ -217,10 +226,8 @@ int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, cons
         return rc;
     if (st.st_size == 0)
         return copa__apt_packages_reindex(idx);
-    if ((a = archive_read_new()) == NULL)
+    if ((a = raw_reader()) == NULL)
         return copa__error_oom();
-    archive_read_support_filter_all(a);
-    archive_read_support_format_raw(a);
     if (archive_read_open_filename(a, path, CHUNK) != ARCHIVE_OK)
         rc = archive_fail(a, path);
     else

@@ -4,6 +4,8 @@
  */
 #include "repo/relation_names.h"
 
+#include <string.h>
+
 static int is_name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -26,4 +28,19 @@ const char *copa__relation_next_name(const char *p, const char *end, const char 
     while (p < end && *p != '\0' && *p != ',' && *p != '|')
         p++;
     return p;
+}
+
+int copa__relation_each_name(const char *text,
+                             int (*fn)(void *payload, const char *name, size_t len), void *payload)
+{
+    const char *p = text, *end, *name;
+    size_t len;
+    int rc = 0;
+
+    if (text == NULL)
+        return 0;
+    end = text + strlen(text);
+    while (rc == 0 && (p = copa__relation_next_name(p, end, &name, &len)) != NULL)
+        rc = fn(payload, name, len);
+    return rc;
 }

@@ -18,4 +18,12 @@
 const char *copa__relation_next_name(const char *p, const char *end, const char **name,
                                      size_t *len);
 
+/*
+ * Call fn(payload, name, len) for every name of the NUL-terminated
+ * relation `text` (NULL has none), alternatives included; stops at and
+ * returns the first non-zero result.
+ */
+int copa__relation_each_name(const char *text,
+                             int (*fn)(void *payload, const char *name, size_t len), void *payload);
+
 #endif
