@@ -30,9 +30,6 @@ int copa__blob_reader_verify(copa__blob_reader *r);
 /* Read a whole blob of at most max bytes and verify it. */
 int copa__blob_read_all(char **out, size_t *length, const char *path, const char *digest,
                         size_t max);
-/* Hash a whole file: "sha256:..." into digest, its size into *size. */
-int copa__file_digest(char *digest, double *size, const char *path);
-
 /* root/blobs/<alg>/<hex> (malloc'd), or NULL for a malformed digest or OOM. */
 char *copa__blob_path(const char *root, const char *digest);
 /*

@@ -43,6 +43,9 @@ void copa__digest_format(char out[COPA_DIGEST_STRING_MAX],
  */
 int copa__digest_validate(const char *digest);
 
+/* Hash a whole file: "sha256:..." into digest, its size into *size. */
+int copa__file_digest(char *digest, double *size, const char *path);
+
 /*
  * Check the file at `path`: `size` bytes (UINT64_MAX: any size) whose
  * SHA-256 is `hex` (64 lower-case hex digits; NULL: not checked). 0, or

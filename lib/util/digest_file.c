@@ -1,60 +1,64 @@
 /*
- * copa__sha256_file_verify: a cached index or package is checked against
- * the size and SHA-256 its signed index promised before it is used. The
- * file is read in chunks, not mapped, so checking a 50 MB index costs no
- * resident memory.
+ * Digests of files: a cached blob, index or package is checked against the
+ * size and SHA-256 it was promised before it is used. Files are read in
+ * chunks, not mapped, so checking a 50 MB index costs no resident memory.
  */
 #include "util/digest.h"
 #include "util/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Hash up to size + 1 bytes of `fp` into `hex`; *total is what was read. */
-static int hash_stream(char hex[COPA_SHA256_HEX_LEN + 1], uint64_t *total, FILE *fp, uint64_t size)
+int copa__file_digest(char *digest, double *size, const char *path)
 {
-    unsigned char d[COPA_SHA256_LEN], buf[65536];
-    copa__sha256 *ctx = NULL;
-    size_t got;
-    int rc = copa__sha256_new(&ctx);
+    unsigned char raw[COPA_SHA256_LEN];
+    copa__sha256 *hash;
+    char chunk[65536];
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), error;
 
-    *total = 0;
-    while (rc == 0 && *total <= size && (got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-        *total += got;
-        rc = copa__sha256_update(ctx, buf, got);
+    if (fd < 0)
+        return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
+                               strerror(errno));
+    if ((error = copa__sha256_new(&hash)) != 0) {
+        close(fd);
+        return error;
     }
-    if (rc == 0 && ferror(fp))
-        rc = copa__error_set(COPA_ERROR, "read failed: %s", strerror(errno));
-    if (rc == 0)
-        rc = copa__sha256_final(ctx, d);
-    if (rc == 0)
-        copa__hex_encode(hex, d, sizeof(d));
-    copa__sha256_free(ctx);
-    return rc;
+    *size = 0;
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
+            break;
+        }
+        *size += (double)n;
+        if ((error = copa__sha256_update(hash, chunk, (size_t)n)) != 0)
+            break;
+    }
+    close(fd);
+    if (error == 0 && (error = copa__sha256_final(hash, raw)) == 0)
+        copa__digest_format(digest, raw);
+    copa__sha256_free(hash);
+    return error;
 }
 
 int copa__sha256_file_verify(const char *path, uint64_t size, const char *hex)
 {
-    char got[COPA_SHA256_HEX_LEN + 1];
-    uint64_t total = 0;
-    FILE *fp = fopen(path, "rb");
-    int rc;
+    char got[COPA_DIGEST_STRING_MAX];
+    double total = 0;
+    int rc = copa__file_digest(got, &total, path);
 
-    if (fp == NULL)
-        return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
-                               strerror(errno));
-    rc = hash_stream(got, &total, fp, size);
-    fclose(fp);
     if (rc != 0)
-        return copa__error_prefix("%s: ", path);
-    if (size != UINT64_MAX && total != size)
-        return copa__error_set(COPA_EVERIFY, "%s: size %s%llu does not match the expected %llu",
-                               path, total > size ? "over " : "", (unsigned long long)total,
-                               (unsigned long long)size);
-    if (hex != NULL && strcmp(got, hex) != 0)
+        return rc;
+    if (size != UINT64_MAX && total != (double)size)
+        return copa__error_set(COPA_EVERIFY, "%s: size %.0f does not match the expected %llu", path,
+                               total, (unsigned long long)size);
+    if (hex != NULL && strcmp(got + 7, hex) != 0)
         return copa__error_set(COPA_EVERIFY, "%s: SHA-256 %s does not match the expected %s", path,
-                               got, hex);
+                               got + 7, hex);
     return 0;
 }
