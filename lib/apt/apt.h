@@ -127,6 +127,8 @@ int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *sr
 /* The shared cache directory (copa__cache_default_dir). */
 int copa__apt_cache_default_dir(char **out);
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url);
+/* Remove cached InRelease documents and indexes unused for COPA__CACHE_MAX_AGE. */
+void copa__apt_cache_prune(const char *cache_dir);
 int copa__apt_cache_index_path(char **out, const char *cache_dir, const char *sha256_hex);
 
 /* A cached HTTP document with its validators. */

@@ -11,12 +11,14 @@
 #include "util/buffer.h"
 #include "util/digest.h"
 #include "util/cache_dir.h"
+#include "util/cache_prune.h"
 #include "util/error.h"
 #include "util/file.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #define DOC_MAGIC "copa-apt-cache 1\n"
@@ -88,6 +90,20 @@ static char *header_value(const char *head, size_t head_len, const char *name)
     return NULL;
 }
 
+void copa__apt_cache_prune(const char *cache_dir)
+{
+    static const char *const dirs[] = {"apt/by-hash/sha256", "apt/lists"};
+    int64_t now = (int64_t)time(NULL);
+    size_t i;
+
+    for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        copa__buf b = COPA__BUF_INIT;
+        if (copa__buf_appendf(&b, "%s/%s", cache_dir, dirs[i]) == 0)
+            copa__cache_prune(b.data, now, COPA__CACHE_MAX_AGE);
+        copa__buf_free(&b);
+    }
+}
+
 int copa__apt_cache_read_doc(copa__apt_cached *out, const char *path)
 {
     char *data = NULL, *sep;
@@ -97,6 +113,7 @@ int copa__apt_cache_read_doc(copa__apt_cached *out, const char *path)
     memset(out, 0, sizeof(*out));
     if (rc != 0)
         return rc;
+    copa__cache_touch(path);
     sep = len > magic && memcmp(data, DOC_MAGIC, magic) == 0 ? strstr(data, "\n\n") : NULL;
     if (sep == NULL) {
         free(data);

@@ -138,6 +138,8 @@ int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,
     }
     if (rc == 0)
         rc = load_all(out, fs, opts);
+    if (rc == 0)
+        copa__apt_cache_prune(out->cache_dir);
     return rc;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "apt/apt.h"
 #include "util/digest.h"
+#include "util/cache_prune.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -227,6 +228,7 @@ static int note_component_end(copa__apt_index *it)
  */
 static int load_one(copa__apt_index *it)
 {
+    copa__cache_touch(it->plain_cached ? it->plain_cache : it->cache);
     if (!it->plain_cached && it->plain != NULL) {
         /* Another copa sharing the cache may have made the plain copy (and
          * removed the compressed one) since the download: use it. */

@@ -11,6 +11,7 @@
 #include "net/http.h"
 #include "repo/sources.h"
 #include "util/buffer.h"
+#include "util/cache_prune.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct dl {
@@ -202,6 +204,15 @@ static int prepare(dl *d, const copa__rs_step *s, const char *cache_dir,
     return rc < 0 ? rc : 0;
 }
 
+/* Packages no plan has used for a month go (the cache is named by content). */
+static void prune_debs(const char *cache_dir)
+{
+    copa__buf dir = COPA__BUF_INIT;
+    if (copa__buf_appendf(&dir, "%s/deb/sha256", cache_dir) == 0)
+        copa__cache_prune(dir.data, (int64_t)time(NULL), COPA__CACHE_MAX_AGE);
+    copa__buf_free(&dir);
+}
+
 int copa__debpatch_fetch(char ***paths, const copa__rs_plan *plan,
                          const copa__debpatch_fetch_options *o)
 {
@@ -222,14 +233,18 @@ int copa__debpatch_fetch(char ***paths, const copa__rs_plan *plan,
         rc = prepare(&all[i], &plan->steps[i], cache_dir, o);
         if (rc != 0)
             break;
-        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256))
+        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256)) {
+            copa__cache_touch(all[i].cache);
             continue;
+        }
         unlink(all[i].cache); /* a corrupt cached copy is never used */
         if ((rc = open_temp(&all[i])) == 0)
             todo[n++] = &all[i];
     }
     if (rc == 0 && n > 0)
         rc = download(todo, n, o);
+    if (rc == 0)
+        prune_debs(cache_dir);
     if (rc == 0 && (*paths = calloc(plan->nsteps + 1, sizeof(**paths))) == NULL)
         rc = copa__error_oom();
     for (i = 0; i < plan->nsteps && all != NULL; i++) {

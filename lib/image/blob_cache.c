@@ -8,12 +8,14 @@
 #include "util/buffer.h"
 #include "util/digest.h"
 #include "util/cache_dir.h"
+#include "util/cache_prune.h"
 #include "util/error.h"
 #include "util/file.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +39,8 @@ static int make_blob_dir(const char *root)
     error = copa__file_mkdirs(probe);
     if (error == 0 && access(probe, W_OK) != 0)
         error = copa__error_set(COPA_ERROR, "%s: not writable: %s", probe, strerror(errno));
+    if (error == 0)
+        copa__cache_prune(probe, (int64_t)time(NULL), COPA__CACHE_MAX_AGE);
     free(probe);
     return error;
 }
@@ -106,6 +110,7 @@ int copa__blob_cache_lookup(char **out, copa__blob_cache *c, const char *digest,
         free(path);
         return COPA_ENOTFOUND;
     }
+    copa__cache_touch(path);
     *out = path;
     return 0;
 }

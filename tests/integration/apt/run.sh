@@ -316,6 +316,20 @@ run cache_corrupt "$root"
 expect_ok cache_corrupt && [ "$(jget 'j["sources"][0]["indexes_downloaded"]')" = 2 ] &&
     [ "$(grep -c 'by-hash/SHA256/.* 200' "$work/requests.log")" = 2 ] &&
     ok "cache_corrupt: corrupted cached Packages refetched" || fail cache_corrupt "$out $(cat "$work/requests.log")"
+# Eviction: a month-old file nothing uses goes; an index in use stays, even
+# when its mtime says it is old (using it renews it).
+for f in "$CACHE"/apt/by-hash/sha256/*; do touch -d '40 days ago' "$f"; done
+printf 'stale' >"$CACHE/apt/by-hash/sha256/$(printf 'stale' | sha256sum | cut -d' ' -f1)"
+touch -d '40 days ago' "$CACHE/apt/by-hash/sha256/$(printf 'stale' | sha256sum | cut -d' ' -f1)"
+in_use=$(ls "$CACHE/apt/by-hash/sha256" | grep -cv "$(printf 'stale' | sha256sum | cut -d' ' -f1)")
+case=cache_prune
+run cache_prune "$root"
+if expect_ok cache_prune && [ ! -e "$CACHE/apt/by-hash/sha256/$(printf 'stale' | sha256sum | cut -d' ' -f1)" ] &&
+    [ "$(find "$CACHE/apt/by-hash/sha256" -type f -mtime -1 | wc -l)" = "$in_use" ]; then
+    ok "cache_prune: unused month-old index removed, the indexes in use kept and renewed"
+else
+    fail cache_prune "$(ls -l "$CACHE/apt/by-hash/sha256")"
+fi
 unset CACHE
 
 # --- the human-readable output ------------------------------------------------
