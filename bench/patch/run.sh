@@ -7,7 +7,7 @@
 #       apt-get install -y --only-upgrade <copa's plan>, podman commit, podman push;
 #   (c) the I/O floor: curl fetching the same InRelease files, the same
 #       Packages indexes (by-hash, the files copa cached) and the same .debs;
-#   (d) the CPU floor: the decompression and compression every route must do
+#   (d) the CPU reference: the decompression and compression every route must do
 #       (base layer, indexes, .debs, the new layer), by the standard tools.
 # The registry is docker-registry on loopback with JSON access logs: bytes
 # served (GET) come from its log, bytes received from its storage growth.
@@ -177,7 +177,7 @@ layer_urls=$(skopeo inspect --tls-verify=false --raw "docker://$reg/x:base" |
 row "(c') curl, the same + the base layer blob(s) from the registry" "$(wall curl-all)" \
     "$(mb "$(awk '{s += $1} END {print s}' "$work/curl-all.out")")" "" "$(rss curl-all)"
 
-# --- (d) the CPU floor: the (de)compression no route can avoid, done by the
+# --- (d) the CPU reference: the (de)compression no route can avoid, done by the
 # standard single-threaded tools one after another on the files curl fetched:
 # inflate the base layer(s), unxz the indexes, unpack the .debs' data.tar,
 # gzip -6 (copa's and Docker's level) the uncompressed tar of copa's layer.
@@ -203,7 +203,7 @@ done
 gzip -6 -c "$2" >/dev/null
 SH
 timed cpu-floor bash "$work/cpu-floor.sh" "$work/curl" "$work/copa-layer.tar"
-row "(d) CPU floor: gzip -d base layer, xz -d indexes, dpkg-deb data.tar, gzip -6 the layer tar; 1 core" \
+row "(d) CPU reference, standard tools: gzip -d base layer, xz -d indexes, dpkg-deb data.tar, gzip -6 the layer tar; 1 core" \
     "$(wall cpu-floor)" "" "" "$(rss cpu-floor)" "$(cpu cpu-floor)"
 
 {
