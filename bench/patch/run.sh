@@ -87,8 +87,9 @@ row() { rows+=("| $1 | $2 | ${6:-} | $3 | $4 | $5 |"); } # what wall mirror-byte
 # --- (a) copa, cold then warm cache
 cache=$work/copa-cache
 rm -rf "$cache"
-# What copa fetched from the mirror: its apt (indexes) and deb cache directories.
-mirror_cached() { { du -scb "$cache/apt" "$cache/deb" 2>/dev/null || true; } | awk '/total$/ {print $1}'; }
+# What copa fetched from the mirror: the published files behind its cached
+# indexes (kept uncompressed) and its cached .debs (mirror_files.py).
+mirror_cached() { python3 "$src/bench/patch/mirror_files.py" bytes "$cache" "$DEBIAN_MIRROR" "$DEBIAN_SECURITY_MIRROR"; }
 "$copa" patch -i "$reg/x:base" --insecure-registry "$reg" --dry-run --json --progress quiet \
     --cache-dir "$work/plan-cache" >"$work/plan.json"
 rm -rf "$work/plan-cache"
@@ -141,28 +142,8 @@ else
 fi
 
 # --- (c) curl: the same files from the same mirror
-python3 - "$work/plan.json" "$cache" "$DEBIAN_MIRROR" "$DEBIAN_SECURITY_MIRROR" >"$work/curl.args" <<'PY'
-import json, os, re, subprocess, sys
-plan, cache, mirror, security = sys.argv[1:5]
-suites = [(mirror, "bookworm"), (mirror, "bookworm-updates"), (security, "bookworm-security")]
-want = set(os.listdir(os.path.join(cache, "apt", "by-hash", "sha256")))
-urls = []
-for base, suite in suites:
-    rel = "%s/dists/%s/InRelease" % (base, suite)
-    urls.append(rel)
-    text = subprocess.run(["curl", "-sf", rel], capture_output=True, text=True).stdout
-    sect = text.split("SHA256:", 1)[1] if "SHA256:" in text else ""
-    for line in sect.splitlines()[1:]:
-        m = re.match(r"^ ([0-9a-f]{64}) +\d+ (\S+)$", line)
-        if not m: break
-        h, path = m.groups()
-        if h in want:
-            want.discard(h)
-            urls.append("%s/dists/%s/%s/by-hash/SHA256/%s" % (base, suite, os.path.dirname(path), h))
-urls += [p["url"] for p in json.load(open(plan))["packages"]]
-for i, u in enumerate(urls):
-    print('url = "%s"\noutput = "f%d"' % (u, i))
-PY
+python3 "$src/bench/patch/mirror_files.py" curl-args "$cache" "$DEBIAN_MIRROR" "$DEBIAN_SECURITY_MIRROR" \
+    "$work/plan.json" >"$work/curl.args"
 nurls=$(grep -c '^url' "$work/curl.args")
 rm -rf "$work/curl" && mkdir -p "$work/curl"
 (cd "$work/curl" && timed curl curl -sS --fail --parallel --parallel-max 8 -K "$work/curl.args" \
@@ -221,10 +202,11 @@ row "(d) CPU reference, standard tools: gzip -d base layer, xz -d indexes, dpkg-
     echo
     [ -n "$podman_note" ] && echo "Podman: $podman_note" && echo
     echo "Bytes: registry \"out\" = GET response bytes in the registry's access log, \"in\" ="
-    echo "growth of its storage directory (new blobs and links). Mirror bytes: copa = growth of"
-    echo "its apt/ and deb/ cache directories; its blob cache keeps the base layer, so a warm run"
-    echo "reads nothing from the registry (indexes and .debs are stored as fetched; a warm run fetches only"
-    echo "InRelease files, which are not counted there); podman = apt's \"Fetched\" lines; curl ="
+    echo "growth of its storage directory (new blobs and links). Mirror bytes: copa = the published"
+    echo "size of the indexes and .debs that appeared in its cache during the run (bench/patch/mirror_files.py;"
+    echo "it keeps indexes uncompressed); its blob cache keeps the base layer, so a warm run"
+    echo "reads nothing from the registry and fetches only the InRelease files, which are not"
+    echo "counted; podman = apt's \"Fetched\" lines; curl ="
     echo "size_download. Podman's peak RSS is the podman client's; apt inside the container"
     echo "runs under conmon and is not counted."
 } >"$out"
