@@ -18,7 +18,7 @@ static const char patch_help[] =
     "                  [--push | --oci-dir DIR | --archive FILE] [-o VEX_FILE] [-f openvex]\n"
     "                  [--platform P] [--ignore-errors] [--dry-run] [--mirror FROM=TO]...\n"
     "                  [--timeout D] [--progress auto|plain|json|quiet] [--debug]\n"
-    "                  [--vex-author A] [registry options]\n"
+    "                  [--vex-author A] [--layer-compression C] [registry options]\n"
     "\n"
     "Patch the OS packages of IMAGE with one new layer. With a scanner report (-r)\n"
     "the reported packages are upgraded to their fixed versions; without one every\n"
@@ -45,6 +45,9 @@ static const char patch_help[] =
     "  -o, --output FILE         write an OpenVEX document of the fixes\n"
     "  -f, --format FORMAT       VEX format: openvex (the only one)\n"
     "      --vex-author A        VEX author (default $COPA_VEX_AUTHOR, else \"copa\")\n"
+    "      --layer-compression C gzip (default, level 6), gzip:N (1-9), zstd (level 3)\n"
+    "                            or zstd:N (1-19); zstd is smaller and faster but\n"
+    "                            needs a zstd-aware runtime and an OCI image\n"
     "  -p, --platform P          os/arch[/variant] of a multi-platform image\n"
     "      --ignore-errors       patch what can be patched when some fixes cannot be made\n"
     "      --dry-run             print the plan; download and write nothing\n"
@@ -55,7 +58,8 @@ static const char patch_help[] =
     "      --debug               more detail in progress output\n"
     "  -h, --help                show this help\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 patched or already up to date, 2 usage, 3 bad input (image\n"
-    "reference, report, OS that contradicts the report), 4 image/tag/platform or\n"
+    "reference, report, layer compression, OS that contradicts the report), 4 image/tag/platform "
+    "or\n"
     "package database not found, 5 credentials refused, 6 network, 7 verification\n"
     "(digest, signature, expired Release), 8 a reported fix cannot be made, 9\n"
     "unsupported OS or format, 10 scanner plugin failed, 11 timeout.\n";
@@ -73,7 +77,8 @@ enum {
     OPT_DEBUG,
     OPT_VEX_AUTHOR,
     OPT_INSECURE_UNSIGNED,
-    OPT_JSON
+    OPT_JSON,
+    OPT_LAYER_COMPRESSION
 };
 
 enum { MAX_MIRRORS = 32 };
@@ -162,6 +167,9 @@ static int one_option(patch_args *a, int opt, char *arg)
     case OPT_INSECURE_UNSIGNED:
         a->opts.insecure_allow_unsigned = 1;
         return 0;
+    case OPT_LAYER_COMPRESSION: /* checked by the library: bad values exit 3 */
+        a->opts.layer_compression = arg;
+        return 0;
     case 'f':
         if (strcmp(arg, "openvex") != 0)
             return cli_usage_error("patch", "-f: the only VEX format is openvex"), 2;
@@ -211,6 +219,7 @@ static int parse(patch_args *a, int argc, char **argv)
         {"debug", no_argument, NULL, OPT_DEBUG},
         {"json", no_argument, NULL, OPT_JSON},
         {"insecure-allow-unsigned", no_argument, NULL, OPT_INSECURE_UNSIGNED},
+        {"layer-compression", required_argument, NULL, OPT_LAYER_COMPRESSION},
         {"help", no_argument, NULL, 'h'},
         CLI_TRANSPORT_LONG_OPTIONS,
         {NULL, 0, NULL, 0},

@@ -198,7 +198,10 @@ void cli_patch_summary(FILE *out, const copa_patch_result *r)
             fprintf(out, "  %s\n", copa_patch_result_skipped_script(r, i));
     }
     cli_format_size(size, sizeof(size), copa_patch_result_layer_size(r));
-    fprintf(out, "Layer size: %s\n", size);
+    if (copa_patch_result_layer_compression(r)[0] != '\0')
+        fprintf(out, "Layer size: %s (%s)\n", size, copa_patch_result_layer_compression(r));
+    else
+        fprintf(out, "Layer size: %s\n", size);
     fprintf(out, "Elapsed: %.1f s\n", copa_patch_result_elapsed(r));
     if (copa_patch_result_digest(r)[0] != '\0') {
         fprintf(out, "Destination: %s\n", copa_patch_result_destination(r));

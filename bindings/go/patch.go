@@ -80,6 +80,10 @@ type PatchOptions struct {
 	VexAuthor          string
 	// InsecureAllowUnsigned accepts apt repositories whose signature fails.
 	InsecureAllowUnsigned bool
+	// LayerCompression is how the new layer is compressed: "" or "gzip"
+	// (level 6), "gzip:N" (1-9), "zstd" (level 3) or "zstd:N" (1-19). zstd
+	// needs an OCI image and a zstd-aware runtime (docs/patch.md).
+	LayerCompression string
 	// Progress, when set, is called with each event; a non-nil error
 	// cancels the patch, and Patch returns an ErrCancelled error wrapping it.
 	Progress func(Progress) error
@@ -117,7 +121,9 @@ type PatchResult struct {
 	Unfixable      []Unfixable
 	SkippedScripts []string
 	LayerSize      float64
-	Elapsed        float64
+	// LayerCompression is "gzip:6", "zstd:3", ...; "" when no layer was written.
+	LayerCompression string
+	Elapsed          float64
 }
 
 // PatchError is the error of a failed Patch after a plan was made: the
@@ -239,6 +245,7 @@ func (o *PatchOptions) toC() (*cPatch, error) {
 	c.opts.vex_path = c.s(o.VexPath)
 	c.opts.vex_author = c.s(o.VexAuthor)
 	c.opts.insecure_allow_unsigned = boolInt(o.InsecureAllowUnsigned)
+	c.opts.layer_compression = c.s(o.LayerCompression)
 	return c, nil
 }
 
@@ -340,14 +347,15 @@ func Patch(ctx context.Context, o *PatchOptions) (*PatchResult, error) {
 
 func readResult(h *C.copa_patch_result) *PatchResult {
 	r := &PatchResult{
-		UpToDate:    C.copa_patch_result_up_to_date(h) != 0,
-		Repatched:   C.copa_patch_result_repatched(h) != 0,
-		Digest:      C.GoString(C.copa_patch_result_digest(h)),
-		Destination: C.GoString(C.copa_patch_result_destination(h)),
-		PlanText:    C.GoString(C.copa_patch_result_plan(h, C.COPA_PLAN_TEXT)),
-		PlanJSON:    C.GoString(C.copa_patch_result_plan(h, C.COPA_PLAN_JSON)),
-		LayerSize:   float64(C.copa_patch_result_layer_size(h)),
-		Elapsed:     float64(C.copa_patch_result_elapsed(h)),
+		UpToDate:         C.copa_patch_result_up_to_date(h) != 0,
+		Repatched:        C.copa_patch_result_repatched(h) != 0,
+		Digest:           C.GoString(C.copa_patch_result_digest(h)),
+		Destination:      C.GoString(C.copa_patch_result_destination(h)),
+		PlanText:         C.GoString(C.copa_patch_result_plan(h, C.COPA_PLAN_TEXT)),
+		PlanJSON:         C.GoString(C.copa_patch_result_plan(h, C.COPA_PLAN_JSON)),
+		LayerSize:        float64(C.copa_patch_result_layer_size(h)),
+		LayerCompression: C.GoString(C.copa_patch_result_layer_compression(h)),
+		Elapsed:          float64(C.copa_patch_result_elapsed(h)),
 	}
 	for i, n := C.size_t(0), C.copa_patch_result_update_count(h); i < n; i++ {
 		u := C.copa_patch_result_update(h, i)

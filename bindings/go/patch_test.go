@@ -175,3 +175,24 @@ func TestPatchReal(t *testing.T) {
 		t.Fatalf("%+v %v", again, err)
 	}
 }
+
+func TestPatchLayerCompression(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := Patch(context.Background(), &PatchOptions{Image: "oci:/nowhere:x", OCIDir: dir, LayerCompression: "gzip:10"})
+	copaError(t, err, ErrInvalid, "'gzip:10'")
+	image, _, _ := fixture(t)
+	r, err := Patch(context.Background(), &PatchOptions{Image: image, OCIDir: dir, Tag: "z", LayerCompression: "zstd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.LayerCompression != "zstd:3" {
+		t.Fatalf("LayerCompression %q", r.LayerCompression)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "blobs", "sha256", strings.TrimPrefix(tagDigest(t, dir, "z"), "sha256:")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "application/vnd.oci.image.layer.v1.tar+zstd") {
+		t.Fatalf("manifest %s", data)
+	}
+}

@@ -78,8 +78,8 @@ COPA_EXTERN(int) copa_progress_to_json(char **out, const copa_progress *event);
 /** Free what copa_progress_to_json() returned; NULL is a no-op. */
 COPA_EXTERN(void) copa_progress_json_free(char *json);
 
-/** Version of copa_patch_options this header describes. */
-#define COPA_PATCH_OPTIONS_VERSION 1
+/** Version of copa_patch_options this header describes (2 added layer_compression). */
+#define COPA_PATCH_OPTIONS_VERSION 2
 
 /** What to patch and where the result goes. Initialize with COPA_PATCH_OPTIONS_INIT. */
 typedef struct copa_patch_options {
@@ -135,13 +135,23 @@ typedef struct copa_patch_options {
     const char *vex_author;
     /** Non-zero: accept apt repositories whose signature fails (insecure). */
     int insecure_allow_unsigned;
+    /* Version 2. */
+    /**
+     * How the new layer is compressed: "gzip" (level 6), "gzip:N" (N 1-9),
+     * "zstd" (level 3) or "zstd:N" (N 1-19); NULL means "gzip". The layer's
+     * bytes depend only on its content and this choice. zstd layers are
+     * smaller and faster to write but need a zstd-aware runtime to pull
+     * (docs/patch.md, "Layer compression") and an OCI image: a Docker
+     * schema 2 source or a docker-archive destination is refused.
+     */
+    const char *layer_compression;
 } copa_patch_options;
 
 /** Static initializer for copa_patch_options: every field empty. */
 #define COPA_PATCH_OPTIONS_INIT                                                                    \
     {                                                                                              \
         COPA_PATCH_OPTIONS_VERSION, NULL, NULL, COPA_REPORT_AUTO, NULL, NULL, NULL, 0, NULL, NULL, \
-            NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0        \
+            NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL  \
     }
 
 /**
@@ -149,7 +159,8 @@ typedef struct copa_patch_options {
  * the caller was built with; only that version's fields are written.
  *
  * @param options  the options to fill.
- * @param version  COPA_PATCH_OPTIONS_VERSION.
+ * @param version  COPA_PATCH_OPTIONS_VERSION, or an older version this
+ *                 library still reads (1 lacks layer_compression).
  * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_patch_options_init(copa_patch_options *options, unsigned int version);
@@ -296,6 +307,12 @@ copa_patch_result_skipped_script(const copa_patch_result *result, size_t index);
 
 /** Bytes of the new layer as stored (compressed); 0 when none was written. */
 COPA_EXTERN(double) copa_patch_result_layer_size(const copa_patch_result *result);
+
+/**
+ * How the new layer is compressed, with the level: "gzip:6", "zstd:3";
+ * "" when no layer was written.
+ */
+COPA_EXTERN(const char *) copa_patch_result_layer_compression(const copa_patch_result *result);
 
 /** Seconds copa_patch() took. */
 COPA_EXTERN(double) copa_patch_result_elapsed(const copa_patch_result *result);

@@ -13,7 +13,9 @@
 #include "util/image_files.h"
 
 typedef struct copa__patch_ctx {
-    const copa_patch_options *opts;
+    const copa_patch_options *opts; /* current version (copa__patch_options_copy) */
+    copa__compression compression;  /* of the new layer (opts->layer_compression) */
+    int compression_level;
     copa__progress progress;
     double deadline; /* monotonic seconds; 0: none */
     copa_reference *ref;

@@ -101,6 +101,13 @@ static int open_image(copa__patch_ctx *ctx)
                                    &ctx->config)) != 0)
         return rc;
     ctx->have_image = 1;
+    /* Checked before the layers are read: nothing is downloaded in vain. */
+    if (ctx->compression == COPA__COMPRESSION_ZSTD && !o->dry_run &&
+        ctx->manifest.family == COPA__FAMILY_DOCKER)
+        return copa__error_set(COPA_EINVALID,
+                               "layer compression '%s': %s has a Docker schema 2 manifest, which "
+                               "cannot hold zstd layers (only OCI images can); use gzip",
+                               o->layer_compression, ctx->src->name);
     if ((rc = copa__repatch_detect(&ctx->repatch, ctx->config.doc.json,
                                    ctx->manifest.layer_count)) != 0)
         return rc;

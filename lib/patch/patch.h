@@ -10,6 +10,7 @@
 
 #include "apt/apt.h"
 #include "apt/preferences.h"
+#include "layer/compression.h"
 #include "copa/image.h"
 #include "copa/patch.h"
 #include "pkg/dpkg_db.h"
@@ -36,6 +37,27 @@
  */
 int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt,
                             const copa__apt_prefs *prefs);
+
+/* --- options.c --- */
+
+#define COPA__PATCH_GZIP_DEFAULT_LEVEL 6
+#define COPA__PATCH_ZSTD_DEFAULT_LEVEL 3
+
+/*
+ * `in` (of any version this library reads) as a current-version struct:
+ * the fields `in`'s version lacks at their defaults; bytes past a
+ * version-1 struct are never read. COPA_EINVALID for an unknown version.
+ */
+int copa__patch_options_copy(copa_patch_options *out, const copa_patch_options *in);
+
+/*
+ * copa_patch_options.layer_compression: NULL, "gzip", "gzip:N" (1-9),
+ * "zstd", "zstd:N" (1-19). *level is always set (the default level when
+ * the text has none). COPA_EINVALID naming the text and the accepted forms.
+ */
+int copa__patch_compression_parse(copa__compression *compression, int *level, const char *text);
+/* "gzip:6", "zstd:3". */
+void copa__patch_compression_name(char *out, size_t size, copa__compression compression, int level);
 
 /* --- dest.c --- */
 
@@ -156,7 +178,8 @@ struct copa_patch_result {
     char **scripts;
     size_t script_count;
     double layer_size, elapsed;
-    copa__arena arena; /* every string above but destination and plans */
+    char layer_compression[16]; /* "gzip:6"; "" when no layer was written */
+    copa__arena arena;          /* every string above but destination and plans */
 };
 
 int copa__patch_result_new(copa_patch_result **out);

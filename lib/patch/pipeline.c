@@ -116,15 +116,33 @@ static int up_to_date(const copa__rs_plan *plan, const copa__repatch *r)
     return 1;
 }
 
-static int check_options(const copa_patch_options *o)
+static int check_options(copa__patch_ctx *ctx, const copa_patch_options *o)
 {
-    if (o == NULL || o->version < 1 || o->version > COPA_PATCH_OPTIONS_VERSION)
-        return copa__error_set(COPA_EINVALID, "copa_patch: unknown options version");
     if (o->image == NULL || o->image[0] == '\0')
         return copa__error_set(COPA_EINVALID, "no image to patch: give one with -i IMAGE");
     if (o->tag != NULL && o->tag[0] != '\0' && o->tag_suffix != NULL)
         return copa__error_set(COPA_EINVALID, "use either a tag (-t) or a tag suffix, not both");
-    return 0;
+    return copa__patch_compression_parse(&ctx->compression, &ctx->compression_level,
+                                         o->layer_compression);
+}
+
+/* A docker-archive's manifest.json cannot say a layer is zstd (docker load expects gzip). */
+static int check_destination(const copa__patch_ctx *ctx, const char *destination)
+{
+    copa_reference *to = NULL;
+    int rc;
+
+    if (ctx->compression != COPA__COMPRESSION_ZSTD)
+        return 0;
+    if ((rc = copa_reference_parse(&to, destination)) != 0)
+        return rc;
+    if (copa_reference_transport(to) == COPA_TRANSPORT_DOCKER_ARCHIVE)
+        rc = copa__error_set(COPA_EINVALID,
+                             "layer compression '%s': a docker-archive (%s) cannot hold zstd "
+                             "layers; use gzip, or write an OCI layout (--oci-dir)",
+                             ctx->opts->layer_compression, destination);
+    copa_reference_free(to);
+    return rc;
 }
 
 static int run(copa__patch_ctx *ctx, copa_patch_result *res)
@@ -147,6 +165,8 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
         char *hint = NULL; /* checked up front: fail before any download */
         rc = copa__patch_destination(&res->destination, &hint, ctx->ref, o);
         free(hint);
+        if (rc == 0)
+            rc = check_destination(ctx, res->destination);
         if (rc != 0)
             return rc;
     }
@@ -172,6 +192,7 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
 
 int copa_patch(copa_patch_result **out, const copa_patch_options *options)
 {
+    copa_patch_options opts; /* the caller's, at the current version */
     copa__patch_ctx ctx;
     copa_patch_result *res;
     int rc;
@@ -180,19 +201,20 @@ int copa_patch(copa_patch_result **out, const copa_patch_options *options)
         *out = NULL;
     if (out == NULL)
         return copa__error_set(COPA_EINVALID, "copa_patch: out is NULL");
-    if ((rc = check_options(options)) != 0 || (rc = copa__patch_result_new(&res)) != 0)
-        return rc;
     memset(&ctx, 0, sizeof(ctx));
-    ctx.opts = options;
-    copa__progress_init(&ctx.progress, options->progress, options->progress_payload);
-    if (options->timeout_ms > 0)
-        ctx.deadline = ctx.progress.start + (double)options->timeout_ms / 1000.0;
+    if ((rc = copa__patch_options_copy(&opts, options)) != 0 ||
+        (rc = check_options(&ctx, &opts)) != 0 || (rc = copa__patch_result_new(&res)) != 0)
+        return rc;
+    ctx.opts = &opts;
+    copa__progress_init(&ctx.progress, opts.progress, opts.progress_payload);
+    if (opts.timeout_ms > 0)
+        ctx.deadline = ctx.progress.start + (double)opts.timeout_ms / 1000.0;
     rc = run(&ctx, res);
     if (rc != 0 && ctx.progress.cancelled != 0)
         rc = ctx.progress.cancelled;
     else if (rc != 0 && copa__patch_timed_out(&ctx))
         rc = copa__error_set(COPA_ETIMEOUT, "timed out after %.0f s (during %s); raise --timeout",
-                             (double)options->timeout_ms / 1000.0, ctx.progress.stage);
+                             (double)opts.timeout_ms / 1000.0, ctx.progress.stage);
     copa__patch_ctx_free(&ctx);
     res->elapsed = copa__progress_now() - ctx.progress.start;
     *out = res;
@@ -209,7 +231,9 @@ int copa_plan(char **out, const copa_patch_options *options, copa_plan_format fo
     if (out == NULL || options == NULL)
         return copa__error_set(COPA_EINVALID, "copa_plan: out and options are required");
     *out = NULL;
-    dry = *options;
+    /* Not `*options`: a version-1 caller's struct is shorter than ours. */
+    if ((rc = copa__patch_options_copy(&dry, options)) != 0)
+        return rc;
     dry.dry_run = 1;
     rc = copa_patch(&res, &dry);
     text = copa_patch_result_plan(res, format);

@@ -9,17 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int copa_patch_options_init(copa_patch_options *options, unsigned int version)
-{
-    static const copa_patch_options defaults = COPA_PATCH_OPTIONS_INIT;
-
-    if (options == NULL || version != 1)
-        return copa__error_set(COPA_EINVALID, "copa_patch_options_init: unknown version %u",
-                               version);
-    *options = defaults;
-    return 0;
-}
-
 int copa__patch_result_new(copa_patch_result **out)
 {
     if ((*out = calloc(1, sizeof(**out))) == NULL)
@@ -202,6 +191,11 @@ const char *copa_patch_result_skipped_script(const copa_patch_result *r, size_t 
 double copa_patch_result_layer_size(const copa_patch_result *r)
 {
     return r != NULL ? r->layer_size : 0;
+}
+
+const char *copa_patch_result_layer_compression(const copa_patch_result *r)
+{
+    return r != NULL ? r->layer_compression : "";
 }
 
 double copa_patch_result_elapsed(const copa_patch_result *r)

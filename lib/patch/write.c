@@ -88,6 +88,7 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
     copa__debpatch_fetch_options fo;
     copa__debpatch_input in;
     copa__debpatch_result dr;
+    copa__layer_writer_options wo;
     copa__layer_writer *writer = NULL;
     char **paths = NULL;
     size_t i;
@@ -104,7 +105,10 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
         (rc = copa__progress_end(&ctx->progress)) != 0 ||
         (rc = copa__progress_begin(&ctx->progress, "build", "the patch layer")) != 0)
         goto out;
-    if ((rc = copa__layer_writer_new(&writer, NULL)) != 0)
+    copa__layer_writer_options_init(&wo);
+    wo.compression = ctx->compression;
+    wo.level = ctx->compression_level;
+    if ((rc = copa__layer_writer_new(&writer, &wo)) != 0)
         goto out;
     memset(&in, 0, sizeof(in));
     memset(&dr, 0, sizeof(dr));
@@ -126,11 +130,14 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
         snprintf(lf->dir, sizeof(lf->dir), "%s/copa-patch-XXXXXX", getenv("TMPDIR"));
     if (rc == 0 && mkdtemp(lf->dir) == NULL)
         rc = copa__error_set(COPA_ERROR, "cannot create a temporary directory in %s", lf->dir);
-    snprintf(lf->path, sizeof(lf->path), "%s/layer.tar.gz", lf->dir);
+    snprintf(lf->path, sizeof(lf->path), "%s/layer.tar.%s", lf->dir,
+             ctx->compression == COPA__COMPRESSION_ZSTD ? "zst" : "gz");
     if (rc == 0)
         rc = copa__layer_writer_finish_path(writer, lf->path, &lf->result);
     if (rc == 0) {
         res->layer_size = (double)lf->result.size;
+        copa__patch_compression_name(res->layer_compression, sizeof(res->layer_compression),
+                                     ctx->compression, ctx->compression_level);
         rc = copa__progress_end(&ctx->progress);
     }
 out:
@@ -168,7 +175,7 @@ static int write_image(copa__patch_ctx *ctx, const copa__rs_plan *plan, const la
     layer.digest = lf->result.digest;
     layer.size = (double)lf->result.size;
     layer.diff_id = lf->result.diff_id;
-    layer.compression = COPA__COMPRESSION_GZIP;
+    layer.compression = ctx->compression;
     layer.created = when;
     layer.created_by = created_by;
     layer.comment = "copa: one layer with the upgraded packages";

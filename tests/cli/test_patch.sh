@@ -59,6 +59,17 @@ run "$COPA" patch -i oci:"$tmp"/missing:base --dry-run --progress quiet
 expect_status 4
 expect_err_contains "missing"
 
+# --layer-compression: a bad value is bad input (3), named, before the image
+# is looked at (the layout does not exist: 4 would mean it was).
+run "$COPA" patch --help
+expect_out_contains "--layer-compression C"
+run "$COPA" patch -i oci:"$tmp"/missing:base --layer-compression gzip:10 --progress quiet
+expect_status 3
+expect_err_contains "'gzip:10'"
+expect_err_contains "zstd:N (N 1-19)"
+run "$COPA" patch -i oci:"$tmp"/missing:base --layer-compression zstd:19 --dry-run --progress quiet
+expect_status 4
+
 echo '{"not": "a report"' >"$tmp/bad.json"
 run "$COPA" patch -i oci:"$tmp"/missing:base -r "$tmp/bad.json" --dry-run --progress quiet
 expect_status 3

@@ -177,7 +177,12 @@ class PatchOptions(Structure):
         ("vex_path", c_char_p),
         ("vex_author", c_char_p),
         ("insecure_allow_unsigned", c_int),
+        # version 2
+        ("layer_compression", c_char_p),
     ]
+
+
+PATCH_OPTIONS_VERSION = 2
 
 
 class PatchUpdate(Structure):
@@ -315,6 +320,11 @@ _PATCH_PROTOTYPES = {
     "copa_patch_result_elapsed": (c_double, [c_void_p]),
 }
 
+# Newer than copa_patch itself: absent from older libraries, declared when there.
+_OPTIONAL_PROTOTYPES = {
+    "copa_patch_result_layer_compression": (c_char_p, [c_void_p]),
+}
+
 
 # ---- loading ---------------------------------------------------------------
 
@@ -376,8 +386,18 @@ def lib() -> ctypes.CDLL:
             _has_patch = True
         except AttributeError:
             _has_patch = False
+        for name, proto in _OPTIONAL_PROTOTYPES.items():
+            try:
+                _declare(loaded, {name: proto})
+            except AttributeError:
+                pass
         _lib = loaded
         return loaded
+
+
+def has_function(name: str) -> bool:
+    """Whether the loaded library exports `name` (for functions newer than copa_patch)."""
+    return hasattr(lib(), name)
 
 
 def has_patch() -> bool:

@@ -95,6 +95,8 @@ class PatchResult:
     skipped_scripts: Tuple[str, ...]
     layer_size: float
     elapsed: float
+    layer_compression: str = ""
+    """How the new layer is compressed ("gzip:6", "zstd:3"); "" when none was written."""
 
     @property
     def plan(self) -> Optional[Dict[str, Any]]:
@@ -145,6 +147,10 @@ def _result(handle: c_void_p) -> PatchResult:
         skipped_scripts=scripts,
         layer_size=L.copa_patch_result_layer_size(handle),
         elapsed=L.copa_patch_result_elapsed(handle),
+        layer_compression=(
+            dec(L.copa_patch_result_layer_compression(handle))
+            if _native.has_function("copa_patch_result_layer_compression") else ""
+        ),
     )
 
 
@@ -171,13 +177,19 @@ def _options(
     vex_path: Optional[str] = None,
     vex_author: Optional[str] = None,
     insecure_allow_unsigned: bool = False,
+    layer_compression: Optional[str] = None,
 ) -> PatchOptions:
     if not _native.has_patch():
         raise Unsupported("this libcopa has no copa_patch(); libcopa %s" % dec(lib().copa_version()))
     if report_format not in _FORMATS:
         raise error_for(-4, "unknown report format '%s'" % report_format)
     opts = PatchOptions()
-    check(lib().copa_patch_options_init(byref(opts), 1))
+    if lib().copa_patch_options_init(byref(opts), _native.PATCH_OPTIONS_VERSION) != 0:
+        # A library older than layer_compression reads version-1 structs.
+        if layer_compression is not None:
+            raise Unsupported("this libcopa has no layer_compression option; libcopa %s"
+                              % dec(lib().copa_version()))
+        check(lib().copa_patch_options_init(byref(opts), 1))
     opts.image = enc(image)
     opts.report = enc(report)
     opts.report_format = _FORMATS[report_format]
@@ -204,6 +216,8 @@ def _options(
     opts.vex_path = enc(vex_path)
     opts.vex_author = enc(vex_author)
     opts.insecure_allow_unsigned = int(insecure_allow_unsigned)
+    if layer_compression is not None:
+        opts.layer_compression = enc(layer_compression)
     return opts
 
 
@@ -269,7 +283,9 @@ def patch(
             "grype", "native"), scanner, tag_suffix, ignore_errors, mirrors
             (["FROM=TO"]), credentials, insecure_registries, ca_file,
             cert_dir, timeout (seconds), cache_dir, vex_path, vex_author,
-            insecure_allow_unsigned.
+            insecure_allow_unsigned, layer_compression ("gzip" (the default,
+            level 6), "gzip:N" with N 1-9, "zstd" (level 3), "zstd:N" with N
+            1-19; zstd needs an OCI image and a zstd-aware runtime).
 
     Returns:
         A :class:`PatchResult` (also when the image was already up to date).

@@ -143,3 +143,22 @@ def test_real_patch(tmp_path):
     # Patching the result again: nothing to do.
     again = copa.patch("oci:%s:patched" % LAYOUT, oci_dir=str(tmp_path / "again"))
     assert again.up_to_date and again.repatched and again.digest == ""
+
+
+def test_bad_layer_compression_is_invalid_input(tmp_path):
+    with pytest.raises(copa.InvalidInput) as info:
+        copa.patch("oci:%s:none" % (tmp_path / "nothing"), layer_compression="zstd:20")
+    assert "'zstd:20'" in info.value.message
+    assert not (tmp_path / "nothing").exists()
+
+
+@needs_image
+def test_zstd_layer(tmp_path):
+    out = tmp_path / "zstd"
+    result = copa.patch(IMAGE, tag="z", oci_dir=str(out), layer_compression="zstd:3")
+    assert result.layer_compression == "zstd:3"
+    index = json.load(open(out / "index.json"))
+    digest = index["manifests"][0]["digest"].split(":")[1]
+    manifest = json.load(open(out / "blobs" / "sha256" / digest))
+    assert manifest["layers"][-1]["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd"
+    assert copa.patch(IMAGE, tag="g", oci_dir=str(out)).layer_compression == "gzip:6"

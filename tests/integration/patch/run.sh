@@ -3,9 +3,10 @@
 # os-release, a dpkg status and apt sources naming the signed "good"
 # repository of tests/integration/apt (make_repos.sh), packed with umoci.
 # The dry-run plans are asserted exactly ("plan"); "layer" patches for real;
-# "push" patches registry to registry (--push) and registry to ./patched.
+# "push" patches registry to registry (--push) and registry to ./patched;
+# "compression" checks --layer-compression against zstd, gzip and skopeo.
 #
-# usage: run.sh COPA WORKDIR plan|layer|push
+# usage: run.sh COPA WORKDIR plan|layer|push|compression
 # ("push" runs under tests/integration/registry/run.sh --with: it needs a
 # loopback docker-registry at $COPA_TEST_PLAIN.)
 set -uo pipefail
@@ -445,6 +446,128 @@ if expect_rc to_cwd 0; then
     else ok to_cwd; fi
 fi
 fi # push
+
+if [ "$part" = compression ]; then
+for tool in zstd gzip skopeo sha256sum; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+# layer_check LAYOUT TAG: "MEDIA_TYPE BLOB_PATH DIFF_ID" of the top layer, after
+# checking that the descriptor's digest and size are the blob's.
+layer_check() {
+    python3 - "$1" "$2" <<'PY'
+import hashlib, json, os, sys
+layout, tag = sys.argv[1:3]
+blob = lambda d: os.path.join(layout, "blobs/sha256", d.split(":")[1])
+index = json.load(open(os.path.join(layout, "index.json")))
+[entry] = [m for m in index["manifests"]
+           if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag]
+manifest = json.load(open(blob(entry["digest"])))
+config = json.load(open(blob(manifest["config"]["digest"])))
+layer = manifest["layers"][-1]
+data = open(blob(layer["digest"]), "rb").read()
+assert len(data) == layer["size"], ("size", len(data), layer["size"])
+assert "sha256:" + hashlib.sha256(data).hexdigest() == layer["digest"], "digest"
+assert len(config["rootfs"]["diff_ids"]) == len(manifest["layers"]), "diff_ids"
+print(layer["mediaType"], blob(layer["digest"]), config["rootfs"]["diff_ids"][-1])
+PY
+}
+out_dir=$work/out-comp
+
+# 13. zstd:3: the OCI zstd media type, a blob zstd accepts whose uncompressed
+# digest is the config's diff_id and holds hello-copa 1.1-1; skopeo reads and
+# copies it; copa reads it back (inspect streams every layer; re-patching
+# finds it up to date); the summary names the compression.
+run zstd -i "$img" --oci-dir "$out_dir" -t z3 --layer-compression zstd:3
+if expect_rc zstd 0; then
+    read -r mt blob diff_id < <(layer_check "$out_dir" z3) || mt=
+    rm -rf "$work/skopeo-copy"
+    if [ "$mt" != application/vnd.oci.image.layer.v1.tar+zstd ]; then
+        fail zstd "top layer: '$mt'"
+    elif ! zstd -q -t "$blob"; then
+        fail zstd "zstd -t rejects the blob"
+    elif [ "sha256:$(zstd -dc "$blob" | sha256sum | cut -d' ' -f1)" != "$diff_id" ]; then
+        fail zstd "zstd -dc | sha256sum is not the diff_id $diff_id"
+    elif ! zstd -dc "$blob" | tar -xOf - usr/share/doc/hello-copa/README 2>/dev/null | grep -qx 'hello-copa 1.1-1'; then
+        fail zstd "the layer does not hold hello-copa 1.1-1's README"
+    elif ! grep -q '^Layer size: .* (zstd:3)$' <<<"$out"; then
+        fail zstd "the summary does not name zstd:3: $out"
+    elif [ "$(skopeo inspect --format '{{len .Layers}}' "oci:$out_dir:z3" 2>&1)" -lt 2 ] ||
+        ! skopeo inspect --raw "oci:$out_dir:z3" | grep -q 'tar+zstd'; then
+        fail zstd "skopeo inspect: $(skopeo inspect "oci:$out_dir:z3" 2>&1)"
+    elif ! skopeo copy -q "oci:$out_dir:z3" "oci:$work/skopeo-copy:z3" 2>"$work/skopeo.err" ||
+        [ "$(layer_check "$work/skopeo-copy" z3 | cut -d' ' -f3)" != "$diff_id" ]; then
+        fail zstd "skopeo copy: $(cat "$work/skopeo.err")"
+    elif ! "$copa" inspect --json "oci:$out_dir:z3" >"$work/inspect.json" 2>"$work/inspect.err" ||
+        ! grep -q 'tar+zstd' "$work/inspect.json"; then
+        fail zstd "copa inspect: $(cat "$work/inspect.err")"
+    else ok zstd; fi
+    run zstd_repatch -i "oci:$out_dir:z3" --layer-compression zstd
+    expect_rc zstd_repatch 0 && grep -q 'already up to date' <<<"$out" && ok zstd_repatch
+    # The same bytes on one thread, and again: the blob depends on content + choice.
+    COPA_THREADS=1 run zstd_again -i "$img" --oci-dir "$out_dir" -t z3b --layer-compression zstd:3
+    if expect_rc zstd_again 0; then
+        if [ "$(layer_check "$out_dir" z3b | cut -d' ' -f2)" = "$blob" ]; then ok zstd_again
+        else fail zstd_again "a second zstd:3 layer differs"; fi
+    fi
+    # zstd:19 compresses the same content differently.
+    run zstd19 -i "$img" --oci-dir "$out_dir" -t z19 --layer-compression zstd:19
+    if expect_rc zstd19 0; then
+        read -r mt19 blob19 diff19 < <(layer_check "$out_dir" z19)
+        if [ "$mt19" = "$mt" ] && [ "$diff19" = "$diff_id" ] && [ "$blob19" != "$blob" ] &&
+            zstd -q -t "$blob19"; then ok zstd19
+        else fail zstd19 "$mt19 $diff19 $blob19"; fi
+    fi
+fi
+
+# 14. gzip:1 against the default (gzip level 6): both gzip media type and
+# valid gzip, different blobs, the same diff_id (same content).
+run gzip_default -i "$img" --oci-dir "$out_dir" -t g6
+run gzip1 -i "$img" --oci-dir "$out_dir" -t g1 --layer-compression gzip:1
+if expect_rc gzip_default 0 && expect_rc gzip1 0; then
+    read -r mt6 blob6 diff6 < <(layer_check "$out_dir" g6)
+    read -r mt1 blob1 diff1 < <(layer_check "$out_dir" g1)
+    gz=application/vnd.oci.image.layer.v1.tar+gzip
+    if [ "$mt6" != "$gz" ] || [ "$mt1" != "$gz" ]; then
+        fail gzip1 "media types '$mt6' '$mt1'"
+    elif ! gzip -t "$blob1" || ! gzip -t "$blob6"; then
+        fail gzip1 "gzip -t rejects a blob"
+    elif [ "$blob1" = "$blob6" ]; then
+        fail gzip1 "gzip:1 wrote the same blob as the default level"
+    elif [ "$diff1" != "$diff6" ] || [ "$diff1" != "${diff_id:-$diff1}" ] ||
+        [ "sha256:$(gzip -dc "$blob1" | sha256sum | cut -d' ' -f1)" != "$diff1" ]; then
+        fail gzip1 "diff_ids differ: $diff6 $diff1 ${diff_id:-}"
+    elif ! grep -q '^Layer size: .* (gzip:1)$' "$work/gzip1.out" ||
+        ! grep -q '^Layer size: .* (gzip:6)$' "$work/gzip_default.out"; then
+        fail gzip1 "summaries: $(grep 'Layer size' "$work/gzip1.out" "$work/gzip_default.out")"
+    else ok gzip1; fi
+fi
+
+# 15. Bad values: exit 3 naming the value, before anything is read or written.
+for bad in brotli gzip:0 gzip:10 zstd:20 gzip: zstd:x; do
+    rm -rf "$work/never"
+    run "bad_$bad" -i "$img" --oci-dir "$work/never" --layer-compression "$bad"
+    if expect_rc "bad_$bad" 3; then
+        if ! grep -qF "'$bad'" <<<"$err"; then fail "bad_$bad" "message does not name it: $err"
+        elif [ -e "$work/never" ]; then fail "bad_$bad" "something was written"
+        elif grep -q '^open:' <<<"$err"; then fail "bad_$bad" "the image was opened: $err"
+        else ok "bad_$bad"; fi
+    fi
+done
+
+# 16. zstd where the result cannot say zstd: a docker-archive destination, a
+# Docker schema 2 source. Exit 3 before any layer is read, nothing written.
+rm -rf "$work/never"
+run zstd_archive -i "$img" --archive "$work/never/x.tar" --layer-compression zstd
+expect_rc zstd_archive 3 && grep -q 'docker-archive' <<<"$err" && [ ! -e "$work/never" ] &&
+    ok zstd_archive
+skopeo copy -q "$img" "docker-archive:$work/docker.tar:copa/test:base" 2>"$work/skopeo.err" ||
+    { echo "skopeo cannot write a docker-archive: $(cat "$work/skopeo.err")"; exit 1; }
+run zstd_docker -i "docker-archive:$work/docker.tar" --oci-dir "$work/never" --layer-compression zstd
+if expect_rc zstd_docker 3; then
+    if grep -q 'Docker schema 2' <<<"$err" && [ ! -e "$work/never" ] && ! grep -q '^read:' <<<"$err"
+    then ok zstd_docker; else fail zstd_docker "$err"; fi
+fi
+fi # compression
 
 echo "$((total - failures))/$total passed"
 [ "$failures" -eq 0 ] || exit 1
