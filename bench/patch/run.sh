@@ -95,11 +95,16 @@ mirror_cached() { python3 "$src/bench/patch/mirror_files.py" bytes "$cache" "$DE
 rm -rf "$work/plan-cache"
 pkgs=$(python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(open(sys.argv[1]))["packages"]))' "$work/plan.json")
 npkgs=$(wc -w <<<"$pkgs")
-for run in cold warm; do
+# cold, warm: the default gzip layer; zstd: warm, --layer-compression zstd
+for run in cold warm zstd; do
     m=$(mark); s=$(stored); c=$(mirror_cached)
+    extra=()
+    [ "$run" = zstd ] && extra=(--layer-compression zstd)
     timed "copa-$run" "$copa" patch -i "$reg/x:base" --push --insecure-registry "$reg" \
-        -t "copa-$run" --cache-dir "$cache" --progress quiet
-    row "(a) copa patch --push, $run cache" "$(wall "copa-$run")" \
+        -t "copa-$run" --cache-dir "$cache" --progress quiet "${extra[@]}"
+    what="$run cache"
+    [ "$run" = zstd ] && what="warm cache, --layer-compression zstd"
+    row "(a) copa patch --push, $what" "$(wall "copa-$run")" \
         "$(mb $(($(mirror_cached) - c)))" \
         "$(mb "$(reg_served "$m")") out / $(mb $(($(stored) - s))) in" "$(rss "copa-$run")" \
         "$(cpu "copa-$run")"
