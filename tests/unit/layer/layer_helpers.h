@@ -171,6 +171,24 @@ static LH_UNUSED int lh_add_layer(copa__rootfs *fs, const char *path, const char
     return rc;
 }
 
+/* A layer source over bytes in memory that hands out one byte per read:
+ * readers must not depend on read sizes. */
+typedef struct lh_memory {
+    const unsigned char *data;
+    size_t length, pos;
+} lh_memory;
+
+static LH_UNUSED ssize_t lh_read_bytewise(void *payload, void *buf, size_t length)
+{
+    lh_memory *m = payload;
+
+    (void)length;
+    if (m->pos == m->length)
+        return 0;
+    *(unsigned char *)buf = m->data[m->pos++];
+    return 1;
+}
+
 #define LH_TAR "application/vnd.oci.image.layer.v1.tar"
 #define LH_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
 #define LH_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"

@@ -259,22 +259,6 @@ static void trailing_bytes(void **state)
     }
 }
 
-typedef struct memory {
-    unsigned char *data;
-    size_t length, pos;
-} memory;
-
-static ssize_t read_bytewise(void *payload, void *buf, size_t length)
-{
-    memory *m = payload;
-
-    (void)length;
-    if (m->pos == m->length)
-        return 0;
-    *(unsigned char *)buf = m->data[m->pos++];
-    return 1;
-}
-
 /* One byte per read: ISA-L must resume inside header fields and trailers. */
 static void bytewise_source(void **state)
 {
@@ -287,15 +271,16 @@ static void bytewise_source(void **state)
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char *diff = gzip_diff_id(lh_path(names[i]));
         copa__layer_desc desc = {LH_GZIP, NULL, -1, diff};
-        memory m = {NULL, 0, 0};
-        copa__layer_source source = {-1, read_bytewise, &m};
-        m.data = (unsigned char *)test_read_file(lh_path(names[i]), &m.length);
+        lh_memory m = {NULL, 0, 0};
+        copa__layer_source source = {-1, lh_read_bytewise, &m};
+        unsigned char *data = (unsigned char *)test_read_file(lh_path(names[i]), &m.length);
+        m.data = data;
         source.payload = &m;
         assert_int_equal(read_layer(lh_path(names[i]), LH_GZIP, diff, &whole), 0);
         bytes.length = 0;
         assert_int_equal(copa__layer_read(&desc, &source, collect, &bytes), 0);
         assert_string_equal(bytes.text, whole.text);
-        free(m.data);
+        free(data);
         free(diff);
     }
     free(whole.text);

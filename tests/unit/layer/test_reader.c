@@ -196,29 +196,12 @@ static void media_type_must_match_magic(void **state)
                      COPA_EUNSUPPORTED);
 }
 
-typedef struct memory {
-    const unsigned char *data;
-    size_t length, pos;
-} memory;
-
-/* One byte at a time: the reader must not depend on read sizes. */
-static ssize_t read_bytewise(void *payload, void *buf, size_t length)
-{
-    memory *m = payload;
-
-    (void)length;
-    if (m->pos == m->length)
-        return 0;
-    *(unsigned char *)buf = m->data[m->pos++];
-    return 1;
-}
-
 static void callback_source(void **state)
 {
     copa__layer_result r;
     copa__layer_desc desc = {LH_ZSTD, NULL, -1, NULL};
-    copa__layer_source source = {-1, read_bytewise, NULL};
-    memory m = {NULL, 0, 0};
+    copa__layer_source source = {-1, lh_read_bytewise, NULL};
+    lh_memory m = {NULL, 0, 0};
     seen s;
 
     (void)state;
