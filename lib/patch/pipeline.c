@@ -190,6 +190,13 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
     return rc;
 }
 
+/* A failure before the plan was made leaves nothing worth returning. */
+static int learned_nothing(const copa_patch_result *r)
+{
+    return r->plan_text == NULL && r->plan_json == NULL && r->update_count == 0 &&
+           r->skipped_count == 0 && r->unfixable_count == 0 && r->digest[0] == '\0';
+}
+
 int copa_patch(copa_patch_result **out, const copa_patch_options *options)
 {
     copa_patch_options opts; /* the caller's, at the current version */
@@ -217,6 +224,10 @@ int copa_patch(copa_patch_result **out, const copa_patch_options *options)
                              (double)opts.timeout_ms / 1000.0, ctx.progress.stage);
     copa__patch_ctx_free(&ctx);
     res->elapsed = copa__progress_now() - ctx.progress.start;
+    if (rc != 0 && learned_nothing(res)) {
+        copa_patch_result_free(res); /* as documented: NULL when nothing was learned */
+        res = NULL;
+    }
     *out = res;
     return rc;
 }
