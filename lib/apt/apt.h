@@ -167,8 +167,9 @@ int copa__apt_index_plan_plain(copa__apt_index *it, const char *cache_dir);
 int copa__apt_index_plain_ok(const copa__apt_index *it);
 /*
  * Decompress the cached it->cache into it->plain_cache, checked against the
- * Release's size and SHA-256 of the uncompressed file; the compressed copy
- * is then removed. COPA_EVERIFY when they differ, COPA_EINVALID, COPA_ERROR.
+ * Release's size and SHA-256 of the uncompressed file (the compressed copy
+ * stays until it ages out). COPA_EVERIFY when they differ, COPA_EINVALID,
+ * COPA_ERROR.
  */
 int copa__apt_index_store_plain(const copa__apt_index *it);
 

@@ -191,7 +191,10 @@ static int download_all(download *dl, size_t n, const copa__apt_options *opts)
 /* Size and SHA-256 of the file at `path` equal the Release's? */
 static int file_matches(const char *path, const copa__apt_release_file *f)
 {
-    int ok = copa__sha256_file_verify(path, f->size, f->sha256) == 0;
+    int ok;
+
+    copa__cache_touch(path); /* in use: a concurrent prune leaves it */
+    ok = copa__sha256_file_verify(path, f->size, f->sha256) == 0;
     copa_error_clear();
     return ok;
 }
@@ -228,10 +231,9 @@ static int note_component_end(copa__apt_index *it)
  */
 static int load_one(copa__apt_index *it)
 {
-    copa__cache_touch(it->plain_cached ? it->plain_cache : it->cache);
     if (!it->plain_cached && it->plain != NULL) {
-        /* Another copa sharing the cache may have made the plain copy (and
-         * removed the compressed one) since the download: use it. */
+        /* Another copa sharing the cache may have made the plain copy since
+         * the download (and pruned the compressed one): use it. */
         it->plain_cached = copa__apt_index_store_plain(it) == 0 || copa__apt_index_plain_ok(it);
         copa_error_clear();
     }

@@ -7,6 +7,7 @@
  * against it whenever it is used.
  */
 #include "apt/apt.h"
+#include "util/cache_prune.h"
 #include "util/digest.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -57,6 +58,7 @@ int copa__apt_index_plain_ok(const copa__apt_index *it)
     int ok;
     if (it->plain == NULL || access(it->plain_cache, F_OK) != 0)
         return 0;
+    copa__cache_touch(it->plain_cache); /* in use: a concurrent prune leaves it */
     ok = copa__sha256_file_verify(it->plain_cache, it->plain->size, it->plain->sha256) == 0;
     if (!ok)
         unlink(it->plain_cache); /* damaged: never used, fetched again */
@@ -144,10 +146,10 @@ int copa__apt_index_store_plain(const copa__apt_index *it)
         rc = check_hash(sha, it);
     if (rc == 0 && rename(temp, it->plain_cache) != 0)
         rc = copa__error_set(COPA_ERROR, "%s: cannot store: %s", it->plain_cache, strerror(errno));
+    /* The compressed copy stays: another source's Release may name the same
+     * file without a plain entry. Unused, it ages out (cache_prune.c). */
     if (rc != 0 && temp != NULL)
         unlink(temp);
-    if (rc == 0)
-        unlink(it->cache); /* the plain copy replaces it */
     free(temp);
     copa__sha256_free(sha);
     return rc;

@@ -65,7 +65,10 @@ int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha
 /* Does the file hold exactly `size` bytes hashing to `hex`? */
 static int file_ok(const char *path, uint64_t size, const char *hex)
 {
-    int ok = copa__sha256_file_verify(path, size, hex) == 0;
+    int ok;
+
+    copa__cache_touch(path); /* in use: a concurrent prune leaves it */
+    ok = copa__sha256_file_verify(path, size, hex) == 0;
     copa_error_clear();
     return ok;
 }
@@ -233,10 +236,8 @@ int copa__debpatch_fetch(char ***paths, const copa__rs_plan *plan,
         rc = prepare(&all[i], &plan->steps[i], cache_dir, o);
         if (rc != 0)
             break;
-        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256)) {
-            copa__cache_touch(all[i].cache);
+        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256))
             continue;
-        }
         unlink(all[i].cache); /* a corrupt cached copy is never used */
         if ((rc = open_temp(&all[i])) == 0)
             todo[n++] = &all[i];

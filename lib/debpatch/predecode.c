@@ -17,13 +17,25 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef enum slot_state { SLOT_WAITING = 0, SLOT_READY, SLOT_FAILED, SLOT_DONE } slot_state;
+/* SKIPPED: no temporary space; the unpacker decodes that package itself. */
+typedef enum slot_state {
+    SLOT_WAITING = 0,
+    SLOT_READY,
+    SLOT_SKIPPED,
+    SLOT_FAILED,
+    SLOT_DONE
+} slot_state;
+
+/* Decoded bytes waiting in TMPDIR beyond the package being unpacked: a few
+ * large packages (kernels, firmware) must not fill a small tmpfs. */
+#define AHEAD_BUDGET ((int64_t)256 * 1024 * 1024)
 
 typedef struct slot {
     slot_state state;
     int fd;
-    int code;    /* SLOT_FAILED: the error */
-    char *error; /* SLOT_FAILED: its message */
+    int64_t bytes; /* SLOT_READY: size of the decoded data.tar */
+    int code;      /* SLOT_FAILED: the error */
+    char *error;   /* SLOT_FAILED: its message */
 } slot;
 
 struct copa__dp_predecode {
@@ -60,23 +72,55 @@ static void decode_one(copa__dp_predecode *p, size_t i)
 {
     int fd = -1;
     int rc = temp_fd(&fd);
-    char *message;
+    int64_t bytes = 0;
+    slot_state state = SLOT_READY;
+    char *message = NULL;
 
     if (rc == 0)
         rc = copa__deb_decode_data(p->paths[i], fd);
-    /* The error text is per thread: copy it for the consumer's thread. */
-    message = rc != 0 ? strdup(copa_error_last()) : NULL;
-    if (rc != 0 && fd >= 0) {
+    if (rc == 0)
+        bytes = (int64_t)lseek(fd, 0, SEEK_END);
+    if (rc == COPA_ERROR) {
+        /* The temporary file could not be made or written (a full or
+         * missing TMPDIR): not the package's fault, decode it in place. */
+        state = SLOT_SKIPPED;
+        copa_error_clear();
+    } else if (rc != 0) {
+        state = SLOT_FAILED;
+        /* The error text is per thread: copy it for the consumer's thread. */
+        message = strdup(copa_error_last());
+    }
+    if (state != SLOT_READY && fd >= 0) {
         close(fd);
         fd = -1;
     }
     pthread_mutex_lock(&p->lock);
     p->slots[i].fd = fd;
+    p->slots[i].bytes = bytes;
     p->slots[i].code = rc;
     p->slots[i].error = message;
-    p->slots[i].state = rc == 0 ? SLOT_READY : SLOT_FAILED;
+    p->slots[i].state = state;
     pthread_cond_broadcast(&p->changed);
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Decoded bytes held for packages after the one being unpacked (locked). */
+static int64_t held_ahead(const copa__dp_predecode *p)
+{
+    int64_t held = 0;
+    size_t i;
+    for (i = p->done + 1; i < p->next; i++)
+        if (p->slots[i].state == SLOT_READY)
+            held += p->slots[i].bytes;
+    return held;
+}
+
+/* May a worker start package i now (locked)? The next one needed always may. */
+static int may_start(const copa__dp_predecode *p, size_t i)
+{
+    if (i <= p->done)
+        return 1;
+    return i < p->done + p->window && held_ahead(p) < AHEAD_BUDGET;
 }
 
 static void *worker(void *arg)
@@ -86,7 +130,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&p->lock);
     while (!p->stop && p->next < p->count) {
         size_t i = p->next;
-        if (i >= p->done + p->window) {
+        if (!may_start(p, i)) {
             pthread_cond_wait(&p->changed, &p->lock);
             continue;
         }
@@ -157,6 +201,8 @@ int copa__dp_predecode_wait(copa__dp_predecode *p, size_t i, int *fd)
         pthread_cond_wait(&p->changed, &p->lock);
     if (p->slots[i].state == SLOT_READY)
         *fd = p->slots[i].fd;
+    else if (p->slots[i].state == SLOT_SKIPPED)
+        *fd = -1; /* the caller reads the package directly */
     else if (p->slots[i].state == SLOT_FAILED)
         rc = p->slots[i].error != NULL ? copa__error_set(p->slots[i].code, "%s", p->slots[i].error)
                                        : copa__error_oom();

@@ -13,8 +13,9 @@ typedef struct copa__dp_predecode copa__dp_predecode;
 
 /*
  * Start decoding the `count` .deb files at `paths` (which must outlive the
- * handle) in order, at most a few packages ahead of the consumer, on
- * `threads` workers. Temporary files go to $TMPDIR or /tmp.
+ * handle) in order on `threads` workers, at most threads + 1 packages and
+ * (beyond the next one needed) 256 MiB of decoded data ahead of the
+ * consumer. Temporary files go to $TMPDIR or /tmp.
  * COPA_ENOMEM or COPA_ERROR (no thread could be started).
  */
 int copa__dp_predecode_start(copa__dp_predecode **out, const char *const *paths, size_t count,
@@ -22,8 +23,10 @@ int copa__dp_predecode_start(copa__dp_predecode **out, const char *const *paths,
 
 /*
  * Wait for package `i` and give its decoded data.tar (an fd the handle
- * owns, for copa__deb_open_decoded). A package that failed to decode
- * returns its error, with the worker's message.
+ * owns, for copa__deb_open_decoded), or -1 when there was no temporary
+ * space for it: then read the package directly (copa__deb_open). A
+ * package that failed to decode returns its error, with the worker's
+ * message.
  */
 int copa__dp_predecode_wait(copa__dp_predecode *p, size_t i, int *fd);
 

@@ -24,6 +24,19 @@ struct copa__blob_cache {
     int temporary; /* dir is a private fallback, removed on free */
 };
 
+/*
+ * <root>/blobs/sha256 is also the shape of an OCI layout: a cache directory
+ * pointed at one (to share its blobs) must never lose the layout's blobs.
+ */
+static int is_oci_layout(const char *root)
+{
+    copa__buf marker = COPA__BUF_INIT;
+    int found =
+        copa__buf_appendf(&marker, "%s/oci-layout", root) != 0 || access(marker.data, F_OK) == 0;
+    copa__buf_free(&marker);
+    return found;
+}
+
 static int make_blob_dir(const char *root)
 {
     char *probe =
@@ -39,7 +52,7 @@ static int make_blob_dir(const char *root)
     error = copa__file_mkdirs(probe);
     if (error == 0 && access(probe, W_OK) != 0)
         error = copa__error_set(COPA_ERROR, "%s: not writable: %s", probe, strerror(errno));
-    if (error == 0)
+    if (error == 0 && !is_oci_layout(root))
         copa__cache_prune(probe, (int64_t)time(NULL), COPA__CACHE_MAX_AGE);
     free(probe);
     return error;
@@ -103,6 +116,7 @@ int copa__blob_cache_lookup(char **out, copa__blob_cache *c, const char *digest,
         free(path);
         return COPA_ENOTFOUND;
     }
+    copa__cache_touch(path); /* in use: a concurrent prune leaves it */
     if (copa__file_digest(actual, &actual_size, path) != 0 || strcmp(actual, digest) != 0 ||
         (size >= 0 && actual_size != size)) {
         /* Corrupt or truncated: never serve it; the caller fetches it again. */
@@ -110,7 +124,6 @@ int copa__blob_cache_lookup(char **out, copa__blob_cache *c, const char *digest,
         free(path);
         return COPA_ENOTFOUND;
     }
-    copa__cache_touch(path);
     *out = path;
     return 0;
 }

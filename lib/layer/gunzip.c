@@ -105,8 +105,11 @@ static int feed(copa__gunzip *gz)
 /* Remember the last 8 input bytes consumed since `from`. */
 static void track_tail(copa__gunzip *gz, const uint8_t *from)
 {
-    size_t used = (size_t)(gz->state.next_in - from);
+    size_t used;
 
+    if (gz->state.next_in < from)
+        return; /* ISA-L never rewinds past `from` today; if it did, keep the old tail */
+    used = (size_t)(gz->state.next_in - from);
     if (used >= sizeof(gz->tail)) {
         memcpy(gz->tail, gz->state.next_in - sizeof(gz->tail), sizeof(gz->tail));
     } else if (used > 0) {

@@ -8,6 +8,7 @@
 #include "image/rebuild.h"
 #include "patch/context.h"
 #include "util/error.h"
+#include "util/threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,11 @@ static int up_to_date(const copa__rs_plan *plan, const copa__repatch *r)
 
 static int check_options(copa__patch_ctx *ctx, const copa_patch_options *o)
 {
+    int threads, rc;
+
+    /* A malformed $COPA_THREADS fails now, not after the downloads. */
+    if ((rc = copa__threads_count(&threads, 0)) != 0)
+        return rc;
     if (o->image == NULL || o->image[0] == '\0')
         return copa__error_set(COPA_EINVALID, "no image to patch: give one with -i IMAGE");
     if (o->tag != NULL && o->tag[0] != '\0' && o->tag_suffix != NULL)

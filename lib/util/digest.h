@@ -45,6 +45,8 @@ int copa__digest_validate(const char *digest);
 
 /* Hash a whole file: "sha256:..." into digest, its size into *size. */
 int copa__file_digest(char *digest, double *size, const char *path);
+/* The same from the current offset of an open file; `name` for messages. */
+int copa__fd_digest(char *digest, double *size, int fd, const char *name);
 
 /*
  * Check the file at `path`: `size` bytes (UINT64_MAX: any size) whose

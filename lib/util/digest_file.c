@@ -12,37 +12,43 @@
 #include <string.h>
 #include <unistd.h>
 
-int copa__file_digest(char *digest, double *size, const char *path)
+int copa__fd_digest(char *digest, double *size, int fd, const char *name)
 {
     unsigned char raw[COPA_SHA256_LEN];
     copa__sha256 *hash;
     char chunk[65536];
     ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), error;
+    int error = copa__sha256_new(&hash);
 
-    if (fd < 0)
-        return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
-                               strerror(errno));
-    if ((error = copa__sha256_new(&hash)) != 0) {
-        close(fd);
+    if (error != 0)
         return error;
-    }
     *size = 0;
     while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            error = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
+            error = copa__error_set(COPA_ERROR, "%s: %s", name, strerror(errno));
             break;
         }
         *size += (double)n;
         if ((error = copa__sha256_update(hash, chunk, (size_t)n)) != 0)
             break;
     }
-    close(fd);
     if (error == 0 && (error = copa__sha256_final(hash, raw)) == 0)
         copa__digest_format(digest, raw);
     copa__sha256_free(hash);
+    return error;
+}
+
+int copa__file_digest(char *digest, double *size, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), error;
+
+    if (fd < 0)
+        return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
+                               strerror(errno));
+    error = copa__fd_digest(digest, size, fd, path);
+    close(fd);
     return error;
 }
 

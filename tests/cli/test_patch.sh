@@ -70,6 +70,11 @@ expect_err_contains "zstd:N (N 1-19)"
 run "$COPA" patch -i oci:"$tmp"/missing:base --layer-compression zstd:19 --dry-run --progress quiet
 expect_status 4
 
+# A malformed COPA_THREADS is bad input too, found before the image is opened.
+run env COPA_THREADS=two "$COPA" patch -i oci:"$tmp"/missing:base --dry-run --progress quiet
+expect_status 3
+expect_err_contains "COPA_THREADS='two'"
+
 echo '{"not": "a report"' >"$tmp/bad.json"
 run "$COPA" patch -i oci:"$tmp"/missing:base -r "$tmp/bad.json" --dry-run --progress quiet
 expect_status 3

@@ -138,12 +138,41 @@ static void early_free_stops_workers(void **state)
     rm_rf(f.dir);
 }
 
+/* No temporary space: every package comes back "read it yourself", none fails. */
+static void no_temp_space_falls_back(void **state)
+{
+    fixture f;
+    copa__dp_predecode *p = NULL;
+    const char *saved = getenv("TMPDIR");
+    char *keep = saved != NULL ? strdup(saved) : NULL;
+    size_t i;
+    (void)state;
+
+    make_packages(&f, 0);
+    setenv("TMPDIR", "/nonexistent/copa-predecode", 1);
+    assert_int_equal(copa__dp_predecode_start(&p, f.list, NPKGS, 2), 0);
+    for (i = 0; i < NPKGS; i++) {
+        int fd = 0;
+        assert_int_equal(copa__dp_predecode_wait(p, i, &fd), 0);
+        assert_int_equal(fd, -1);
+        copa__dp_predecode_done(p, i);
+    }
+    copa__dp_predecode_free(p);
+    if (keep != NULL)
+        setenv("TMPDIR", keep, 1);
+    else
+        unsetenv("TMPDIR");
+    free(keep);
+    rm_rf(f.dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decodes_like_dpkg),
         cmocka_unit_test(damaged_package_fails_alone),
         cmocka_unit_test(early_free_stops_workers),
+        cmocka_unit_test(no_temp_space_falls_back),
     };
     copa_init();
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,8 @@
 /*
  * The blob cache: entries verified on lookup (a corrupt one is deleted and
  * reported missing), fills through a temporary file that disappears on
- * failure, the default location, and two processes filling the same
- * entries at once.
+ * failure, the default location, two processes filling the same entries
+ * at once, and eviction by age (never in an OCI layout).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +232,44 @@ static void test_two_processes(void **state)
     copa__blob_cache_free(cache);
 }
 
+/* Make <dir>/blobs/sha256/<name>, 40 days old. */
+static void old_blob(const char *dir, const char *name)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p '%s/blobs/sha256' && printf x > '%s/blobs/sha256/%s' && "
+             "touch -d '40 days ago' '%s/blobs/sha256/%s'",
+             dir, dir, name, dir, name);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Opening the cache drops month-old blobs, but never an OCI layout's. */
+static void test_eviction(void **state)
+{
+    char cache[1024], layout[1024], path[1200];
+    copa__blob_cache *c = NULL;
+    FILE *f;
+    (void)state;
+
+    snprintf(cache, sizeof(cache), "%s/evict-cache", root);
+    snprintf(layout, sizeof(layout), "%s/evict-layout", root);
+    old_blob(cache, "stale");
+    old_blob(layout, "kept");
+    snprintf(path, sizeof(path), "%s/oci-layout", layout);
+    assert_non_null(f = fopen(path, "w"));
+    fputs("{\"imageLayoutVersion\":\"1.0.0\"}", f);
+    fclose(f);
+
+    assert_int_equal(copa__blob_cache_open(&c, cache), 0);
+    copa__blob_cache_free(c);
+    snprintf(path, sizeof(path), "%s/blobs/sha256/stale", cache);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(copa__blob_cache_open(&c, layout), 0);
+    copa__blob_cache_free(c);
+    snprintf(path, sizeof(path), "%s/blobs/sha256/kept", layout);
+    assert_int_equal(access(path, F_OK), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_failed_fill_leaves_nothing),
         cmocka_unit_test(test_default_location),
         cmocka_unit_test(test_two_processes),
+        cmocka_unit_test(test_eviction),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
