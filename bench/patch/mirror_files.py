@@ -40,7 +40,7 @@ def fetched_indexes(cache, rels):
     """(URL, size) of each published index behind a cached one."""
     d = os.path.join(cache, "apt", "by-hash", "sha256")
     cached = set(os.listdir(d)) if os.path.isdir(d) else set()
-    result = []
+    result, seen = [], set()
     for base, suite, _, files in rels:
         for path, (h, _size) in files.items():
             if h not in cached:
@@ -49,9 +49,10 @@ def fetched_indexes(cache, rels):
             if published not in files:
                 published = path
             ph, psize = files[published]
-            result.append(("%s/dists/%s/%s/by-hash/SHA256/%s"
-                           % (base, suite, os.path.dirname(published), ph), psize))
-            cached.discard(h)
+            url = "%s/dists/%s/%s/by-hash/SHA256/%s" % (base, suite, os.path.dirname(published), ph)
+            if url not in seen:  # the plain copy and the .xz it came from: one download
+                seen.add(url)
+                result.append((url, psize))
     return result
 
 
