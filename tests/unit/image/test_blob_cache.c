@@ -18,6 +18,7 @@
 
 #include "image/blob_cache.h"
 #include "image/store.h"
+#include "util/buffer.h"
 #include "util/digest.h"
 #include "util/error.h"
 
@@ -235,12 +236,15 @@ static void test_two_processes(void **state)
 /* Make <dir>/blobs/sha256/<name>, 40 days old. */
 static void old_blob(const char *dir, const char *name)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd),
-             "mkdir -p '%s/blobs/sha256' && printf x > '%s/blobs/sha256/%s' && "
-             "touch -d '40 days ago' '%s/blobs/sha256/%s'",
-             dir, dir, name, dir, name);
-    assert_int_equal(system(cmd), 0);
+    copa__buf cmd = COPA__BUF_INIT;
+    assert_int_equal(copa__buf_appendf(&cmd,
+                                       "mkdir -p '%s/blobs/sha256' && printf x > "
+                                       "'%s/blobs/sha256/%s' && touch -d '40 days ago' "
+                                       "'%s/blobs/sha256/%s'",
+                                       dir, dir, name, dir, name),
+                     0);
+    assert_int_equal(system(cmd.data), 0);
+    copa__buf_free(&cmd);
 }
 
 /* Opening the cache drops month-old blobs, but never an OCI layout's. */
