@@ -31,7 +31,8 @@ enum {
     "                              registries too need it)\n"                                      \
     "  --cert-dir DIR              trust the CA certificates DIR/*.crt\n"                          \
     "  --ca-file FILE              trust the CA certificates in FILE (PEM)\n"                      \
-    "  --cache-dir DIR             blob cache (default $XDG_CACHE_HOME/copa or ~/.cache/copa)\n"
+    "  --cache-dir DIR             cache (default $COPA_CACHE_DIR, $XDG_CACHE_HOME/copa or\n"      \
+    "                              ~/.cache/copa)\n"
 
 enum { CLI_MAX_INSECURE = 32 };
 

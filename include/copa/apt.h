@@ -32,7 +32,7 @@ typedef struct copa_apt_options {
     const char *const *mirrors;
     /** Number of entries in mirrors. */
     size_t mirror_count;
-    /** Cache directory; NULL: $XDG_CACHE_HOME/copa, else ~/.cache/copa. */
+    /** Cache directory; NULL: $COPA_CACHE_DIR, $XDG_CACHE_HOME/copa, else ~/.cache/copa. */
     const char *cache_dir;
     /** INSECURE. Non-zero: accept a Release whose signature does not verify (flagged). */
     int insecure_allow_unsigned;

@@ -123,7 +123,10 @@ typedef struct copa_patch_options {
     const char *cert_dir;
     /** Give up after this many milliseconds (COPA_ETIMEOUT); 0: no limit. */
     unsigned long timeout_ms;
-    /** Cache of blobs, indexes and packages; NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa. */
+    /**
+     * Cache of blobs, indexes and packages; NULL: $COPA_CACHE_DIR,
+     * $XDG_CACHE_HOME/copa or ~/.cache/copa.
+     */
     const char *cache_dir;
     /** Progress callback, or NULL. */
     copa_progress_cb progress;

@@ -124,8 +124,6 @@ int copa__apt_anchor_keyring(copa__pgp_keyring **out, const copa__apt_source *sr
                              const copa__image_files *fs);
 
 /* Cache layout. */
-/* The shared cache directory (copa__cache_default_dir). */
-int copa__apt_cache_default_dir(char **out);
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url);
 /* Remove cached InRelease documents and indexes unused for COPA__CACHE_MAX_AGE. */
 void copa__apt_cache_prune(const char *cache_dir);

@@ -10,7 +10,6 @@
 #include "apt/apt.h"
 #include "util/buffer.h"
 #include "util/digest.h"
-#include "util/cache_dir.h"
 #include "util/cache_prune.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -23,11 +22,6 @@
 
 #define DOC_MAGIC "copa-apt-cache 1\n"
 enum { MAX_CACHED_DOC = 64 * 1024 * 1024 };
-
-int copa__apt_cache_default_dir(char **out)
-{
-    return copa__cache_default_dir(out);
-}
 
 int copa__apt_cache_release_path(char **out, const char *cache_dir, const char *url)
 {

@@ -5,6 +5,7 @@
  */
 #include "apt/apt.h"
 #include "util/buffer.h"
+#include "util/cache_dir.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -126,7 +127,7 @@ int copa__apt_load(copa__apt_result *out, const copa__image_files *fs,
     if (opts->cache_dir != NULL)
         rc = (out->cache_dir = strdup(opts->cache_dir)) == NULL ? copa__error_oom() : 0;
     else
-        rc = copa__apt_cache_default_dir(&out->cache_dir);
+        rc = copa__cache_default_dir(&out->cache_dir);
     if (rc == 0)
         rc = copa__apt_read_sources(&out->sources, fs);
     if (rc == 0 && out->sources.count > 0) {

@@ -188,27 +188,10 @@ static int download_all(download *dl, size_t n, const copa__apt_options *opts)
     return rc;
 }
 
-/* Size and SHA-256 of the file at `path` equal the Release's? */
-static int file_matches(const char *path, const copa__apt_release_file *f)
-{
-    int ok;
-
-    copa__cache_touch(path); /* in use: a concurrent prune leaves it */
-    ok = copa__sha256_file_verify(path, f->size, f->sha256) == 0;
-    copa_error_clear();
-    return ok;
-}
-
 /* Is a good copy cached? A copy that fails its hash is removed, never used. */
 static int cached_ok(const copa__apt_index *it)
 {
-    if (access(it->cache, F_OK) != 0)
-        return 0;
-    if (file_matches(it->cache, it->file))
-        return 1;
-    unlink(it->cache);
-    copa_error_clear();
-    return 0;
+    return copa__cache_entry_ok(it->cache, it->file->size, it->file->sha256);
 }
 
 /* Remember where this component's packages end (Pin: release c=...). */

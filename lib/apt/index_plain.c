@@ -55,15 +55,8 @@ int copa__apt_index_plan_plain(copa__apt_index *it, const char *cache_dir)
 
 int copa__apt_index_plain_ok(const copa__apt_index *it)
 {
-    int ok;
-    if (it->plain == NULL || access(it->plain_cache, F_OK) != 0)
-        return 0;
-    copa__cache_touch(it->plain_cache); /* in use: a concurrent prune leaves it */
-    ok = copa__sha256_file_verify(it->plain_cache, it->plain->size, it->plain->sha256) == 0;
-    if (!ok)
-        unlink(it->plain_cache); /* damaged: never used, fetched again */
-    copa_error_clear();
-    return ok;
+    return it->plain != NULL &&
+           copa__cache_entry_ok(it->plain_cache, it->plain->size, it->plain->sha256);
 }
 
 /* Decompress the open reader into `fp`, hashing; at most `limit` bytes. */

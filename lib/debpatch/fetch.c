@@ -12,6 +12,7 @@
 #include "repo/sources.h"
 #include "util/buffer.h"
 #include "util/cache_prune.h"
+#include "util/cache_dir.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -60,17 +61,6 @@ int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha
         return rc;
     *out = copa__buf_detach(&b);
     return 0;
-}
-
-/* Does the file hold exactly `size` bytes hashing to `hex`? */
-static int file_ok(const char *path, uint64_t size, const char *hex)
-{
-    int ok;
-
-    copa__cache_touch(path); /* in use: a concurrent prune leaves it */
-    ok = copa__sha256_file_verify(path, size, hex) == 0;
-    copa_error_clear();
-    return ok;
 }
 
 static int apply_mirrors(char **out, const char *url, const copa__debpatch_fetch_options *o)
@@ -231,14 +221,15 @@ int copa__debpatch_fetch(char ***paths, const copa__rs_plan *plan,
     else if (o != NULL && o->cache_dir != NULL)
         rc = (cache_dir = strdup(o->cache_dir)) == NULL ? copa__error_oom() : 0;
     else
-        rc = copa__apt_cache_default_dir(&cache_dir);
+        rc = copa__cache_default_dir(&cache_dir);
     for (i = 0; rc == 0 && i < plan->nsteps; i++) {
         rc = prepare(&all[i], &plan->steps[i], cache_dir, o);
         if (rc != 0)
             break;
-        if (file_ok(all[i].cache, plan->steps[i].pkg->size, plan->steps[i].pkg->sha256))
+        /* a corrupt cached copy is removed, never used */
+        if (copa__cache_entry_ok(all[i].cache, plan->steps[i].pkg->size,
+                                 plan->steps[i].pkg->sha256))
             continue;
-        unlink(all[i].cache); /* a corrupt cached copy is never used */
         if ((rc = open_temp(&all[i])) == 0)
             todo[n++] = &all[i];
     }

@@ -205,32 +205,6 @@ int copa__apt_packages_load(copa__apt_packages *idx, const char *name, const voi
     return copa__apt_packages_reindex(idx);
 }
 
-/* Size and (unless NULL) SHA-256 of the open file, as the index promised. */
-static int verify_fd(int fd, const struct stat *st, const char *path, const char *sha256_hex,
-                     uint64_t size)
-{
-    char digest[COPA_DIGEST_STRING_MAX];
-    double got = 0;
-    int rc;
-
-    if (size != UINT64_MAX && (uint64_t)st->st_size != size)
-        return copa__error_set(COPA_EVERIFY, "%s: size %lld does not match the expected %llu", path,
-                               (long long)st->st_size, (unsigned long long)size);
-    if (sha256_hex == NULL)
-        return 0;
-    if (strlen(sha256_hex) != 64)
-        return copa__error_set(COPA_EINVALID, "%s: expected SHA-256 '%s' is not 64 hex digits",
-                               path, sha256_hex);
-    if ((rc = copa__fd_digest(digest, &got, fd, path)) != 0)
-        return rc;
-    if (strcmp(digest + 7, sha256_hex) != 0)
-        return copa__error_set(COPA_EVERIFY, "%s: SHA-256 %s does not match the expected %s", path,
-                               digest + 7, sha256_hex);
-    if (lseek(fd, 0, SEEK_SET) != 0)
-        return copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
-    return 0;
-}
-
 /*
  * From a file: opened once, checked, then streamed through libarchive from
  * the same descriptor, so the bytes parsed are the bytes checked (read, not
@@ -247,10 +221,11 @@ int copa__apt_packages_load_file(copa__apt_packages *idx, const char *path, cons
     if (fd < 0)
         return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
                                strerror(errno));
-    if (fstat(fd, &st) != 0)
+    if (sha256_hex != NULL && strlen(sha256_hex) != 64)
+        rc = copa__error_set(COPA_EINVALID, "%s: expected SHA-256 '%s' is not 64 hex digits", path,
+                             sha256_hex);
+    else if ((rc = copa__sha256_fd_verify(fd, path, size, sha256_hex)) == 0 && fstat(fd, &st) != 0)
         rc = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
-    else
-        rc = verify_fd(fd, &st, path, sha256_hex, size);
     if (rc == 0 && st.st_size > 0 && (a = raw_reader()) == NULL)
         rc = copa__error_oom();
     if (a != NULL) {

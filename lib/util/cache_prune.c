@@ -1,5 +1,7 @@
 /* copa__cache_touch / copa__cache_prune: age-based eviction of cache files. */
 #include "util/cache_prune.h"
+#include "util/digest.h"
+#include "util/error.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -9,6 +11,20 @@
 void copa__cache_touch(const char *path)
 {
     (void)utimensat(AT_FDCWD, path, NULL, 0);
+}
+
+int copa__cache_entry_ok(const char *path, uint64_t size, const char *hex)
+{
+    int ok;
+
+    if (access(path, F_OK) != 0)
+        return 0;
+    copa__cache_touch(path);
+    ok = copa__sha256_file_verify(path, size, hex) == 0;
+    if (!ok)
+        unlink(path);
+    copa_error_clear();
+    return ok;
 }
 
 size_t copa__cache_prune(const char *dir, int64_t now, int64_t max_age)

@@ -18,6 +18,13 @@
 void copa__cache_touch(const char *path);
 
 /*
+ * Is the cached file at `path` usable: present, `size` bytes (UINT64_MAX:
+ * any) hashing to `hex`? It is marked used first, so a concurrent prune
+ * leaves it; a damaged one is removed, never used. 1 or 0; no error is left set.
+ */
+int copa__cache_entry_ok(const char *path, uint64_t size, const char *hex);
+
+/*
  * Remove the regular files directly in `dir` whose mtime is more than
  * `max_age` seconds before `now`. Best effort: a missing or unreadable
  * directory removes nothing. Returns how many files were removed.

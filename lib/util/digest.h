@@ -54,6 +54,8 @@ int copa__fd_digest(char *digest, double *size, int fd, const char *name);
  * COPA_EVERIFY naming the file and what differs, COPA_ENOTFOUND, COPA_ERROR.
  */
 int copa__sha256_file_verify(const char *path, uint64_t size, const char *hex);
+/* The same for an open file (`name` for messages), left at offset 0. */
+int copa__sha256_fd_verify(int fd, const char *name, uint64_t size, const char *hex);
 
 /* Compare a buffer's SHA-256 with an expected "sha256:..." string: 0 or COPA_EVERIFY. */
 int copa__digest_verify_buffer(const char *expected, const void *data, size_t length);

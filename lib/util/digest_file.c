@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int copa__fd_digest(char *digest, double *size, int fd, const char *name)
@@ -52,19 +53,38 @@ int copa__file_digest(char *digest, double *size, const char *path)
     return error;
 }
 
-int copa__sha256_file_verify(const char *path, uint64_t size, const char *hex)
+int copa__sha256_fd_verify(int fd, const char *name, uint64_t size, const char *hex)
 {
     char got[COPA_DIGEST_STRING_MAX];
     double total = 0;
-    int rc = copa__file_digest(got, &total, path);
+    struct stat st;
+    int rc = 0;
 
-    if (rc != 0)
-        return rc;
-    if (size != UINT64_MAX && total != (double)size)
-        return copa__error_set(COPA_EVERIFY, "%s: size %.0f does not match the expected %llu", path,
-                               total, (unsigned long long)size);
-    if (hex != NULL && strcmp(got + 7, hex) != 0)
-        return copa__error_set(COPA_EVERIFY, "%s: SHA-256 %s does not match the expected %s", path,
+    /* The size first: a wrong one needs no hashing. */
+    if (fstat(fd, &st) != 0)
+        return copa__error_set(COPA_ERROR, "%s: %s", name, strerror(errno));
+    if (size != UINT64_MAX && (uint64_t)st.st_size != size)
+        return copa__error_set(COPA_EVERIFY, "%s: size %lld does not match the expected %llu", name,
+                               (long long)st.st_size, (unsigned long long)size);
+    if (hex == NULL)
+        return 0;
+    if (lseek(fd, 0, SEEK_SET) != 0 || (rc = copa__fd_digest(got, &total, fd, name)) != 0 ||
+        lseek(fd, 0, SEEK_SET) != 0)
+        return rc != 0 ? rc : copa__error_set(COPA_ERROR, "%s: %s", name, strerror(errno));
+    if (strcmp(got + 7, hex) != 0)
+        return copa__error_set(COPA_EVERIFY, "%s: SHA-256 %s does not match the expected %s", name,
                                got + 7, hex);
     return 0;
+}
+
+int copa__sha256_file_verify(const char *path, uint64_t size, const char *hex)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+    if (fd < 0)
+        return copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "%s: %s", path,
+                               strerror(errno));
+    rc = copa__sha256_fd_verify(fd, path, size, hex);
+    close(fd);
+    return rc;
 }

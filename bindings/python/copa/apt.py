@@ -32,7 +32,7 @@ def apt_sources(
         rootfs: the root filesystem directory.
         arch: the image's dpkg architecture ("amd64").
         mirrors: "FROM=TO" rewrites of source URIs.
-        cache_dir: index cache (None: $XDG_CACHE_HOME/copa or ~/.cache/copa).
+        cache_dir: index cache (None: $COPA_CACHE_DIR, $XDG_CACHE_HOME/copa or ~/.cache/copa).
         now: the time (seconds since the epoch) Valid-Until is checked at; 0: now.
 
     Returns:

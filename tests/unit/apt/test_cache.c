@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "util/cache_dir.h"
+
 static const char H[] = "27386fb652b42e0a9540e5cff42164bc7a2af7486d86e51b80df0b1e0d525941";
 
 static void test_default_dir(void **state)
@@ -19,22 +21,22 @@ static void test_default_dir(void **state)
     char *d;
     (void)state;
     setenv("XDG_CACHE_HOME", "/x/cache", 1);
-    assert_int_equal(copa__apt_cache_default_dir(&d), 0);
+    assert_int_equal(copa__cache_default_dir(&d), 0);
     assert_string_equal(d, "/x/cache/copa");
     free(d);
     setenv("XDG_CACHE_HOME", "relative", 1); /* ignored, as the XDG spec says */
     setenv("HOME", "/home/u", 1);
-    assert_int_equal(copa__apt_cache_default_dir(&d), 0);
+    assert_int_equal(copa__cache_default_dir(&d), 0);
     assert_string_equal(d, "/home/u/.cache/copa");
     free(d);
     setenv("COPA_CACHE_DIR", "/own/cache", 1); /* first, as for the blob cache */
-    assert_int_equal(copa__apt_cache_default_dir(&d), 0);
+    assert_int_equal(copa__cache_default_dir(&d), 0);
     assert_string_equal(d, "/own/cache");
     free(d);
     unsetenv("COPA_CACHE_DIR");
     unsetenv("XDG_CACHE_HOME");
     unsetenv("HOME");
-    assert_int_equal(copa__apt_cache_default_dir(&d), COPA_ENOTFOUND);
+    assert_int_equal(copa__cache_default_dir(&d), COPA_ENOTFOUND);
 }
 
 static void test_paths(void **state)
