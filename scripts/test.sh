@@ -3,8 +3,9 @@
 #
 #   1. dependencies present (installs missing Debian packages)
 #   2. formatting (clang-format, config in .clang-format)
-#   3. an optimized build with -Werror, then every ctest test (unit, api,
-#      cli, integration, e2e, examples, bindings)
+#   3. a Release build with -Werror (what users build, warnings checked),
+#      then an optimized debug-info build with -Werror and every ctest test
+#      (unit, api, cli, integration, e2e, hostile, examples, bindings)
 #   4. a second build with AddressSanitizer + UndefinedBehaviorSanitizer,
 #      and the unit tests under it
 #   5. valgrind (leaks and memory errors) on the unit test programs
@@ -20,23 +21,28 @@ step "dependencies"
 step "format check"
 ./scripts/check-format.sh
 
-step "build"
+step "build (Release, -Werror)"
+# Users build Release without -Werror (COPA_WERROR is off by default), so
+# warnings that only -O3 shows (-Wformat-truncation) must be caught here.
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DCOPA_WERROR=ON >/dev/null
+cmake --build build-release -j"$jobs"
+
+step "build (RelWithDebInfo, -Werror)"
 # Optimized (with debug info): some warnings (-Wmaybe-uninitialized,
-# -Wformat-truncation) only appear at -O2, and -Werror must see them here
-# rather than in the README's setup build. The sanitizer build is -O0.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# -Wformat-truncation) only appear at -O2. The sanitizer build is -O0.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOPA_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 
 step "tests"
 (cd build && ctest --output-on-failure -j"$jobs")
 
-step "sanitizers (ASan + UBSan): unit tests"
+step "sanitizers (ASan + UBSan): unit and hostile tests"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOPA_SANITIZE=ON -DCOPA_BUILD_EXAMPLES=OFF \
-    >/dev/null
+    -DCOPA_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --output-on-failure -j"$jobs" -L unit -LE api)
+    ctest --output-on-failure -j"$jobs" -L 'unit|hostile' -LE api)
 
 step "valgrind: unit tests"
 ./scripts/valgrind-unit.sh build

@@ -42,8 +42,16 @@ chroot A apt-get check >/dev/null || fail "apt-get check"
 echo "ok: dpkg --audit, dpkg --verify of $n upgraded packages, apt-get check"
 mkdir B/tmp/debs
 for f in cache/deb/sha256/*; do cp "$f" B/tmp/debs/$(basename "$f").deb; done
-chroot B sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i --force-confdef --force-confold /tmp/debs/*.deb' \
-    >/dev/null 2>&1 || fail "dpkg -i in the chroot"
+# dpkg installs in the order it is given, and a Pre-Depends must be
+# configured before its dependant is unpacked (libpam-modules on the new
+# libpam-modules-bin, say). The files are named by hash, so no order given
+# here is right for every day's archive: unpack what dpkg accepts, configure,
+# and go round again with what it refused, until nothing is left or a round
+# makes no progress.
+cp "$HERE/dpkg_install_in_rounds.sh" B/tmp/
+chroot B sh /tmp/dpkg_install_in_rounds.sh /tmp/debs >dpkg-rounds.log 2>&1 ||
+    { cat dpkg-rounds.log; fail "dpkg install of the upgraded packages in the chroot"; }
+rm B/tmp/dpkg_install_in_rounds.sh
 rm -rf B/tmp/debs A/var/cache/apt/*.bin
 cmp A/var/lib/dpkg/status B/var/lib/dpkg/status || fail "status differs from dpkg's"
 python3 "$HERE/compare_trees.py" A B --ignore var/lib/dpkg/status-old --ignore var/lib/dpkg/lock \
