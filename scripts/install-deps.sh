@@ -12,7 +12,7 @@ packages=(
     # Unit tests, formatting, memory checks, fuzzing
     libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
     # Reference tools the differential tests compare against
-    dpkg dpkg-dev binutils rpm gnupg apt-utils mmdebstrap isal
+    dpkg dpkg-dev binutils rpm gnupg apt-utils mmdebstrap isal zstd
     # Real components the integration tests start on loopback
     docker-registry apache2-utils skopeo umoci openssl curl jq
     # Scripting used by tests and benchmarks
