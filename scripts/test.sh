@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command and what CI runs: every check of the project.
 #
-#   1. dependencies present (installs missing Debian packages)
+#   1. dependencies present (installs missing Debian packages), and every
+#      external command the tests run comes from one of them
 #   2. formatting (clang-format, config in .clang-format)
 #   3. a Release build with -Werror (what users build, warnings checked),
 #      then an optimized debug-info build with -Werror and every ctest test
@@ -17,6 +18,9 @@ step() { printf '\n===== %s\n' "$*"; }
 
 step "dependencies"
 ./scripts/install-deps.sh
+
+step "test tools come from install-deps.sh"
+./scripts/check-test-tools.sh
 
 step "format check"
 ./scripts/check-format.sh
