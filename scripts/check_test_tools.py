@@ -987,7 +987,11 @@ def collect(root):
 
 def install_deps_packages(root):
     """The words of the `packages=( ... )` array in scripts/install-deps.sh."""
-    text = read(root, "scripts/install-deps.sh")
+    try:
+        text = read(root, "scripts/install-deps.sh")
+    except OSError as error:
+        sys.exit("check-test-tools: cannot read %s/scripts/install-deps.sh: %s"
+                 % (root, error.strerror))
     match = re.search(r"^\s*packages=\((.*?)^\s*\)", text, re.M | re.S)
     if not match:
         sys.exit("check-test-tools: no packages=( ... ) array in scripts/install-deps.sh")
@@ -1001,9 +1005,13 @@ def installed_packages():
     """name -> fields of every installed package (arch qualifier dropped)."""
     fields = ["Package", "Status", "Essential", "Priority", "Depends", "Pre-Depends",
               "Provides"]
-    output = subprocess.run(
-        ["dpkg-query", "-W", "-f=" + "\\t".join("${%s}" % f for f in fields) + "\\n"],
-        check=True, capture_output=True, text=True).stdout
+    try:
+        output = subprocess.run(
+            ["dpkg-query", "-W", "-f=" + "\\t".join("${%s}" % f for f in fields) + "\\n"],
+            check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        sys.exit("check-test-tools: cannot list the installed packages with dpkg-query "
+                 "(%s); this check needs Debian's dpkg" % error)
     packages = {}
     for line in output.splitlines():
         values = dict(zip(fields, line.split("\t")))
@@ -1105,6 +1113,11 @@ def main(argv):
     uses = collect(root)
     roots = install_deps_packages(root)
     installed = installed_packages()
+    missing = [p for p in roots if p not in installed]
+    if missing:
+        print("check-test-tools: listed in scripts/install-deps.sh but not installed here: "
+              "%s; run scripts/install-deps.sh first" % " ".join(missing), file=sys.stderr)
+        return 1
     allowed = allowed_packages(roots, installed)
 
     on_path = {name: path_matches(name) for name in uses.calls}

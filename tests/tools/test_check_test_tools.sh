@@ -191,6 +191,31 @@ if "$checker" "$work/tree" >"$work/out" 2>&1 ||
     failures=$((failures + 1))
 fi
 
+# A local copy first on PATH (pyenv, /usr/local) does not hide the package
+# behind it; a tool no package provides is reported as such.
+new_tree
+mkdir -p "$work/bin"
+printf '#!/bin/sh\nexit 0\n' >"$work/bin/jq"
+cp "$work/bin/jq" "$work/bin/copa-local-tool"
+chmod +x "$work/bin/jq" "$work/bin/copa-local-tool"
+printf 'jq . f\ncopa-local-tool\n' >"$work/tree/tests/t/local.sh"
+PATH=$work/bin:$PATH expect_error "a local copy first on PATH" jq tests/t/local.sh:1
+if ! grep -q "'copa-local-tool' (called at tests/t/local.sh:2) resolves to $work/bin/copa-local-tool, which no Debian package provides" "$work/out"; then
+    echo "FAIL: a tool no package provides was not reported as such" >&2
+    cat "$work/out" >&2
+    failures=$((failures + 1))
+fi
+
+# A listed package that is not installed: run install-deps.sh first.
+new_tree
+list_packages copa-absent-package
+if "$checker" "$work/tree" >"$work/out" 2>&1 ||
+    ! grep -q "not installed here: copa-absent-package; run scripts/install-deps.sh first" "$work/out"; then
+    echo "FAIL: a listed package that is not installed was not reported" >&2
+    cat "$work/out" >&2
+    failures=$((failures + 1))
+fi
+
 # Things that are not external commands stay quiet (all names absent from PATH).
 new_tree
 cat >"$work/tree/tests/t/quiet.sh" <<'SH'
