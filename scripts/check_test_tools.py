@@ -1101,8 +1101,11 @@ def owning_packages(paths):
 # ---------------------------------------------------------------------------
 
 def where(files):
-    return ", ".join("%s:%s" % (path, ",".join(str(n) for n in sorted(lines)[:4]))
-                     for path, lines in sorted(files.items()))
+    """file:line,line,... for each file (at most 4 lines each, then +N)."""
+    def lines_of(lines):
+        shown = ",".join(str(n) for n in sorted(lines)[:4])
+        return shown + (" +%d" % (len(lines) - 4) if len(lines) > 4 else "")
+    return ", ".join("%s:%s" % (path, lines_of(lines)) for path, lines in sorted(files.items()))
 
 
 def main(argv):

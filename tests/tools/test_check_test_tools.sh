@@ -7,6 +7,9 @@
 # on every machine that runs this, and it is neither Essential nor required.
 #
 # usage: test_check_test_tools.sh CHECKER
+#
+# The fake tests are written in single quotes: nothing in them may expand here.
+# shellcheck disable=SC2016
 set -euo pipefail
 checker=$1
 command -v dpkg-query >/dev/null || { echo "SKIP: not a dpkg system"; exit 77; }
