@@ -5,7 +5,8 @@ Why: on a fresh Debian 12 machine `./scripts/test.sh` (the README's test
 command, what .ci/run runs) failed because a unit test called `igzip`, from
 Debian package `isal`, which scripts/install-deps.sh did not install (issue
 20). The developers' machines had it, so nothing noticed. This check runs
-before the build and makes that class of failure impossible to land.
+in scripts/test.sh before the build, so that class of failure is caught
+before it lands, in seconds, with the fix named.
 
 What it checks: it finds the external commands the test code calls, in
   tests/**/*.sh, scripts/test.sh and the scripts it runs the tests with
@@ -29,6 +30,11 @@ and for each one decides:
     check followed by a skip, or a positive `if` around the use);
   * anything else is an error: one line per command, naming the files and
     lines that call it and the package that provides it here.
+
+Limits: it reads source text, it does not run anything. A command whose
+name is only known at run time ("$tool", a %s filled from a variable) is not
+seen; a guard is recognized in the same file only; `chroot DIR CMD` counts
+CMD as a host command (the tests run the same dpkg/apt tools on both sides).
 
 usage: scripts/check_test_tools.py [--list] [PROJECT_ROOT]  (default: this repo)
   --list  also print every unguarded command, its package and its callers
@@ -348,7 +354,7 @@ class ShellScanner:
                     continue
                 if mode is None and token in (";;", ";&"):
                     mode = "pattern"
-                if mode is None and token != "\n" or words:
+                if words:
                     self.simple_command(words)
                     words = []
         self.simple_command(words)
