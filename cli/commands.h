@@ -18,6 +18,7 @@ typedef struct cli_command {
 extern const cli_command cli_cmd_vercmp;
 extern const cli_command cli_cmd_report;
 extern const cli_command cli_cmd_inspect;
+extern const cli_command cli_cmd_packages;
 extern const cli_command cli_cmd_sources;
 extern const cli_command cli_cmd_copy;
 extern const cli_command cli_cmd_patch;

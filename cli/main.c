@@ -14,6 +14,7 @@
 const cli_command *const cli_commands[] = {
     &cli_cmd_copy,
     &cli_cmd_inspect,
+    &cli_cmd_packages,
     &cli_cmd_patch,
     &cli_cmd_report,
     &cli_cmd_sources,

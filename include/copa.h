@@ -13,6 +13,7 @@
 #include "copa/errors.h"
 #include "copa/global.h"
 #include "copa/image.h"
+#include "copa/packages.h"
 #include "copa/pkgversion.h"
 #include "copa/report.h"
 #include "copa/patch.h"

@@ -101,6 +101,25 @@ int copa_go_image_copy(copa_go_err *e, const char *from, const char *to, const c
     return capture(e, copa_image_copy(from, to, &opts));
 }
 
+int copa_go_packages_open(copa_go_err *e, copa_inventory **out, const char *image,
+                          const copa_go_registry *r)
+{
+    copa_packages_options opts;
+    copa_packages_options_init(&opts, COPA_PACKAGES_OPTIONS_VERSION);
+    opts.platform = r->platform;
+    opts.credentials = r->credentials;
+    opts.insecure_registries = r->insecure_registries;
+    opts.ca_file = r->ca_file;
+    opts.cert_dir = r->cert_dir;
+    opts.cache_dir = r->cache_dir;
+    return capture(e, copa_packages_open(out, image, &opts));
+}
+
+int copa_go_inventory_format(copa_go_err *e, char **out, const copa_inventory *inv, int format)
+{
+    return capture(e, copa_inventory_format(out, inv, (copa_inventory_format_kind)format));
+}
+
 int copa_go_vex_create(copa_go_err *e, copa_vex **out, const char *id, const char *author,
                        const char *timestamp, const char *tooling)
 {

@@ -41,6 +41,10 @@ int copa_go_reference_parse(copa_go_err *e, copa_reference **out, const char *te
 int copa_go_image_inspect(copa_go_err *e, char **out, const char *image, int json,
                           const copa_go_registry *r);
 int copa_go_image_copy(copa_go_err *e, const char *from, const char *to, const copa_go_registry *r);
+/* The inventory of an image (packages.h), and its text in one of the formats. */
+int copa_go_packages_open(copa_go_err *e, copa_inventory **out, const char *image,
+                          const copa_go_registry *r);
+int copa_go_inventory_format(copa_go_err *e, char **out, const copa_inventory *inv, int format);
 int copa_go_vex_create(copa_go_err *e, copa_vex **out, const char *id, const char *author,
                        const char *timestamp, const char *tooling);
 int copa_go_vex_add_fixed(copa_go_err *e, copa_vex *vex, const char *vulnerability,

@@ -29,7 +29,8 @@ typedef struct copa__patch_ctx {
     copa__manifest manifest;
     copa__config config;
     copa__repatch repatch;
-    size_t base_layers; /* layers the patch goes on top of */
+    size_t base_layers;  /* layers the patch goes on top of */
+    int read_all_layers; /* the inventory: copa's own layer is read too */
     copa__rootfs *rootfs;
     copa__image_files files;
     copa__os_release os;

@@ -111,7 +111,8 @@ static int open_image(copa__patch_ctx *ctx)
     if ((rc = copa__repatch_detect(&ctx->repatch, ctx->config.doc.json,
                                    ctx->manifest.layer_count)) != 0)
         return rc;
-    ctx->base_layers = ctx->repatch.patched ? ctx->repatch.base_layers : ctx->manifest.layer_count;
+    ctx->base_layers = ctx->repatch.patched && !ctx->read_all_layers ? ctx->repatch.base_layers
+                                                                     : ctx->manifest.layer_count;
     return 0;
 }
 
@@ -145,7 +146,7 @@ static int detect(copa__patch_ctx *ctx)
     }
     if (ctx->os.format != COPA_PKG_DEB)
         return copa__error_set(COPA_EUNSUPPORTED,
-                               "%s is %s: copa patch supports Debian and Ubuntu images so far",
+                               "%s is %s: copa supports Debian and Ubuntu images so far",
                                ctx->src->name,
                                ctx->os.pretty_name != NULL ? ctx->os.pretty_name
                                : ctx->os.id != NULL        ? ctx->os.id

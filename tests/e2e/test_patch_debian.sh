@@ -142,6 +142,30 @@ patch() {
     [ $rc -eq 0 ] || { fail "$name" "exit $rc: $err"; return 1; }
 }
 
+# inventory NAME REF DPKG_LIST: `copa packages` of REF lists exactly the
+# packages (name arch version source source-version) of DPKG_LIST, made by
+# dpkg-query from the same image, and marks as patched exactly the pending ones.
+inventory() {
+    local name=$1 ref=$2 list=$3 dir=$work/check-$1
+    "$copa" packages --format json "$ref" >"$dir/packages.json" 2>"$dir/packages.err" ||
+        { fail "$name" "copa packages: $(cat "$dir/packages.err")"; return 1; }
+    python3 - "$dir/packages.json" >"$dir/copa-packages.txt" <<'PY'
+import json, sys
+for p in json.load(open(sys.argv[1]))["packages"]:
+    print(p["name"], p["arch"], p["version"], p["source"]["name"], p["source"]["version"])
+PY
+    diff -u <(sort "$list") <(sort "$dir/copa-packages.txt") >"$dir/packages.diff" ||
+        { fail "$name" "copa packages differs from dpkg-query: $(head -20 "$dir/packages.diff")"; return 1; }
+    local marked
+    marked=$(python3 -c 'import json,sys; print("\n".join(sorted(set(p["name"] for p in json.load(open(sys.argv[1]))["packages"] if p["patched"]))))' "$dir/packages.json")
+    if [ "$name" = all ] && [ "$marked" != "$(cut -d' ' -f1 "$work/apt-pending.txt" | sort -u)" ]; then
+        fail "$name" "copa packages marks as patched: $marked; apt's upgrades: $(cut -d' ' -f1 "$work/apt-pending.txt" | tr '\n' ' ')"
+        return 1
+    fi
+}
+DPKG_QUERY_FORMAT='${db:Status-Abbrev} ${Package} ${Architecture} ${Version} ${source:Package} ${source:Version}\n'
+installed_only() { awk '$1 ~ /^[ih]i/ { print $2, $3, $4, $5, $6 }'; }
+
 # check NAME REF [distroless]: the patched image as apt and dpkg see it.
 # $source_layers is the layer count of the image that was patched.
 source_layers=$base_layers
@@ -164,6 +188,8 @@ check() {
         while read -r p v; do
             grep -qx "$p $v" "$dir/installed.txt" || { fail "$name" "$p is not at $v in status.d"; return 1; }
         done <"$work/apt-pending.txt"
+        dpkg-query --admindir="$dir/admin" -W -f "$DPKG_QUERY_FORMAT" | installed_only >"$dir/dpkg-packages.txt"
+        inventory "$name" "$ref" "$dir/dpkg-packages.txt" || return 1
         ok "$name"
         return 0
     fi
@@ -181,6 +207,8 @@ check() {
     # Upgraded programs run: the shell and dpkg (libc, and whatever else moved).
     [ "$(chroot "$root" /bin/bash -c 'echo ok')" = ok ] && chroot "$root" dpkg-query -W dpkg >/dev/null ||
         { fail "$name" "programs of the patched image do not run"; return 1; }
+    chroot "$root" dpkg-query -W -f "$DPKG_QUERY_FORMAT" | installed_only >"$dir/dpkg-packages.txt"
+    inventory "$name" "$ref" "$dir/dpkg-packages.txt" || return 1
     ok "$name"
 }
 

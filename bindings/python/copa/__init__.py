@@ -22,6 +22,7 @@ from .errors import (
     VerifyError,
 )
 from .image import Reference, copy, inspect, parse_reference
+from .packages import Inventory, Package, packages
 from .patch import PatchResult, Progress, PatchUpdate, Skipped, Unfixable, patch, plan
 from .report import OSInfo, Report, Unfixed, Update
 from .version import version, version_compare, version_valid
@@ -39,6 +40,9 @@ __all__ = [
     "parse_reference",
     "inspect",
     "copy",
+    "packages",
+    "Inventory",
+    "Package",
     "apt_sources",
     "Vex",
     "purl_package",

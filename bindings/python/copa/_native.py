@@ -96,6 +96,30 @@ class InspectOptions(Structure):
     ]
 
 
+class PackagesOptions(Structure):
+    _fields_ = [
+        ("version", c_uint),
+        ("platform", c_char_p),
+        ("credentials", c_char_p),
+        ("insecure_registries", _c_char_pp),
+        ("ca_file", c_char_p),
+        ("cert_dir", c_char_p),
+        ("cache_dir", c_char_p),
+    ]
+
+
+class PackageStruct(Structure):
+    _fields_ = [
+        ("name", c_char_p),
+        ("version", c_char_p),
+        ("arch", c_char_p),
+        ("source_name", c_char_p),
+        ("source_version", c_char_p),
+        ("purl", c_char_p),
+        ("patched", c_int),
+    ]
+
+
 class CopyOptions(Structure):
     _fields_ = [
         ("version", c_uint),
@@ -267,6 +291,19 @@ _PROTOTYPES = {
     "copa_transport_name": (c_char_p, [c_int]),
     "copa_inspect_options_init": (c_int, [POINTER(InspectOptions), c_uint]),
     "copa_image_inspect": (c_int, [POINTER(c_void_p), c_char_p, POINTER(InspectOptions)]),
+    # packages.h
+    "copa_packages_options_init": (c_int, [POINTER(PackagesOptions), c_uint]),
+    "copa_packages_open": (c_int, [POINTER(c_void_p), c_char_p, POINTER(PackagesOptions)]),
+    "copa_inventory_free": (None, [c_void_p]),
+    "copa_inventory_os_id": (c_char_p, [c_void_p]),
+    "copa_inventory_os_version": (c_char_p, [c_void_p]),
+    "copa_inventory_os_pretty_name": (c_char_p, [c_void_p]),
+    "copa_inventory_package_manager": (c_char_p, [c_void_p]),
+    "copa_inventory_digest": (c_char_p, [c_void_p]),
+    "copa_inventory_package_count": (c_size_t, [c_void_p]),
+    "copa_inventory_package": (POINTER(PackageStruct), [c_void_p, c_size_t]),
+    "copa_inventory_format": (c_int, [POINTER(c_void_p), c_void_p, c_int]),
+    "copa_inventory_text_free": (None, [c_void_p]),
     "copa_copy_options_init": (c_int, [POINTER(CopyOptions), c_uint]),
     "copa_image_copy": (c_int, [c_char_p, c_char_p, POINTER(CopyOptions)]),
     # apt.h

@@ -1,0 +1,46 @@
+/*
+ * The inventory of an image (copa/packages.h): its OS and installed OS
+ * packages. open.c reads the image through the patch pipeline's loading
+ * stages, deb.c turns a dpkg database into packages, and table.c, json.c
+ * and cyclonedx.c write the three output formats.
+ */
+#ifndef COPA_LIB_INVENTORY_INVENTORY_H
+#define COPA_LIB_INVENTORY_INVENTORY_H
+
+#include "copa/packages.h"
+#include "pkg/dpkg_db.h"
+#include "util/arena.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+struct copa_inventory {
+    const char *image; /* the reference as given */
+    const char *image_purl;
+    const char *digest;
+    const char *os_id, *os_version, *os_pretty_name;
+    const char *package_manager;
+    copa_package *packages; /* sorted by name, then arch */
+    size_t package_count;
+    copa__arena arena; /* every string above */
+};
+
+/*
+ * Fill inv->packages from the installed entries of `db` (already sorted by
+ * name then arch). `patched` holds the "name=version" words of copa's patch
+ * label (patched_count of them): a package at that version was installed
+ * by copa's layer. Needs inv->os_id and inv->os_version set.
+ * 0, COPA_EINVALID (an entry without a version), COPA_ENOMEM.
+ */
+int copa__inventory_from_dpkg(copa_inventory *inv, const copa__dpkg_db *db, char *const *patched,
+                              size_t patched_count);
+
+/* The three output formats; each returns a malloc'd string in *out. */
+int copa__inventory_table(char **out, const copa_inventory *inv);
+int copa__inventory_json(char **out, const copa_inventory *inv);
+int copa__inventory_cyclonedx(char **out, const copa_inventory *inv);
+
+/* The OS object shared by the JSON and CycloneDX writers' callers. */
+cJSON *copa__inventory_package_json(const copa_package *p);
+
+#endif
