@@ -155,7 +155,8 @@ static void archives(void **state)
         {"link", "/etc/passwd", "symlink 'link' points outside"},
     };
     char *tmp, src[512], tar[512], out[512], file[600];
-    char *text;
+    char *text, *path;
+    copa__archive_tree *tree;
     size_t i;
     (void)state;
 
@@ -169,26 +170,33 @@ static void archives(void **state)
     snprintf(out, sizeof(out), "%s/out", tmp);
     assert_int_equal(copa__archive_create(tar, src), 0);
     assert_int_equal(copa__file_mkdirs(out), 0);
-    assert_int_equal(copa__archive_extract(tar, out), 0);
-    snprintf(file, sizeof(file), "%s/d/f", out);
-    assert_int_equal(copa__file_read_all(&text, NULL, file, 100), 0);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), 0);
+    assert_int_equal(copa__archive_tree_file(tree, "./d//f", &path), 0);
+    assert_int_equal(copa__file_read_all(&text, NULL, path, 100), 0);
     assert_string_equal(text, "content");
     free(text);
+    free(path);
+    assert_int_equal(copa__archive_tree_file(tree, "d/nothing", &path), COPA_ENOTFOUND);
+    copa__archive_tree_free(tree);
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(tar, sizeof(tar), "%s/bad%zu.tar", tmp, i);
         write_tar(tar, bad[i].name, bad[i].target);
-        assert_int_equal(copa__archive_extract(tar, out), COPA_EINVALID);
+        assert_int_equal(copa__archive_tree_read(&tree, tar, out), COPA_EINVALID);
         if (strstr(copa_error_last(), bad[i].message) == NULL ||
             strstr(copa_error_last(), tar) == NULL)
             fail_msg("%s: %s", bad[i].name, copa_error_last());
     }
-    /* A symlink that stays inside is fine. */
+    /* A symlink that stays inside is fine, and resolves in the index. */
     snprintf(tar, sizeof(tar), "%s/ok.tar", tmp);
     write_tar(tar, "x/y/link", "../z");
-    assert_int_equal(copa__archive_extract(tar, out), 0);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), 0);
+    assert_int_equal(copa__archive_tree_file(tree, "x/y/link", &path), COPA_ENOTFOUND);
+    assert_int_equal(copa__archive_tree_file(tree, "x/y/link/../../../etc/passwd", &path),
+                     COPA_EINVALID);
+    copa__archive_tree_free(tree);
     snprintf(tar, sizeof(tar), "%s/missing.tar", tmp);
-    assert_int_equal(copa__archive_extract(tar, out), COPA_ENOTFOUND);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), COPA_ENOTFOUND);
     copa__remove_tree(tmp);
     free(tmp);
 }
