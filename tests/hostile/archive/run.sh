@@ -95,11 +95,11 @@ duplicate)
 report_directory)
     mkdir adir
     expect 3 "adir: not a regular file" "$copa" report adir
-    expect 3 "adir: not a regular file" "$copa" patch --dry-run -r adir oci:nothing:x
+    expect 3 "adir: not a regular file" "$copa" patch --dry-run -r adir -i oci:nothing:x
     ;;
 report_dev_zero)
     expect 3 "/dev/zero: not a regular file" "$copa" report /dev/zero
-    expect 3 "/dev/zero: not a regular file" "$copa" patch --dry-run -r /dev/zero oci:nothing:x
+    expect 3 "/dev/zero: not a regular file" "$copa" patch --dry-run -r /dev/zero -i oci:nothing:x
     ;;
 foreign_transports)
     for t in containers-storage docker-daemon; do
