@@ -359,58 +359,77 @@ void copa__archive_tree_free(copa__archive_tree *t)
     free(t);
 }
 
-/* Move the first component of *rest (advanced past it) into comp. */
-static void next_component(copa__buf *comp, const char **rest)
+/* Drop the last component of a resolved path ("a/b" -> "a", "a" -> ""). */
+static void drop_last(copa__buf *path)
 {
-    const char *end = strchr(*rest, '/');
-    size_t n = end != NULL ? (size_t)(end - *rest) : strlen(*rest);
+    char *slash = strrchr(path->data, '/');
 
+    path->length = slash != NULL ? (size_t)(slash - path->data) : 0;
+    path->data[path->length] = '\0';
+}
+
+/* Move the first component of *rest (advanced past it) into comp. */
+static int next_component(copa__buf *comp, const char **rest)
+{
+    const char *start = *rest, *end = strchr(start, '/');
+    size_t n = end != NULL ? (size_t)(end - start) : strlen(start);
+
+    *rest = end != NULL ? end + 1 : start + n;
     copa__buf_clear(comp);
-    copa__buf_append(comp, *rest, n);
-    copa__buf_append(comp, "", 0);
-    *rest += end != NULL ? n + 1 : n;
+    return copa__buf_append(comp, start, n);
+}
+
+/* Replace what is left to walk by the link's target followed by that rest. */
+static int splice_link(copa__buf *pending, const char **rest, const char *target)
+{
+    copa__buf next = COPA__BUF_INIT;
+    int error;
+
+    if ((error = copa__buf_appendf(&next, "%s%s%s", target, **rest != '\0' ? "/" : "", *rest)) ==
+        0) {
+        copa__buf_free(pending);
+        *pending = next;
+        *rest = pending->data;
+    }
+    return error;
 }
 
 /*
  * Walk `name` component by component in the index, replacing each symlink
  * by its target (read from the link's directory). ".." at the root is an
- * error: the walk never leaves the archive.
+ * error: the walk never leaves the archive, and never touches the host.
  */
 static int resolve(const copa__archive_tree *t, const char *name, const tree_entry **out)
 {
-    copa__buf pending = COPA__BUF_INIT, next = COPA__BUF_INIT, done = COPA__BUF_INIT,
-              comp = COPA__BUF_INIT;
+    copa__buf pending = COPA__BUF_INIT, done = COPA__BUF_INIT, comp = COPA__BUF_INIT;
     const tree_entry *e = NULL;
     const char *rest;
-    int hops = 0, error = 0;
+    int hops = 0, error;
 
     *out = NULL;
-    if (*name == '/' || copa__buf_append_str(&pending, name) != 0 ||
-        copa__buf_append(&done, "", 0) != 0) {
-        error = *name == '/' ? copa__error_set(COPA_EINVALID, "%s: '%s' is an absolute path",
-                                               t->archive, name)
-                             : copa__error_oom();
+    if (*name == '/')
+        return copa__error_set(COPA_EINVALID, "%s: '%s' is an absolute path", t->archive, name);
+    if ((error = copa__buf_append_str(&pending, name)) != 0 ||
+        (error = copa__buf_append(&done, "", 0)) != 0)
         goto out;
-    }
     rest = pending.data;
     while (error == 0 && *rest != '\0') {
-        next_component(&comp, &rest);
+        if ((error = next_component(&comp, &rest)) != 0)
+            break;
         if (comp.length == 0 || strcmp(comp.data, ".") == 0)
             continue;
         if (strcmp(comp.data, "..") == 0) {
-            char *slash = strrchr(done.data, '/');
             if (done.length == 0)
                 error = copa__error_set(COPA_EINVALID, "%s: '%s' resolves outside the archive",
                                         t->archive, name);
-            done.length = slash != NULL ? (size_t)(slash - done.data) : 0;
-            done.data[done.length] = '\0';
+            else
+                drop_last(&done);
             continue;
         }
-        if (done.length > 0)
-            copa__buf_append(&done, "/", 1);
-        copa__buf_append_str(&done, comp.data);
-        e = find(t, done.data);
-        if (e == NULL || e->kind != ENTRY_SYMLINK)
+        if ((done.length > 0 && (error = copa__buf_append(&done, "/", 1)) != 0) ||
+            (error = copa__buf_append_str(&done, comp.data)) != 0)
+            break;
+        if ((e = find(t, done.data)) == NULL || e->kind != ENTRY_SYMLINK)
             continue;
         if (++hops > MAX_LINK_HOPS) {
             error = copa__error_set(COPA_EINVALID, "%s: '%s': too many levels of symlinks",
@@ -418,29 +437,20 @@ static int resolve(const copa__archive_tree *t, const char *name, const tree_ent
             break;
         }
         /* The link's directory stays; its target is walked before the rest. */
-        done.length =
-            strrchr(done.data, '/') != NULL ? (size_t)(strrchr(done.data, '/') - done.data) : 0;
-        done.data[done.length] = '\0';
-        copa__buf_clear(&next);
-        if (copa__buf_appendf(&next, "%s%s%s", e->target, *rest != '\0' ? "/" : "", rest) != 0) {
-            error = copa__error_oom();
-            break;
-        }
-        copa__buf_clear(&pending);
-        copa__buf_append_str(&pending, next.data);
-        rest = pending.data;
-        e = NULL;
+        drop_last(&done);
+        error = splice_link(&pending, &rest, e->target);
     }
-    if (error == 0 && (e = find(t, done.data)) == NULL)
+    if (error != 0)
+        goto out;
+    if ((e = find(t, done.data)) == NULL)
         error =
             copa__error_set(COPA_ENOTFOUND, "%s: no file '%s' in the archive", t->archive, name);
-    else if (error == 0 && e->kind != ENTRY_FILE)
+    else if (e->kind != ENTRY_FILE)
         error = copa__error_set(COPA_EINVALID, "%s: '%s' is not a file", t->archive, name);
-    if (error == 0)
+    else
         *out = e;
 out:
     copa__buf_free(&pending);
-    copa__buf_free(&next);
     copa__buf_free(&done);
     copa__buf_free(&comp);
     return error;

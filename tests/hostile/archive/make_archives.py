@@ -126,6 +126,13 @@ docker_archive(out + "/device.tar", extra=device)
 # The same name twice (a later entry would silently replace the first).
 docker_archive(out + "/duplicate.tar", extra=lambda t: add_file(t, "layer.tar", b"other"))
 
+# A header that claims 1 TiB, then the archive ends: the claim is never
+# trusted for allocation, the short read is an error.
+with open(out + "/huge.tar", "wb") as f:
+    info = tarfile.TarInfo("layer.tar")
+    info.size = 1 << 40
+    f.write(info.tobuf(tarfile.PAX_FORMAT) + b"x" * 512)
+
 # An image whose label holds terminal escape sequences.
 docker_archive(out + "/escape.tar",
                cfg=config([sha(LAYER)], {"evil": "\x1b]0;owned\x07\x1b[2J\x1b[31mred"}))

@@ -92,6 +92,17 @@ device)
 duplicate)
     expect 3 "duplicate entry 'layer.tar'" "$copa" inspect docker-archive:duplicate.tar
     ;;
+huge)
+    expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
+    ;;
+sparse)
+    # GNU tar writes a 1 GiB file that is all hole as a few hundred bytes.
+    tar --version 2>/dev/null | grep -q "GNU tar" || { echo "SKIP: GNU tar not installed"; exit 77; }
+    mkdir sp && truncate -s 1G sp/layer.tar && printf x >>sp/layer.tar
+    tar -xf chain.tar -C sp config.json manifest.json
+    tar -S --format=pax -cf sparse.tar -C sp config.json manifest.json layer.tar
+    expect 3 "'layer.tar' is a sparse file" "$copa" inspect docker-archive:sparse.tar
+    ;;
 report_directory)
     mkdir adir
     expect 3 "adir: not a regular file" "$copa" report adir
