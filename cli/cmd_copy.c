@@ -2,6 +2,7 @@
  * copa copy: an image from any transport to any transport.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 #include "transport_flags.h"
 
@@ -67,7 +68,7 @@ static int run_copy(int argc, char **argv)
             break;
         case 'h':
             cli_transport_flags_free(&flags);
-            fputs(copy_help, stdout);
+            cli_put(stdout, copy_help);
             return CLI_EXIT_OK;
         default:
             cli_transport_flags_free(&flags);
@@ -85,7 +86,7 @@ static int run_copy(int argc, char **argv)
     if (rc != 0)
         return cli_fail_with_last_error();
     if (!quiet)
-        printf("copied %s to %s\n", argv[optind], argv[optind + 1]);
+        cli_printf(stdout, "copied %s to %s\n", argv[optind], argv[optind + 1]);
     return CLI_EXIT_OK;
 }
 

@@ -2,6 +2,7 @@
  * copa inspect: describe an image of a local transport.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 #include "transport_flags.h"
 
@@ -66,7 +67,7 @@ static int run_inspect(int argc, char **argv)
             break;
         case 'h':
             cli_transport_flags_free(&flags);
-            fputs(inspect_help, stdout);
+            cli_put(stdout, inspect_help);
             return CLI_EXIT_OK;
         default:
             cli_transport_flags_free(&flags);
@@ -83,7 +84,7 @@ static int run_inspect(int argc, char **argv)
     cli_transport_flags_free(&flags);
     if (rc != 0)
         return cli_fail_with_last_error();
-    fputs(text, stdout);
+    cli_put(stdout, text);
     if (opts.json)
         fputc('\n', stdout);
     free(text);

@@ -3,6 +3,7 @@
  * named like Project Copacetic's keep their meaning.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 #include "patch_output.h"
 #include "transport_flags.h"
@@ -189,7 +190,7 @@ static int one_option(patch_args *a, int opt, char *arg)
             return cli_usage_error("patch", "--progress takes auto, plain, json or quiet"), 2;
         return 0;
     case 'h':
-        fputs(patch_help, stdout);
+        cli_put(stdout, patch_help);
         return 1;
     default:
         return cli_usage_error("patch", "unknown option"), 2;
@@ -260,9 +261,10 @@ static void hint(const patch_args *a, const copa_patch_result *r)
         return;
     if (copa_reference_parse(&ref, a->opts.image) == 0 &&
         copa_reference_transport(ref) == COPA_TRANSPORT_REGISTRY)
-        printf("hint: the patched image is in ./patched; push it with `skopeo copy %s "
-               "docker://%s/%s:%s`, or run copa patch again with --push\n",
-               dest, copa_reference_registry(ref), copa_reference_repository(ref), dest + 12);
+        cli_printf(stdout,
+                   "hint: the patched image is in ./patched; push it with `skopeo copy %s "
+                   "docker://%s/%s:%s`, or run copa patch again with --push\n",
+                   dest, copa_reference_registry(ref), copa_reference_repository(ref), dest + 12);
     copa_reference_free(ref);
 }
 
@@ -270,11 +272,11 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
 {
     if (a->opts.dry_run && a->json && r != NULL &&
         copa_patch_result_plan(r, COPA_PLAN_JSON)[0] != '\0') {
-        printf("%s\n", copa_patch_result_plan(r, COPA_PLAN_JSON));
+        cli_printf(stdout, "%s\n", copa_patch_result_plan(r, COPA_PLAN_JSON));
         return rc != 0 ? cli_fail_with_last_error() : CLI_EXIT_OK;
     }
     if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
-        fputs(copa_patch_result_plan(r, COPA_PLAN_TEXT), stdout);
+        cli_put(stdout, copa_patch_result_plan(r, COPA_PLAN_TEXT));
         cli_patch_unfixable(stdout, r);
     }
     if (rc != 0) {
@@ -283,7 +285,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
         return cli_fail_with_last_error();
     }
     if (copa_patch_result_up_to_date(r)) {
-        printf("%s is already up to date: nothing to patch\n", a->opts.image);
+        cli_printf(stdout, "%s is already up to date: nothing to patch\n", a->opts.image);
         return CLI_EXIT_OK;
     }
     if (a->opts.dry_run)

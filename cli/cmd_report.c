@@ -3,6 +3,7 @@
  * manifest, as a table or as JSON.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 
 #include <copa.h>
@@ -82,7 +83,7 @@ static int parse_args(report_args *args, int argc, char **argv)
             args->opts.ignore_errors = 1;
             break;
         case 'h':
-            fputs(report_help, stdout);
+            cli_put(stdout, report_help);
             return -1;
         default:
             return cli_usage_error("report", "unknown option");
@@ -106,7 +107,7 @@ static void print_ids(const copa_report_update *u)
 {
     size_t i;
     for (i = 0; i < u->vulnerability_count; i++)
-        printf("%s%s", i > 0 ? ", " : "", u->vulnerability_ids[i]);
+        cli_printf(stdout, "%s%s", i > 0 ? ", " : "", u->vulnerability_ids[i]);
     putchar('\n');
 }
 
@@ -121,11 +122,12 @@ static void print_updates(const copa_report *report)
         wi = width(wi, u->installed_version);
         wf = width(wf, u->fixed_version);
     }
-    printf("\nOS package updates (%zu):\n  %-*s  %-*s  %-*s  %s\n", n, wn, "PACKAGE", wi,
-           "INSTALLED", wf, "FIXED", "VULNERABILITIES");
+    cli_printf(stdout, "\nOS package updates (%zu):\n  %-*s  %-*s  %-*s  %s\n", n, wn, "PACKAGE",
+               wi, "INSTALLED", wf, "FIXED", "VULNERABILITIES");
     for (i = 0; i < n; i++) {
         const copa_report_update *u = copa_report_update_get(report, i);
-        printf("  %-*s  %-*s  %-*s  ", wn, u->name, wi, u->installed_version, wf, u->fixed_version);
+        cli_printf(stdout, "  %-*s  %-*s  %-*s  ", wn, u->name, wi, u->installed_version, wf,
+                   u->fixed_version);
         print_ids(u);
     }
 }
@@ -136,11 +138,11 @@ static void print_langs(const copa_report *report)
 
     if (n == 0)
         return;
-    printf("\nLanguage packages, not handled by OS patching (%zu):\n", n);
+    cli_printf(stdout, "\nLanguage packages, not handled by OS patching (%zu):\n", n);
     for (i = 0; i < n; i++) {
         const copa_report_update *u = copa_report_lang_get(report, i);
-        printf("  %s %s %s -> %s (%s): ", u->type, u->name, u->installed_version, u->fixed_version,
-               u->path[0] != '\0' ? u->path : "no path");
+        cli_printf(stdout, "  %s %s %s -> %s (%s): ", u->type, u->name, u->installed_version,
+                   u->fixed_version, u->path[0] != '\0' ? u->path : "no path");
         print_ids(u);
     }
 }
@@ -150,18 +152,19 @@ static void print_unfixed_and_warnings(const copa_report *report)
     size_t n = copa_report_unfixed_count(report), i;
 
     if (n > 0) {
-        printf("\nNo fix available (%zu):\n", n);
+        cli_printf(stdout, "\nNo fix available (%zu):\n", n);
         for (i = 0; i < n; i++) {
             const copa_report_unfixed *u = copa_report_unfixed_get(report, i);
-            printf("  %s %s %s%s%s%s\n", u->name, u->installed_version, u->vulnerability_id,
-                   u->status[0] != '\0' ? " (" : "", u->status, u->status[0] != '\0' ? ")" : "");
+            cli_printf(stdout, "  %s %s %s%s%s%s\n", u->name, u->installed_version,
+                       u->vulnerability_id, u->status[0] != '\0' ? " (" : "", u->status,
+                       u->status[0] != '\0' ? ")" : "");
         }
     }
     n = copa_report_warning_count(report);
     if (n > 0) {
-        printf("\nWarnings (%zu):\n", n);
+        cli_printf(stdout, "\nWarnings (%zu):\n", n);
         for (i = 0; i < n; i++)
-            printf("  %s\n", copa_report_warning_get(report, i));
+            cli_printf(stdout, "  %s\n", copa_report_warning_get(report, i));
     }
 }
 
@@ -169,17 +172,19 @@ static void print_table(const copa_report *report, const char *file)
 {
     const copa_report_metadata *m = copa_report_metadata_get(report);
 
-    printf("Report: %s (%s)%s%s\n", file, copa_report_format_name(m->format),
-           m->artifact[0] != '\0' ? ", image " : "", m->artifact);
+    cli_printf(stdout, "Report: %s (%s)%s%s\n", file, copa_report_format_name(m->format),
+               m->artifact[0] != '\0' ? ", image " : "", m->artifact);
     if (m->os_family[0] != '\0')
-        printf("OS: %s %s (%s packages)", m->os_family, m->os_version,
-               copa_pkg_format_name(m->pkg_format));
+        cli_printf(stdout, "OS: %s %s (%s packages)", m->os_family, m->os_version,
+                   copa_pkg_format_name(m->pkg_format));
     else
-        printf("OS: none named in the report");
-    printf(", architecture %s%s%s\n", m->arch[0] != '\0' ? m->arch : "unknown",
-           m->variant[0] != '\0' ? "/" : "", m->variant);
+        cli_printf(stdout, "OS: none named in the report");
+    cli_printf(stdout, ", architecture %s%s%s\n", m->arch[0] != '\0' ? m->arch : "unknown",
+               m->variant[0] != '\0' ? "/" : "", m->variant);
     if (copa_report_update_count(report) == 0)
-        printf("\nNothing to fix: no OS package has a fixed version above the installed one.\n");
+        cli_printf(
+            stdout,
+            "\nNothing to fix: no OS package has a fixed version above the installed one.\n");
     else
         print_updates(report);
     print_langs(report);
@@ -204,7 +209,7 @@ static int run_report(int argc, char **argv)
             copa_report_free(report);
             return cli_fail_with_last_error();
         }
-        puts(json);
+        cli_printf(stdout, "%s\n", json);
         copa_report_json_free(json);
     } else {
         print_table(report, args.file);

@@ -4,6 +4,7 @@
  * number of packages.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 #include "transport_flags.h"
 
@@ -122,7 +123,7 @@ static int parse_args(sources_args *args, int argc, char **argv)
             args->json = 1;
             break;
         case 'h':
-            fputs(sources_help, stdout);
+            cli_put(stdout, sources_help);
             return -1;
         default:
             return cli_usage_error("sources", "unknown option");
@@ -140,26 +141,27 @@ static void print_source(const copa_apt_source_info *s)
 {
     size_t i;
 
-    printf("%s %s", s->uri, s->suite);
+    cli_printf(stdout, "%s %s", s->uri, s->suite);
     for (i = 0; i < s->component_count; i++)
-        printf(" %s", s->components[i]);
-    printf("\n  from:        %s:%zu%s%s\n", s->file, s->line, s->mirrored ? ", mirror of " : "",
-           s->mirrored ? s->original_uri : "");
+        cli_printf(stdout, " %s", s->components[i]);
+    cli_printf(stdout, "\n  from:        %s:%zu%s%s\n", s->file, s->line,
+               s->mirrored ? ", mirror of " : "", s->mirrored ? s->original_uri : "");
     if (s->trusted)
-        printf("  verified by: trusted=yes (no signature checked)\n");
+        cli_printf(stdout, "  verified by: trusted=yes (no signature checked)\n");
     else if (s->insecure)
-        printf("  verified by: NOT VERIFIED (insecure option)\n");
+        cli_printf(stdout, "  verified by: NOT VERIFIED (insecure option)\n");
     else
-        printf("  verified by: %s%s%s\n", s->verified_by,
-               strcmp(s->verified_by, s->primary_fingerprint) != 0 ? ", subkey of " : "",
-               strcmp(s->verified_by, s->primary_fingerprint) != 0 ? s->primary_fingerprint : "");
-    printf("  release:     %s%s%s%s, date %s%s%s\n", s->origin[0] ? s->origin : "?",
-           s->codename[0] ? " (" : "", s->codename, s->codename[0] ? ")" : "",
-           s->date[0] ? s->date : "none", s->valid_until[0] ? ", valid until " : "",
-           s->valid_until);
-    printf("  packages:    %zu from %zu index%s (%zu downloaded)%s\n", s->package_count,
-           s->index_count, s->index_count == 1 ? "" : "es", s->index_downloaded,
-           s->release_from_cache ? ", Release not modified (cache)" : "");
+        cli_printf(stdout, "  verified by: %s%s%s\n", s->verified_by,
+                   strcmp(s->verified_by, s->primary_fingerprint) != 0 ? ", subkey of " : "",
+                   strcmp(s->verified_by, s->primary_fingerprint) != 0 ? s->primary_fingerprint
+                                                                       : "");
+    cli_printf(stdout, "  release:     %s%s%s%s, date %s%s%s\n", s->origin[0] ? s->origin : "?",
+               s->codename[0] ? " (" : "", s->codename, s->codename[0] ? ")" : "",
+               s->date[0] ? s->date : "none", s->valid_until[0] ? ", valid until " : "",
+               s->valid_until);
+    cli_printf(stdout, "  packages:    %zu from %zu index%s (%zu downloaded)%s\n", s->package_count,
+               s->index_count, s->index_count == 1 ? "" : "es", s->index_downloaded,
+               s->release_from_cache ? ", Release not modified (cache)" : "");
 }
 
 /*
@@ -209,13 +211,13 @@ static int run_sources(int argc, char **argv)
     if (args.json) {
         char *json = NULL;
         if (copa_apt_to_json(&json, apt) == 0)
-            puts(json);
+            cli_printf(stdout, "%s\n", json);
         copa_apt_json_free(json);
     } else {
         for (i = 0; i < copa_apt_source_count(apt); i++)
             print_source(copa_apt_source_get(apt, i));
-        printf("%zu source%s, %zu packages\n", copa_apt_source_count(apt),
-               copa_apt_source_count(apt) == 1 ? "" : "s", copa_apt_package_count(apt));
+        cli_printf(stdout, "%zu source%s, %zu packages\n", copa_apt_source_count(apt),
+                   copa_apt_source_count(apt) == 1 ? "" : "s", copa_apt_package_count(apt));
     }
     copa_apt_free(apt);
     copa_shutdown();

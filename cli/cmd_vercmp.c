@@ -2,6 +2,7 @@
  * copa vercmp: compare two package versions, for shell scripts.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 
 #include <copa.h>
@@ -40,7 +41,7 @@ static int run_vercmp(int argc, char **argv)
             format_name = optarg;
             break;
         case 'h':
-            fputs(vercmp_help, stdout);
+            cli_put(stdout, vercmp_help);
             return CLI_EXIT_OK;
         default:
             return cli_usage_error("vercmp", "unknown option");
@@ -54,7 +55,7 @@ static int run_vercmp(int argc, char **argv)
         return cli_usage_error("vercmp", copa_error_last());
     if (copa_version_compare(&order, format, argv[optind], argv[optind + 1]) != 0)
         return cli_fail_with_last_error();
-    puts(order < 0 ? "<" : order > 0 ? ">" : "=");
+    cli_printf(stdout, "%s\n", order < 0 ? "<" : order > 0 ? ">" : "=");
     return CLI_EXIT_OK;
 }
 

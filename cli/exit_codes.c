@@ -1,4 +1,5 @@
 #include "exit_codes.h"
+#include "text_output.h"
 
 #include <copa.h>
 #include <stdio.h>
@@ -35,12 +36,12 @@ int cli_exit_code_for(int copa_code)
 
 int cli_fail_with_last_error(void)
 {
-    fprintf(stderr, "copa: %s\n", copa_error_last());
+    cli_printf(stderr, "copa: %s\n", copa_error_last());
     return cli_exit_code_for(copa_error_last_code());
 }
 
 int cli_usage_error(const char *command, const char *message)
 {
-    fprintf(stderr, "copa %s: %s\nRun 'copa %s --help' for usage.\n", command, message, command);
+    cli_printf(stderr, "copa %s: %s\nRun 'copa %s --help' for usage.\n", command, message, command);
     return CLI_EXIT_USAGE;
 }

@@ -3,6 +3,7 @@
  * each subcommand lives in its own cmd_*.c file.
  */
 #include "commands.h"
+#include "text_output.h"
 #include "exit_codes.h"
 
 #include <copa.h>
@@ -42,16 +43,16 @@ const cli_command *cli_find_command(const char *name)
 
 void cli_print_command_help(FILE *out, const cli_command *command)
 {
-    fputs(command->help, out);
+    cli_put(out, command->help);
 }
 
 static void print_general_help(FILE *out)
 {
     size_t i;
 
-    fputs(general_help, out);
+    cli_put(out, general_help);
     for (i = 0; cli_commands[i] != NULL; i++)
-        fprintf(out, "  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+        cli_printf(out, "  %-10s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
     fputs("  help       Show help for copa or for one command\n"
           "\n"
           "Run 'copa help <command>' for the options of a command.\n"
@@ -69,7 +70,7 @@ static int run_help(int argc, char **argv)
     }
     command = cli_find_command(argv[1]);
     if (command == NULL) {
-        fprintf(stderr, "copa help: unknown command '%s'\n", argv[1]);
+        cli_printf(stderr, "copa help: unknown command '%s'\n", argv[1]);
         return CLI_EXIT_USAGE;
     }
     cli_print_command_help(stdout, command);
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        printf("copa %s (libcopa %s)\n", COPA_VERSION, copa_version());
+        cli_printf(stdout, "copa %s (libcopa %s)\n", COPA_VERSION, copa_version());
         return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
 
     command = cli_find_command(argv[1]);
     if (command == NULL) {
-        fprintf(stderr, "copa: unknown command '%s'. Run 'copa help' for the list.\n", argv[1]);
+        cli_printf(stderr, "copa: unknown command '%s'. Run 'copa help' for the list.\n", argv[1]);
         return CLI_EXIT_USAGE;
     }
     return command->run(argc - 1, argv + 1);

@@ -3,6 +3,7 @@
  * stdout stays for the plan and the summary (and scripts can parse them).
  */
 #include "patch_output.h"
+#include "text_output.h"
 
 #include <string.h>
 #include <time.h>
@@ -70,13 +71,16 @@ static void draw_bar(cli_progress_state *st, const copa_progress *e)
         filled = (int)(width * (e->done / e->total));
     if (filled > width)
         filled = width;
-    fprintf(st->out, "\r  %-12.12s [", e->item);
+    /* The bar's own \r and erase-line go out as they are; the item is escaped. */
+    fputc('\r', st->out);
+    cli_printf(st->out, "  %-12.12s [", e->item);
     for (i = 0; i < width; i++)
         fputc(i < filled ? '=' : ' ', st->out);
     if (e->total > 0)
-        fprintf(st->out, "] %s / %s\033[K", done, total);
+        cli_printf(st->out, "] %s / %s", done, total);
     else
-        fprintf(st->out, "] %s\033[K", done);
+        cli_printf(st->out, "] %s", done);
+    fputs("\033[K", st->out);
     fflush(st->out);
     st->bar_open = 1;
 }
@@ -96,13 +100,13 @@ static void plain(cli_progress_state *st, const copa_progress *e)
     switch (e->kind) {
     case COPA_PROGRESS_STAGE_BEGIN:
         cli_progress_finish(st);
-        fprintf(st->out, "%s: %s\n", e->stage, e->message);
+        cli_printf(st->out, "%s: %s\n", e->stage, e->message);
         break;
     case COPA_PROGRESS_STAGE_END:
         cli_progress_finish(st);
         if (st->debug || st->mode == CLI_PROGRESS_PLAIN)
-            fprintf(st->out, "%s: done in %.2f s%s%s\n", e->stage, e->elapsed,
-                    st->debug && e->message[0] != '\0' ? ": " : "", st->debug ? e->message : "");
+            cli_printf(st->out, "%s: done in %.2f s%s%s\n", e->stage, e->elapsed,
+                       st->debug && e->message[0] != '\0' ? ": " : "", st->debug ? e->message : "");
         break;
     case COPA_PROGRESS_BYTES:
         if (st->mode == CLI_PROGRESS_TTY) {
@@ -111,13 +115,13 @@ static void plain(cli_progress_state *st, const copa_progress *e)
             /* Logs get one line per finished item, not a flood. */
             cli_format_size(done, sizeof(done), e->done);
             cli_format_size(total, sizeof(total), e->total);
-            fprintf(st->out, "%s: %s %s / %s\n", e->stage, e->item, done, total);
+            cli_printf(st->out, "%s: %s %s / %s\n", e->stage, e->item, done, total);
         }
         break;
     case COPA_PROGRESS_NOTE:
     default:
         cli_progress_finish(st);
-        fprintf(st->out, "note: %s\n", e->message);
+        cli_printf(st->out, "note: %s\n", e->message);
         break;
     }
 }
@@ -132,7 +136,7 @@ int cli_progress_event(const copa_progress *e, void *payload)
         return 0;
     case CLI_PROGRESS_JSON:
         if (copa_progress_to_json(&json, e) == 0) {
-            fprintf(st->out, "%s\n", json);
+            cli_printf(st->out, "%s\n", json);
             fflush(st->out);
         }
         copa_progress_json_free(json);
@@ -148,12 +152,12 @@ static void updates(FILE *out, const copa_patch_result *r)
     size_t i, n = copa_patch_result_update_count(r);
     char size[32];
 
-    fprintf(out, "Patched (%zu):\n", n);
+    cli_printf(out, "Patched (%zu):\n", n);
     for (i = 0; i < n; i++) {
         const copa_patch_update *u = copa_patch_result_update(r, i);
         cli_format_size(size, sizeof(size), u->size);
-        fprintf(out, "  %-28s %-22s -> %-22s %9s  %s\n", u->name, u->is_new ? "(new)" : u->from,
-                u->to, size, u->reason);
+        cli_printf(out, "  %-28s %-22s -> %-22s %9s  %s\n", u->name, u->is_new ? "(new)" : u->from,
+                   u->to, size, u->reason);
     }
 }
 
@@ -163,10 +167,10 @@ static void skipped(FILE *out, const copa_patch_result *r)
 
     if (n == 0)
         return;
-    fprintf(out, "Skipped (%zu):\n", n);
+    cli_printf(out, "Skipped (%zu):\n", n);
     for (i = 0; i < n; i++) {
         const copa_patch_skipped *k = copa_patch_result_skipped(r, i);
-        fprintf(out, "  %-28s %-12s %s\n", k->name, k->cause, k->message);
+        cli_printf(out, "  %-28s %-12s %s\n", k->name, k->cause, k->message);
     }
 }
 
@@ -176,11 +180,11 @@ void cli_patch_unfixable(FILE *out, const copa_patch_result *r)
 
     if (n == 0)
         return;
-    fprintf(out, "Unfixable, no fix published (%zu):\n", n);
+    cli_printf(out, "Unfixable, no fix published (%zu):\n", n);
     for (i = 0; i < n; i++) {
         const copa_patch_unfixable *u = copa_patch_result_unfixable(r, i);
-        fprintf(out, "  %-28s %-22s %-20s %s\n", u->name, u->installed, u->vulnerability_id,
-                u->status);
+        cli_printf(out, "  %-28s %-22s %-20s %s\n", u->name, u->installed, u->vulnerability_id,
+                   u->status);
     }
 }
 
@@ -193,18 +197,18 @@ void cli_patch_summary(FILE *out, const copa_patch_result *r)
     skipped(out, r);
     cli_patch_unfixable(out, r);
     if (n > 0) {
-        fprintf(out, "Maintainer scripts not run (%zu):\n", n);
+        cli_printf(out, "Maintainer scripts not run (%zu):\n", n);
         for (i = 0; i < n; i++)
-            fprintf(out, "  %s\n", copa_patch_result_skipped_script(r, i));
+            cli_printf(out, "  %s\n", copa_patch_result_skipped_script(r, i));
     }
     cli_format_size(size, sizeof(size), copa_patch_result_layer_size(r));
     if (copa_patch_result_layer_compression(r)[0] != '\0')
-        fprintf(out, "Layer size: %s (%s)\n", size, copa_patch_result_layer_compression(r));
+        cli_printf(out, "Layer size: %s (%s)\n", size, copa_patch_result_layer_compression(r));
     else
-        fprintf(out, "Layer size: %s\n", size);
-    fprintf(out, "Elapsed: %.1f s\n", copa_patch_result_elapsed(r));
+        cli_printf(out, "Layer size: %s\n", size);
+    cli_printf(out, "Elapsed: %.1f s\n", copa_patch_result_elapsed(r));
     if (copa_patch_result_digest(r)[0] != '\0') {
-        fprintf(out, "Destination: %s\n", copa_patch_result_destination(r));
-        fprintf(out, "Digest: %s\n", copa_patch_result_digest(r));
+        cli_printf(out, "Destination: %s\n", copa_patch_result_destination(r));
+        cli_printf(out, "Digest: %s\n", copa_patch_result_digest(r));
     }
 }

@@ -147,7 +147,9 @@ typedef struct copa_report_unfixed {
  *         COPA_ENOTFOUND when the file or the plugin does not exist;
  *         COPA_EINVALID for malformed JSON (with the byte offset), wrong
  *         types, missing fields, an empty file, an unknown or ambiguous
- *         format, or an invalid version string (names package and string);
+ *         format, or an invalid version string (names package and string),
+ *         for a path that is not a regular file (a directory, /dev/zero, a
+ *         fifo) and for a file above 512 MiB;
  *         COPA_EUNSUPPORTED for an OS copa cannot patch or an unsupported
  *         report version; COPA_EEXTERNAL when a plugin cannot be run, exits
  *         non-zero or prints anything but a valid native report;

@@ -65,13 +65,13 @@ static const cJSON *select_entry(const cJSON *list, const copa_reference *ref, c
     return NULL;
 }
 
-static int detect_compression(copa__compression *out, const char *path)
+static int detect_compression(copa__compression *out, const char *path, const char *name)
 {
     unsigned char magic[4] = {0, 0, 0, 0};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
-        return copa__error_set(COPA_ERROR, "%s: cannot open", path);
+        return copa__error_set(COPA_ERROR, "%s: cannot open", name);
     if (read(fd, magic, sizeof(magic)) < 0)
         magic[0] = 0;
     close(fd);
@@ -81,38 +81,36 @@ static int detect_compression(copa__compression *out, const char *path)
     else if (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
         return copa__error_set(COPA_EUNSUPPORTED,
                                "%s: zstd layers cannot be described by a Docker schema 2 manifest",
-                               path);
+                               name);
     return 0;
 }
 
-/* Record file dir/name as a blob; describe it in `into` (a JSON object). */
-static int add_file(copa__source *src, const char *dir, const char *name, cJSON *into,
-                    const char *media_type, const char *archive)
+/* Record the file `name` resolves to in the archive as a blob; describe it in `into`. */
+static int add_file(copa__source *src, const copa__archive_tree *tree, const char *name,
+                    cJSON *into, const char *media_type, const char *archive)
 {
     copa__archive_file *grown;
-    copa__buf path = COPA__BUF_INIT;
     copa__compression compression;
+    char *path = NULL;
     double size;
     int error;
 
-    if (!copa__archive_path_is_safe(name))
-        return copa__error_set(COPA_EINVALID, "%s: manifest.json names unsafe path '%s'", archive,
-                               name);
-    if ((error = copa__buf_appendf(&path, "%s/%s", dir, name)) != 0)
+    /* Resolved in the archive's index: the path is copa's private copy. */
+    if ((error = copa__archive_tree_file(tree, name, &path)) != 0)
         return error;
     grown = realloc(src->files, (src->file_count + 1) * sizeof(*grown));
     if (grown == NULL) {
-        copa__buf_free(&path);
+        free(path);
         return copa__error_oom();
     }
     src->files = grown;
-    src->files[src->file_count].path = path.data;
-    error = copa__file_digest(src->files[src->file_count].digest, &size, path.data);
+    src->files[src->file_count].path = path;
+    error = copa__file_digest(src->files[src->file_count].digest, &size, path);
     src->file_count++;
     if (error != 0)
-        return copa__error_prefix("%s: ", archive);
+        return copa__error_prefix("%s: %s: ", archive, name);
     if (media_type == NULL) {
-        if ((error = detect_compression(&compression, path.data)) != 0)
+        if ((error = detect_compression(&compression, path, name)) != 0)
             return error;
         media_type = copa__layer_media_type(COPA__FAMILY_DOCKER, compression);
     }
@@ -123,7 +121,7 @@ static int add_file(copa__source *src, const char *dir, const char *name, cJSON 
     return 0;
 }
 
-static int build_manifest(copa__source *src, const char *dir, const cJSON *entry,
+static int build_manifest(copa__source *src, const copa__archive_tree *tree, const cJSON *entry,
                           const char *archive)
 {
     const cJSON *config = cJSON_GetObjectItemCaseSensitive(entry, "Config");
@@ -143,7 +141,7 @@ static int build_manifest(copa__source *src, const char *dir, const cJSON *entry
         cJSON_Delete(m);
         return copa__error_oom();
     }
-    error = add_file(src, dir, config->valuestring, item, COPA_MT_DOCKER_CONFIG, archive);
+    error = add_file(src, tree, config->valuestring, item, COPA_MT_DOCKER_CONFIG, archive);
     cJSON_ArrayForEach(layer, layers)
     {
         if (error != 0)
@@ -158,7 +156,7 @@ static int build_manifest(copa__source *src, const char *dir, const cJSON *entry
             break;
         }
         cJSON_AddItemToArray(list, item);
-        error = add_file(src, dir, layer->valuestring, item, NULL, archive);
+        error = add_file(src, tree, layer->valuestring, item, NULL, archive);
     }
     if (error == 0 && (src->top = cJSON_PrintUnformatted(m)) == NULL)
         error = copa__error_oom();
@@ -175,22 +173,22 @@ static int build_manifest(copa__source *src, const char *dir, const cJSON *entry
     return 0;
 }
 
-int copa__docker_archive_load(copa__source *src, const char *dir, const copa_reference *ref)
+int copa__docker_archive_load(copa__source *src, const copa__archive_tree *tree,
+                              const copa_reference *ref)
 {
-    copa__buf path = COPA__BUF_INIT;
     const cJSON *entry;
     cJSON *list = NULL;
-    char *text = NULL;
+    char *path = NULL, *text = NULL;
     size_t length;
     int error;
 
-    if ((error = copa__buf_appendf(&path, "%s/manifest.json", dir)) != 0)
-        return error;
-    error = copa__file_read_all(&text, &length, path.data, COPA_JSON_DOC_MAX);
-    copa__buf_free(&path);
+    error = copa__archive_tree_file(tree, "manifest.json", &path);
     if (error == COPA_ENOTFOUND)
         return copa__error_set(COPA_EINVALID, "%s: not a docker archive (no manifest.json)",
                                ref->path);
+    if (error == 0)
+        error = copa__file_read_all(&text, &length, path, COPA_JSON_DOC_MAX);
+    free(path);
     if (error != 0)
         return error;
     list = cJSON_ParseWithLength(text, length);
@@ -201,7 +199,7 @@ int copa__docker_archive_load(copa__source *src, const char *dir, const copa_ref
     else if ((entry = select_entry(list, ref, ref->path)) == NULL)
         error = COPA_ENOTFOUND;
     else
-        error = build_manifest(src, dir, entry, ref->path);
+        error = build_manifest(src, tree, entry, ref->path);
     cJSON_Delete(list);
     return error;
 }

@@ -345,8 +345,40 @@ static int format_string(copa_reference *ref)
     return 0;
 }
 
+/*
+ * Transports of containers/image (skopeo, podman) that copa does not read.
+ * Without this they would parse as Docker Hub names ("containers-storage:foo"
+ * is docker.io/library/containers-storage:foo) and go to the network. A
+ * Docker Hub image that really has such a name is written docker://NAME; a
+ * registry host of that name has a port ("dir:5000/x") and stays a registry.
+ */
+static int check_foreign_transport(const char *text)
+{
+    static const char *const foreign[] = {
+        "containers-storage", "docker-daemon", "dir", "ostree", "sif", "tarball", "atomic",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+        size_t n = strlen(foreign[i]);
+        const char *rest = text + n;
+        if (strncmp(text, foreign[i], n) != 0 || *rest != ':')
+            continue;
+        if (isdigit((unsigned char)rest[1]) && rest[1 + strspn(rest + 1, "0123456789")] == '/')
+            return 0;
+        return copa__error_set(COPA_EINVALID,
+                               "invalid reference '%s': transport '%s' is not supported (copa "
+                               "reads docker://, oci:, oci-archive: and docker-archive:); for a "
+                               "Docker Hub image of that name write docker://%s",
+                               text, foreign[i], text);
+    }
+    return 0;
+}
+
 static int parse_into(copa_reference *ref, const char *text)
 {
+    int error;
+
     static const struct {
         const char *prefix;
         copa_transport transport;
@@ -372,6 +404,8 @@ static int parse_into(copa_reference *ref, const char *text)
     if (strncmp(text, "docker:", 7) == 0)
         return copa__error_set(COPA_EINVALID, "invalid reference '%s': did you mean 'docker://'?",
                                text);
+    if ((error = check_foreign_transport(text)) != 0)
+        return error;
     ref->transport = COPA_TRANSPORT_REGISTRY;
     return copa__reference_parse_docker(ref, text, 1);
 }

@@ -1,10 +1,12 @@
 /*
- * Reading images from the local transports. Archives are unpacked once into
- * a private temporary directory and read from there.
+ * Reading images from the local transports. Archives are read once into a
+ * private temporary directory (archive_read.c) and read from there.
  */
 #include "image/archive.h"
 #include "image/transport.h"
+#include "util/buffer.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,26 +41,47 @@ static int open_layout(copa__source *src, const char *dir, const char *tag)
     return load_top_from_layout(src, tag);
 }
 
+/*
+ * The archive is read into tempdir/files (private copies named by number);
+ * an oci-archive's layout is then assembled in tempdir/layout from names copa
+ * writes itself. Nothing is created where the archive's paths point.
+ */
+static int open_archive(copa__source *src, const copa_reference *ref)
+{
+    copa__archive_tree *tree = NULL;
+    copa__buf files = COPA__BUF_INIT, layout = COPA__BUF_INIT;
+    int error;
+
+    if ((error = copa__tempdir_create(&src->tempdir)) != 0)
+        return error;
+    if ((error = copa__buf_appendf(&files, "%s/files", src->tempdir)) != 0 ||
+        (error = copa__buf_appendf(&layout, "%s/layout", src->tempdir)) != 0 ||
+        (error = copa__file_mkdirs(files.data)) != 0 ||
+        (error = copa__archive_tree_read(&tree, ref->path, files.data)) != 0)
+        goto done;
+    if (ref->transport == COPA_TRANSPORT_DOCKER_ARCHIVE) {
+        error = copa__docker_archive_load(src, tree, ref);
+        goto done;
+    }
+    if ((error = copa__archive_tree_layout(tree, layout.data)) == 0 &&
+        (error = open_layout(src, layout.data, ref->tag)) != 0)
+        copa__error_prefix("%s: ", ref->path);
+done:
+    copa__archive_tree_free(tree);
+    copa__buf_free(&files);
+    copa__buf_free(&layout);
+    return error;
+}
+
 static int open_source(copa__source *src, const copa_reference *ref,
                        const copa__transport_options *options)
 {
-    int error;
-
     switch (ref->transport) {
     case COPA_TRANSPORT_OCI:
         return open_layout(src, ref->path, ref->tag);
     case COPA_TRANSPORT_OCI_ARCHIVE:
     case COPA_TRANSPORT_DOCKER_ARCHIVE:
-        if ((error = copa__tempdir_create(&src->tempdir)) != 0)
-            return error;
-        if ((error = copa__archive_extract(ref->path, src->tempdir)) != 0)
-            return error;
-        if (ref->transport == COPA_TRANSPORT_OCI_ARCHIVE) {
-            if ((error = open_layout(src, src->tempdir, ref->tag)) != 0)
-                return copa__error_prefix("%s: ", ref->path);
-            return 0;
-        }
-        return copa__docker_archive_load(src, src->tempdir, ref);
+        return open_archive(src, ref);
     default:
         return copa__registry_source_open(src, ref, options);
     }

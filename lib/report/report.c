@@ -7,11 +7,15 @@
 #include "util/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { DEFAULT_PLUGIN_TIMEOUT_MS = 60000 };
 
@@ -321,50 +325,54 @@ int copa_report_parse_buffer(copa_report **out, const char *data, size_t length,
     return finish(out, r, rc, name);
 }
 
+/* Far above any real scanner report; a bigger file is refused before reading it. */
+#define REPORT_FILE_MAX ((size_t)512 << 20)
+
+/* A regular file of at most REPORT_FILE_MAX bytes: a directory, a device
+ * such as /dev/zero or a fifo would otherwise be read without end. */
 static int read_file(char **data, size_t *length, const char *path)
 {
-    FILE *file = fopen(path, "rb");
-    size_t cap = 1 << 16, used = 0, n;
+    struct stat st;
+    size_t used = 0;
     char *buf;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
-    if (file == NULL) {
+    if (fd < 0) {
         if (errno == ENOENT)
             return copa__error_set(COPA_ENOTFOUND, "%s: no such file", path);
         return copa__error_set(COPA_ERROR, "%s: cannot open: %s", path, strerror(errno));
     }
-    /* Size the buffer from the file when it tells its size, so a big report
-     * is read with a single allocation. */
-    if (fseek(file, 0, SEEK_END) == 0) {
-        long size = ftell(file);
-        if (size >= 0)
-            cap = (size_t)size + 1;
-        rewind(file);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return copa__error_set(COPA_EINVALID, "%s: not a regular file (a report is a JSON file)",
+                               path);
     }
-    buf = malloc(cap);
-    if (buf == NULL) {
-        fclose(file);
+    if ((uintmax_t)st.st_size > REPORT_FILE_MAX) {
+        close(fd);
+        return copa__error_set(COPA_EINVALID, "%s: report is larger than the limit of %zu MiB",
+                               path, REPORT_FILE_MAX >> 20);
+    }
+    if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+        close(fd);
         return copa__error_oom();
     }
-    while ((n = fread(buf + used, 1, cap - used, file)) > 0) {
-        used += n;
-        if (used == cap) {
-            char *bigger = cap * 2 > cap ? realloc(buf, cap * 2) : NULL;
-            if (bigger == NULL) {
-                free(buf);
-                fclose(file);
-                return copa__error_oom();
-            }
-            buf = bigger;
-            cap *= 2;
+    /* The size is what fstat said; a file that grows meanwhile is cut there. */
+    while (used < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + used, (size_t)st.st_size - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            free(buf);
+            close(fd);
+            return copa__error_set(COPA_ERROR, "%s: cannot read: %s", path, strerror(err));
         }
+        if (n == 0)
+            break;
+        used += (size_t)n;
     }
-    if (ferror(file)) {
-        int err = errno;
-        free(buf);
-        fclose(file);
-        return copa__error_set(COPA_ERROR, "%s: cannot read: %s", path, strerror(err));
-    }
-    fclose(file);
+    close(fd);
+    buf[used] = '\0';
     *data = buf;
     *length = used;
     return 0;

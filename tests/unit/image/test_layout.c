@@ -143,6 +143,78 @@ static void write_tar(const char *path, const char *entry_name, const char *link
     archive_write_free(a);
 }
 
+/* Three entries: the file "f" ("hi"), "d/up" -> "..", and "e" -> target. */
+static void write_chain_tar(const char *path, const char *e_target)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+
+    archive_write_set_format_pax_restricted(a);
+    assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "f");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, 2);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    archive_write_data(a, "hi", 2);
+    archive_entry_clear(e);
+    archive_entry_set_pathname(e, "d/up");
+    archive_entry_set_filetype(e, AE_IFLNK);
+    archive_entry_set_perm(e, 0777);
+    archive_entry_set_symlink(e, "..");
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    archive_entry_set_pathname(e, "e");
+    archive_entry_set_symlink(e, e_target);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    archive_entry_free(e);
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+/* Links are followed in the index: inside is fine, any way out is refused. */
+static void archive_link_chains(void **state)
+{
+    static const struct {
+        const char *e_target, *lookup;
+        int expect;
+    } cases[] = {
+        {"f", "e", 0},
+        {"d/up/f", "e", 0},
+        {"d/up/d/up/f", "e", 0},
+        {"d/up/d/up/../f", "e", COPA_EINVALID},
+        {"d/up/d/up/../..", "e/f", COPA_EINVALID},
+        {"e", "e", COPA_EINVALID}, /* a loop: too many levels */
+        {"f", "d/up/d/up/e", 0},
+        {"f", "d/up/..", COPA_EINVALID},
+        {"f", "/f", COPA_EINVALID},
+        {"f", "d", COPA_ENOTFOUND},
+    };
+    char *tmp, tar[512], *path, *text;
+    copa__archive_tree *tree;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(copa__tempdir_create(&tmp), 0);
+    snprintf(tar, sizeof(tar), "%s/chain.tar", tmp);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        write_chain_tar(tar, cases[i].e_target);
+        assert_int_equal(copa__archive_tree_read(&tree, tar, tmp), 0);
+        if (copa__archive_tree_file(tree, cases[i].lookup, &path) != cases[i].expect)
+            fail_msg("e -> %s, %s: %s", cases[i].e_target, cases[i].lookup, copa_error_last());
+        if (cases[i].expect == 0) {
+            assert_int_equal(copa__file_read_all(&text, NULL, path, 100), 0);
+            assert_string_equal(text, "hi");
+            free(text);
+            free(path);
+        }
+        copa__archive_tree_free(tree);
+        copa__remove_tree(tmp);
+        assert_int_equal(copa__file_mkdirs(tmp), 0);
+    }
+    copa__remove_tree(tmp);
+    free(tmp);
+}
+
 static void archives(void **state)
 {
     static const struct {
@@ -155,7 +227,8 @@ static void archives(void **state)
         {"link", "/etc/passwd", "symlink 'link' points outside"},
     };
     char *tmp, src[512], tar[512], out[512], file[600];
-    char *text;
+    char *text, *path;
+    copa__archive_tree *tree;
     size_t i;
     (void)state;
 
@@ -169,26 +242,33 @@ static void archives(void **state)
     snprintf(out, sizeof(out), "%s/out", tmp);
     assert_int_equal(copa__archive_create(tar, src), 0);
     assert_int_equal(copa__file_mkdirs(out), 0);
-    assert_int_equal(copa__archive_extract(tar, out), 0);
-    snprintf(file, sizeof(file), "%s/d/f", out);
-    assert_int_equal(copa__file_read_all(&text, NULL, file, 100), 0);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), 0);
+    assert_int_equal(copa__archive_tree_file(tree, "./d//f", &path), 0);
+    assert_int_equal(copa__file_read_all(&text, NULL, path, 100), 0);
     assert_string_equal(text, "content");
     free(text);
+    free(path);
+    assert_int_equal(copa__archive_tree_file(tree, "d/nothing", &path), COPA_ENOTFOUND);
+    copa__archive_tree_free(tree);
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(tar, sizeof(tar), "%s/bad%zu.tar", tmp, i);
         write_tar(tar, bad[i].name, bad[i].target);
-        assert_int_equal(copa__archive_extract(tar, out), COPA_EINVALID);
+        assert_int_equal(copa__archive_tree_read(&tree, tar, out), COPA_EINVALID);
         if (strstr(copa_error_last(), bad[i].message) == NULL ||
             strstr(copa_error_last(), tar) == NULL)
             fail_msg("%s: %s", bad[i].name, copa_error_last());
     }
-    /* A symlink that stays inside is fine. */
+    /* A symlink that stays inside is fine, and resolves in the index. */
     snprintf(tar, sizeof(tar), "%s/ok.tar", tmp);
     write_tar(tar, "x/y/link", "../z");
-    assert_int_equal(copa__archive_extract(tar, out), 0);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), 0);
+    assert_int_equal(copa__archive_tree_file(tree, "x/y/link", &path), COPA_ENOTFOUND);
+    assert_int_equal(copa__archive_tree_file(tree, "x/y/link/../../../etc/passwd", &path),
+                     COPA_EINVALID);
+    copa__archive_tree_free(tree);
     snprintf(tar, sizeof(tar), "%s/missing.tar", tmp);
-    assert_int_equal(copa__archive_extract(tar, out), COPA_ENOTFOUND);
+    assert_int_equal(copa__archive_tree_read(&tree, tar, out), COPA_ENOTFOUND);
     copa__remove_tree(tmp);
     free(tmp);
 }
@@ -198,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tags_and_blobs),
         cmocka_unit_test(archives),
+        cmocka_unit_test(archive_link_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
