@@ -4,6 +4,7 @@
  */
 #include "commands.h"
 #include "exit_codes.h"
+#include "text_output.h"
 #include "transport_flags.h"
 
 #include <copa.h>
@@ -59,7 +60,7 @@ static int list_packages(const char *image, const copa_packages_options *opts,
     copa_inventory_free(inv);
     if (rc != 0)
         return cli_fail_with_last_error();
-    fputs(text, stdout);
+    cli_put(stdout, text);
     if (format != COPA_INVENTORY_TABLE)
         fputc('\n', stdout);
     copa_inventory_text_free(text);
@@ -103,7 +104,7 @@ static int run_packages(int argc, char **argv)
             break;
         case 'h':
             cli_transport_flags_free(&flags);
-            fputs(packages_help, stdout);
+            cli_put(stdout, packages_help);
             return CLI_EXIT_OK;
         default:
             cli_transport_flags_free(&flags);
