@@ -140,6 +140,14 @@ int copa__apt_cache_write_doc(const char *path, const char *etag, const char *la
                               const void *body, size_t len);
 void copa__apt_cached_free(copa__apt_cached *c);
 
+/*
+ * Compare a verified Release with what copa saw of this repository before
+ * (release_history.c): COPA_EVERIFY when its Date is older than the newest
+ * seen or its Origin or Label changed; otherwise remember it when newer.
+ * Unverified (trusted, insecure) Releases are neither checked nor recorded.
+ */
+int copa__apt_release_history(const copa__apt_repo *repo, const char *cache_dir);
+
 /* Fetch and verify the Release of `repo` (sets release, fingerprint, ...). */
 int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyring,
                             const copa__apt_options *opts, const char *cache_dir);
