@@ -36,7 +36,8 @@ typedef struct copa_apt_options {
     const char *cache_dir;
     /** INSECURE. Non-zero: accept a Release whose signature does not verify (flagged). */
     int insecure_allow_unsigned;
-    /** INSECURE. Non-zero: accept a Release past its Valid-Until (flagged). */
+    /** INSECURE. Non-zero: accept a Release past its Valid-Until or dated more than 10 s in the
+     * future (a wrong clock; flagged). */
     int insecure_ignore_valid_until;
     /** Downloads at once; 0: 4. */
     unsigned int max_parallel;
