@@ -26,7 +26,7 @@ typedef struct copa_apt_options {
     unsigned int version;
     /** The image's dpkg architecture ("amd64", "arm64", ...); required. */
     const char *arch;
-    /** The time keys and Valid-Until are checked at (seconds since the epoch); 0: now. */
+    /** The time keys, Valid-Until and Date are checked at (seconds since the epoch); 0: now. */
     long now;
     /** --mirror rules "FROM=TO": a source URI equal to FROM or below it is fetched from TO. */
     const char *const *mirrors;

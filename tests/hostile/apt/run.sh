@@ -27,7 +27,7 @@ rm -rf "$work"
 mkdir -p "$work/www" "$work/debs"
 work=$(cd "$work" && pwd)
 export GNUPGHOME=$work/gnupg
-mkdir -p -m 700 "$GNUPGHOME"
+mkdir -m 700 "$GNUPGHOME"
 
 g() { gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase '' "$@"; }
 g --quick-gen-key "hostile <hostile@copa.test>" ed25519 sign 0 || exit 1
