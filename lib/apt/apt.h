@@ -144,7 +144,8 @@ void copa__apt_cached_free(copa__apt_cached *c);
  * Compare a verified Release with what copa saw of this repository before
  * (release_history.c): COPA_EVERIFY when its Date is older than the newest
  * seen or its Origin or Label changed; otherwise remember it when newer.
- * Unverified (trusted, insecure) Releases are neither checked nor recorded.
+ * Unverified (trusted, insecure) Releases are neither checked nor recorded;
+ * one accepted through an insecure time override is checked, not recorded.
  */
 int copa__apt_release_history(const copa__apt_repo *repo, const char *cache_dir);
 

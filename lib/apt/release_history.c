@@ -4,7 +4,8 @@
  * Release whose Origin or Label changed is refused, as apt refuses them.
  *
  * CACHE/apt/seen/<sha256 of "URI SUITE"> (URI as used, after --mirror),
- * written only from signature-verified Releases:
+ * written only from signature-verified Releases that needed no insecure
+ * override:
  *
  *   copa-apt-seen 1
  *   date: <seconds since the epoch of the newest Date seen>
@@ -212,7 +213,9 @@ int copa__apt_release_history(const copa__apt_repo *repo, const char *cache_dir)
             rc = compare(repo, &s, path);
             seen_free(&s);
         }
-        if (rc == 0) {
+        /* A Release accepted through --insecure-ignore-valid-until (say,
+         * dated years ahead) must not become the bar genuine ones fail. */
+        if (rc == 0 && !repo->insecure) {
             record(&repo->release, dir, path);
             copa_error_clear(); /* what record() could not do is not a failure */
         }

@@ -89,6 +89,14 @@ static void unverified_ignored(void **state)
     make_repo(&repo, 9999999, "Forged");
     repo.src.trusted = 1;
     assert_int_equal(copa__apt_release_history(&repo, cache), 0);
+    /* verified, but accepted only by ignoring its time (a Date years ahead):
+     * checked against the history, not recorded as the new bar */
+    make_repo(&repo, 9999999, "Origin");
+    repo.insecure = 1;
+    assert_int_equal(copa__apt_release_history(&repo, cache), 0);
+    make_repo(&repo, 1500, "Origin");
+    repo.insecure = 1;
+    assert_int_equal(copa__apt_release_history(&repo, cache), COPA_EVERIFY);
     /* neither was recorded: the verified history is unchanged */
     assert_int_equal(seen(2000, "Origin"), 0);
 }
