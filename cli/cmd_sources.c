@@ -35,6 +35,7 @@ static const char sources_help[] =
     "                         INSECURE: accept Release files that fail verification\n"
     "      --insecure-ignore-valid-until\n"
     "                         INSECURE: accept Release files past their Valid-Until\n"
+    "                         or dated in the future (a wrong clock)\n"
     "  -j, --json             print JSON\n"
     "  -h, --help             show this help\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 on success; 7 when a signature, hash or Valid-Until check fails;\n"

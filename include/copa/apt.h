@@ -26,7 +26,7 @@ typedef struct copa_apt_options {
     unsigned int version;
     /** The image's dpkg architecture ("amd64", "arm64", ...); required. */
     const char *arch;
-    /** The time keys and Valid-Until are checked at (seconds since the epoch); 0: now. */
+    /** The time keys, Valid-Until and Date are checked at (seconds since the epoch); 0: now. */
     long now;
     /** --mirror rules "FROM=TO": a source URI equal to FROM or below it is fetched from TO. */
     const char *const *mirrors;
@@ -36,7 +36,8 @@ typedef struct copa_apt_options {
     const char *cache_dir;
     /** INSECURE. Non-zero: accept a Release whose signature does not verify (flagged). */
     int insecure_allow_unsigned;
-    /** INSECURE. Non-zero: accept a Release past its Valid-Until (flagged). */
+    /** INSECURE. Non-zero: accept a Release past its Valid-Until or dated more than 10 s in the
+     * future (a wrong clock; flagged). */
     int insecure_ignore_valid_until;
     /** Downloads at once; 0: 4. */
     unsigned int max_parallel;

@@ -140,6 +140,15 @@ int copa__apt_cache_write_doc(const char *path, const char *etag, const char *la
                               const void *body, size_t len);
 void copa__apt_cached_free(copa__apt_cached *c);
 
+/*
+ * Compare a verified Release with what copa saw of this repository before
+ * (release_history.c): COPA_EVERIFY when its Date is older than the newest
+ * seen or its Origin or Label changed; otherwise remember it when newer.
+ * Unverified (trusted, insecure) Releases are neither checked nor recorded;
+ * one accepted through an insecure time override is checked, not recorded.
+ */
+int copa__apt_release_history(const copa__apt_repo *repo, const char *cache_dir);
+
 /* Fetch and verify the Release of `repo` (sets release, fingerprint, ...). */
 int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyring,
                             const copa__apt_options *opts, const char *cache_dir);
@@ -150,6 +159,8 @@ typedef struct copa__apt_index {
     const copa__apt_release_file *file;
     size_t component; /* index in repo->src.components (0 when flat) */
     char *url;        /* where to fetch it (by-hash when offered) */
+    int by_hash;      /* url is the by-hash path (the plain path is the fallback) */
+    int by_hash_404;  /* the by-hash URL answered 404: try the plain path */
     char *cache;      /* cache path (by SHA-256) */
     /* The Release's entry for the uncompressed index, and its cache path
      * (index_plain.c); NULL when `file` is uncompressed or the Release
@@ -180,7 +191,11 @@ int copa__apt_plan_indexes(copa__apt_index **items, size_t *count, copa__apt_rep
                            const char *arch, const char *cache_dir);
 void copa__apt_indexes_free(copa__apt_index *items, size_t count);
 
-/* Load every planned index: cached when its hash holds, else downloaded in parallel. */
+/*
+ * Load every planned index: cached when its hash holds, else downloaded in
+ * parallel; a by-hash URL that answers 404 is retried at the plain path
+ * (checked against the same Release entry).
+ */
 int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts);
 
 #endif

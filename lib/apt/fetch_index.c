@@ -65,6 +65,7 @@ static int plan_one(copa__apt_index **items, size_t *count, copa__apt_repo *repo
         if (rc == 0)
             rc = copa__apt_source_file_url(&it->url, &repo->src, by_hash);
         free(by_hash);
+        it->by_hash = 1;
     } else {
         rc = copa__apt_source_file_url(&it->url, &repo->src, file->path);
     }
@@ -133,6 +134,13 @@ static int finish(download *d, const copa__http_response *res, int result)
     if (fclose(d->fp) != 0 && rc == 0)
         rc = copa__error_set(COPA_ERROR, "%s: write failed", d->temp);
     d->fp = NULL;
+    if (rc == 0 && res->status == 404 && it->by_hash) {
+        /* As apt: a mirror without the by-hash tree still has the plain
+         * path; the file is checked against the same Release entry. */
+        d->item->by_hash_404 = 1;
+        unlink(d->temp);
+        return 0;
+    }
     if (rc == 0 && res->status != 200)
         rc = copa__error_set(res->status == 404 ? COPA_ENOTFOUND : COPA_ENETWORK,
                              "%s: %s: HTTP status %ld", repo->name, it->url, res->status);
@@ -227,7 +235,22 @@ static int load_one(copa__apt_index *it)
                                         it->file->size);
 }
 
-int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts)
+/* Point an index whose by-hash URL was 404 at its plain path. */
+static int use_plain_path(copa__apt_index *it)
+{
+    free(it->url);
+    it->url = NULL;
+    it->by_hash = 0;
+    it->by_hash_404 = 0;
+    return copa__apt_source_file_url(&it->url, &it->repo->src, it->file->path);
+}
+
+/*
+ * Download in parallel the indexes that need it: first pass, those not
+ * cached; fallback pass, those whose by-hash URL was 404, at the plain path.
+ */
+static int download_needed(copa__apt_index *items, size_t count, const copa__apt_options *opts,
+                           int fallback)
 {
     download *dl = calloc(count + 1, sizeof(*dl));
     size_t i, n = 0;
@@ -236,12 +259,18 @@ int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__ap
     if (dl == NULL)
         return copa__error_oom();
     for (i = 0; rc == 0 && i < count; i++) {
-        if ((items[i].plain_cached = copa__apt_index_plain_ok(&items[i])) || cached_ok(&items[i]))
+        if (fallback ? !items[i].by_hash_404
+                     : (items[i].plain_cached = copa__apt_index_plain_ok(&items[i])) ||
+                           cached_ok(&items[i]))
             continue;
+        if (fallback && (rc = use_plain_path(&items[i])) != 0)
+            break;
         dl[n].item = &items[i];
         rc = open_temp(&dl[n]);
-        if (rc == 0)
-            items[i].repo->index_downloaded++, n++;
+        if (rc == 0) {
+            items[i].repo->index_downloaded += !fallback;
+            n++;
+        }
     }
     if (rc == 0 && n > 0)
         rc = download_all(dl, n, opts);
@@ -253,6 +282,16 @@ int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__ap
         free(dl[i].temp);
     }
     free(dl);
+    return rc;
+}
+
+int copa__apt_fetch_indexes(copa__apt_index *items, size_t count, const copa__apt_options *opts)
+{
+    size_t i;
+    int rc = download_needed(items, count, opts, 0);
+
+    if (rc == 0)
+        rc = download_needed(items, count, opts, 1);
     for (i = 0; rc == 0 && i < count; i++) {
         copa__apt_index *it = &items[i];
         rc = load_one(it);

@@ -2,8 +2,10 @@
  * One repository's Release file: InRelease (revalidated against the cache
  * with If-None-Match / If-Modified-Since), else Release + Release.gpg;
  * then the OpenPGP signature against the source's anchors, the Release
- * parse and Valid-Until. A cached copy (304) is verified exactly like a
- * fresh one: the cache only saves the download.
+ * parse, its time (Valid-Until, a Date in the future), its suite, and what
+ * copa saw of the repository before (an older Date, a changed Origin). A
+ * cached copy (304) is verified exactly like a fresh one: the cache only
+ * saves the download.
  */
 #include "apt/apt.h"
 #include "trust/pgp_cleartext.h"
@@ -241,6 +243,49 @@ static int check_components(const copa__apt_repo *repo)
     return 0;
 }
 
+/*
+ * A signed Release proves the archive published it, not that it is this
+ * suite's: apt names the expected and the found suite ("Conflicting
+ * distribution") and we refuse, so another suite's genuine Release (say
+ * bookworm-updates served as bookworm-security) cannot hide updates. Flat
+ * repositories name no suite; trusted=yes ones prove nothing either way.
+ */
+static int check_suite(const copa__apt_repo *repo)
+{
+    const copa__apt_release *rel = &repo->release;
+
+    if (repo->src.flat || repo->src.trusted || copa__apt_release_names_suite(rel, repo->src.suite))
+        return 0;
+    return copa__error_set(COPA_EVERIFY,
+                           "%s: the Release is of another distribution: expected '%s', found "
+                           "Suite '%s' and Codename '%s'",
+                           repo->name, repo->src.suite, rel->suite ? rel->suite : "",
+                           rel->codename ? rel->codename : "");
+}
+
+/*
+ * Valid-Until passed, or Date beyond apt's clock-skew margin: both are
+ * about time, both yield to --insecure-ignore-valid-until (flagged), as
+ * apt's Check-Date switch turns both off.
+ */
+static int check_time(copa__apt_repo *repo, const copa__apt_options *opts)
+{
+    const copa__apt_release *rel = &repo->release;
+    int rc = 0;
+
+    if (repo->src.check_valid_until)
+        rc = copa__apt_release_check_date(rel, (time_t)opts->now);
+    if (rc == 0)
+        rc = copa__apt_release_check_not_future(rel, (time_t)opts->now,
+                                                COPA__APT_MAX_FUTURE_SECONDS);
+    if (rc != 0 && opts->insecure_ignore_valid_until) {
+        copa_error_clear();
+        repo->insecure = 1;
+        rc = 0;
+    }
+    return rc;
+}
+
 int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyring,
                             const copa__apt_options *opts, const char *cache_dir)
 {
@@ -252,15 +297,13 @@ int copa__apt_fetch_release(copa__apt_repo *repo, const copa__pgp_keyring *keyri
         repo->have_release = rc == 0;
     }
     free(doc.text);
-    if (rc == 0 && repo->src.check_valid_until) {
-        rc = copa__apt_release_check_date(&repo->release, (time_t)opts->now);
-        if (rc != 0 && opts->insecure_ignore_valid_until) {
-            copa_error_clear();
-            repo->insecure = 1;
-            rc = 0;
-        }
-    }
+    if (rc == 0)
+        rc = check_time(repo, opts);
+    if (rc == 0)
+        rc = check_suite(repo);
     if (rc == 0)
         rc = check_components(repo);
+    if (rc == 0)
+        rc = copa__apt_release_history(repo, cache_dir);
     return rc;
 }

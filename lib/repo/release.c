@@ -242,13 +242,3 @@ void copa__apt_release_free(copa__apt_release *rel)
     copa__arena_free(&rel->arena);
     memset(rel, 0, sizeof(*rel));
 }
-
-int copa__apt_release_check_date(const copa__apt_release *rel, time_t now)
-{
-    if (rel->valid_until != 0 && now > rel->valid_until)
-        return copa__error_set(COPA_EVERIFY,
-                               "%s: Release file expired (Valid-Until: %s); the repository or a "
-                               "mirror is stale, or it is replaying old metadata",
-                               rel->name, rel->valid_until_text);
-    return 0;
-}

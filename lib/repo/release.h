@@ -51,6 +51,23 @@ void copa__apt_release_free(copa__apt_release *rel);
  */
 int copa__apt_release_check_date(const copa__apt_release *rel, time_t now);
 
+/* apt's margin for a Release Date ahead of the local clock (Acquire::Max-FutureTime). */
+#define COPA__APT_MAX_FUTURE_SECONDS 10L
+
+/*
+ * COPA_EVERIFY naming the repository when Date is more than `max_future`
+ * seconds after `now` (apt: "Release file ... is not valid yet"). A Release
+ * without Date passes.
+ */
+int copa__apt_release_check_not_future(const copa__apt_release *rel, time_t now, long max_future);
+
+/*
+ * Whether the Release belongs to the sources entry's (non-flat) `suite`, as
+ * apt decides it: Suite or Codename equals `suite`, or `suite` without its
+ * last "/part". 1 or 0.
+ */
+int copa__apt_release_names_suite(const copa__apt_release *rel, const char *suite);
+
 /* Whether Release component `listed` names `component` ("updates/main" names "main"). */
 int copa__apt_release_component_matches(const char *listed, const char *component);
 

@@ -33,7 +33,7 @@ def apt_sources(
         arch: the image's dpkg architecture ("amd64").
         mirrors: "FROM=TO" rewrites of source URIs.
         cache_dir: index cache (None: $COPA_CACHE_DIR, $XDG_CACHE_HOME/copa or ~/.cache/copa).
-        now: the time (seconds since the epoch) Valid-Until is checked at; 0: now.
+        now: the time (seconds since the epoch) keys, Valid-Until and Date are checked at; 0: now.
 
     Returns:
         libcopa's JSON description: {"arch", "cache_dir", "package_count",

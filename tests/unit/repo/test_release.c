@@ -66,6 +66,41 @@ static void expiry(void **state)
     copa__apt_release_free(&rel);
 }
 
+/* Date is 1686387600; apt allows it 10 s ahead of the clock. */
+static void date_in_future(void **state)
+{
+    copa__apt_release rel;
+    (void)state;
+    load(&rel, "apt/Release");
+    assert_int_equal(copa__apt_release_check_not_future(&rel, 1686387600, 10), 0);
+    assert_int_equal(copa__apt_release_check_not_future(&rel, 1686387590, 10), 0);
+    assert_int_equal(copa__apt_release_check_not_future(&rel, 1686387589, 10), COPA_EVERIFY);
+    assert_non_null(strstr(copa_error_last(), NAME ": Release file is dated in the future (Date: "
+                                                   "Sat, 10 Jun 2023 09:00:00 UTC, 11 s ahead"));
+    rel.date = 0; /* no Date: nothing to check */
+    assert_int_equal(copa__apt_release_check_not_future(&rel, 0, 10), 0);
+    copa__apt_release_free(&rel);
+}
+
+/* Suite stable-security, Codename bookworm-security (apt's CheckDist). */
+static void names_suite(void **state)
+{
+    copa__apt_release rel;
+    (void)state;
+    load(&rel, "apt/Release");
+    assert_true(copa__apt_release_names_suite(&rel, "bookworm-security"));
+    assert_true(copa__apt_release_names_suite(&rel, "stable-security"));
+    assert_true(copa__apt_release_names_suite(&rel, "bookworm-security/updates"));
+    assert_false(copa__apt_release_names_suite(&rel, "bookworm-updates"));
+    assert_false(copa__apt_release_names_suite(&rel, "bookworm"));
+    assert_false(copa__apt_release_names_suite(&rel, "bookworm-securit"));
+    assert_false(copa__apt_release_names_suite(&rel, "bookworm-security-x"));
+    assert_false(copa__apt_release_names_suite(&rel, "other/bookworm-security"));
+    rel.suite = rel.codename = NULL; /* a Release naming no suite matches none */
+    assert_false(copa__apt_release_names_suite(&rel, "bookworm-security"));
+    copa__apt_release_free(&rel);
+}
+
 static void packages_variant_and_by_hash(void **state)
 {
     copa__apt_release rel;
@@ -196,6 +231,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields),
         cmocka_unit_test(expiry),
+        cmocka_unit_test(date_in_future),
+        cmocka_unit_test(names_suite),
         cmocka_unit_test(packages_variant_and_by_hash),
         cmocka_unit_test(flat_repository),
         cmocka_unit_test(dates),
