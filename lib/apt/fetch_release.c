@@ -249,12 +249,18 @@ static int check_components(const copa__apt_repo *repo)
  * distribution") and we refuse, so another suite's genuine Release (say
  * bookworm-updates served as bookworm-security) cannot hide updates. Flat
  * repositories name no suite; trusted=yes ones prove nothing either way.
+ * A Release with neither Suite nor Codename names no distribution to
+ * conflict with (third-party repositories made with a bare
+ * `apt-ftparchive release`); apt takes it, and so do we.
  */
 static int check_suite(const copa__apt_repo *repo)
 {
     const copa__apt_release *rel = &repo->release;
+    int names_none = (rel->suite == NULL || rel->suite[0] == '\0') &&
+                     (rel->codename == NULL || rel->codename[0] == '\0');
 
-    if (repo->src.flat || repo->src.trusted || copa__apt_release_names_suite(rel, repo->src.suite))
+    if (repo->src.flat || repo->src.trusted || names_none ||
+        copa__apt_release_names_suite(rel, repo->src.suite))
         return 0;
     return copa__error_set(COPA_EVERIFY,
                            "%s: the Release is of another distribution: expected '%s', found "

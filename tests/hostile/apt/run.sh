@@ -148,6 +148,12 @@ suite_swap)
     make_repo repo stable-updates bookworm-updates copa-test '1 hour ago'
     sources "deb $base/repo stable-updates main"
     run by_suite && expect_ok "suite_swap: Suite matches when Codename does not"
+    # A Release that names no distribution at all has nothing to conflict with.
+    make_repo repo plain plain copa-test '1 hour ago'
+    sed -i '/^Suite: /d; /^Codename: /d' "$work/www/repo/dists/plain/Release"
+    sign "$work/www/repo/dists/plain"
+    sources "deb $base/repo plain main"
+    run unnamed && expect_ok "suite_swap: a Release naming no suite is accepted"
     ;;
 future_date)
     make_repo repo stable stable copa-test '1 day'
