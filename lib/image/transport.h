@@ -99,8 +99,7 @@ int copa__docker_archive_write_meta(const char *dir, const copa_reference *ref,
 typedef struct copa__dest {
     copa_transport transport;
     copa_reference *ref;
-    char *stage;     /* archive transports: the tree to tar */
-    int created_dir; /* oci: we made the directory; remove it on abort */
+    char *stage; /* archive transports: the tree to tar */
     copa__oci_layout layout;
     int has_layout;
     int committed;

@@ -102,3 +102,47 @@ start_slow_registry() {
     [ -s "$t/slow.port" ] || die "slow_registry.py did not start"
     slow=127.0.0.1:$(cat "$t/slow.port")
 }
+
+# reachable LAYOUT: the hex of every blob index.json reaches, sorted.
+reachable() {
+    local layout=$1
+    reach_doc() {
+        local file=$layout/blobs/sha256/${1#sha256:} d
+        echo "${1#sha256:}"
+        [ -f "$file" ] || return 0
+        while read -r d; do
+            [ -n "$d" ] && reach_doc "$d"
+        done < <(jq -r '(.manifests // [])[].digest' "$file" 2>/dev/null)
+        jq -r '([.config // empty] + (.layers // []))[].digest | sub("^sha256:"; "")' "$file" 2>/dev/null || true
+    }
+    local d
+    while read -r d; do reach_doc "$d"; done < <(jq -r '.manifests[].digest' "$layout/index.json")
+}
+
+# only_reachable LAYOUT: no blob (or temporary file) that index.json does not reach.
+only_reachable() {
+    local extra
+    extra=$(comm -13 <(reachable "$1" | sort -u) <(ls "$1/blobs/sha256" | sort))
+    [ -z "$extra" ] || { echo "$1: unreferenced files in blobs/sha256: $extra" >&2; return 1; }
+}
+
+# start_registry: docker-registry on loopback (plain HTTP); sets $reg (HOST:PORT).
+start_registry() {
+    command -v docker-registry >/dev/null || { echo "SKIP: docker-registry not installed" >&2; exit 77; }
+    command -v curl >/dev/null || { echo "SKIP: curl not installed" >&2; exit 77; }
+    reg=127.0.0.1:$(free_port)
+    cat >"$t/registry.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $t/registry}, delete: {enabled: true}}
+http: {addr: $reg}
+YAML
+    docker-registry serve "$t/registry.yml" >"$t/registry.log" 2>&1 &
+    pids+=($!)
+    local i
+    for i in $(seq 1 100); do
+        curl -sf "http://$reg/v2/" >/dev/null && return 0
+        sleep 0.1
+    done
+    die "docker-registry did not start: $(cat "$t/registry.log")"
+}

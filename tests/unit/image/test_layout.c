@@ -17,6 +17,7 @@
 
 #include "image/archive.h"
 #include "image/oci_layout.h"
+#include "image/oci_layout_lock.h"
 #include "image/store.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -47,26 +48,26 @@ static void tags_and_blobs(void **state)
     const copa__descriptor *found;
     copa__oci_layout layout;
     char *entry_b_before, *entry_b_after, *path;
-    int created;
     (void)state;
 
     assert_int_equal(copa__tempdir_create(&tmp), 0);
     snprintf(dir, sizeof(dir), "%s/layout", tmp);
     digest_of(a, "manifest a");
     digest_of(b, "manifest b");
-    assert_int_equal(copa__oci_layout_init(&layout, dir, &created), 0);
-    assert_true(created);
-    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10), 0);
-    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10), 0);
+    assert_int_equal(copa__oci_layout_init(&layout, dir), 0);
+    assert_true(layout.made & COPA__LAYOUT_MADE_DIR);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10, NULL), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10, NULL), 0);
     /* A blob whose bytes do not match is refused and leaves no file. */
-    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest b", 10), 0); /* exists: skipped */
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest b", 10, NULL),
+                     0); /* exists: skipped */
     snprintf(blobs, sizeof(blobs), "%s/blobs/sha256", dir);
     assert_int_equal(count_entries(blobs), 2);
     assert_int_equal(
         copa__blob_store_buffer(dir,
                                 "sha256:"
                                 "1111111111111111111111111111111111111111111111111111111111111111",
-                                "x", 1),
+                                "x", 1, NULL),
         COPA_EVERIFY);
     assert_int_equal(count_entries(blobs), 2);
 
