@@ -120,7 +120,10 @@ static int lock_current(int *out, const char *dir, const char *index, int create
                    (error = make_file(dir, "index.json", empty_index, sizeof(empty_index) - 1,
                                       COPA__LAYOUT_MADE_INDEX, made)) != 0))
         return error;
-    if ((fd = open(index, O_RDONLY | O_CLOEXEC)) < 0) {
+    /* Read-write where allowed: on NFS, flock is a POSIX lock, which needs it. */
+    if ((fd = open(index, O_RDWR | O_CLOEXEC)) < 0 && (errno == EACCES || errno == EROFS))
+        fd = open(index, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         if (errno == ENOENT)
             return create ? 1 : copa__error_set(COPA_ENOTFOUND, "%s: no index.json", dir);
         return copa__error_set(COPA_ERROR, "%s: %s", index, strerror(errno));
