@@ -28,6 +28,10 @@ typedef struct copa__debpatch_fetch_options {
                     unsigned long long total);
     void *payload;
     const char *ca_file; /* extra trust for https mirrors, or NULL */
+    /* Polled while transfers run, bytes arriving or not (a stalled mirror):
+     * non-zero cancels every transfer (COPA_ECANCELLED). May be NULL. */
+    int (*cancel)(void *payload);
+    void *cancel_payload;
 } copa__debpatch_fetch_options;
 
 /*

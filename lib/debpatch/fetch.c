@@ -153,8 +153,11 @@ static int download(dl **todo, size_t n, const copa__debpatch_fetch_options *o)
     memset(&http, 0, sizeof(http));
     if (o != NULL && o->max_parallel > 0)
         http.max_parallel = o->max_parallel;
-    if (o != NULL)
+    if (o != NULL) {
         http.ca_file = o->ca_file;
+        http.cancel = o->cancel;
+        http.cancel_payload = o->cancel_payload;
+    }
     copa__http_options_defaults(&http);
     for (i = 0; i < n; i++) {
         reqs[i].method = "GET";

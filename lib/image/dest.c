@@ -1,8 +1,9 @@
 /*
  * Writing images to the local transports. Nothing becomes visible before
- * the commit: oci writes blobs (harmless alone) and then replaces
- * index.json; the archives are staged in a temporary directory and the
- * finished tar renamed into place. An aborted write removes what it made.
+ * the commit: oci writes blobs (harmless alone) and then, under the
+ * layout's lock, puts its tag into index.json as it is then; the archives
+ * are staged in a temporary directory and the finished tar renamed into
+ * place. An aborted write removes what it made, and only that.
  */
 #include "image/archive.h"
 #include "image/transport.h"
@@ -32,15 +33,14 @@ int copa__dest_open(copa__dest **out, const copa_reference *ref,
         if ((error = copa__registry_dest_open(dst, options)) != 0)
             goto fail;
     } else if (ref->transport == COPA_TRANSPORT_OCI) {
-        if ((error = copa__oci_layout_init(&dst->layout, ref->path, &dst->created_dir)) != 0)
+        if ((error = copa__oci_layout_init(&dst->layout, ref->path)) != 0)
             goto fail;
         dst->has_layout = 1;
     } else {
         if ((error = copa__tempdir_create(&dst->stage)) != 0)
             goto fail;
         if (ref->transport == COPA_TRANSPORT_OCI_ARCHIVE) {
-            int created;
-            if ((error = copa__oci_layout_init(&dst->layout, dst->stage, &created)) != 0)
+            if ((error = copa__oci_layout_init(&dst->layout, dst->stage)) != 0)
                 goto fail;
             dst->has_layout = 1;
         }
@@ -75,18 +75,32 @@ int copa__dest_has_blob(copa__dest *dst, const copa__descriptor *d)
     return copa__registry_dest_has_blob(dst, d);
 }
 
+/* An oci: layout may be shared: what this write stored is noted for its commit or abort. */
+static int noted(copa__dest *dst, const char *digest, int error, int created)
+{
+    if (error != 0 || dst->transport != COPA_TRANSPORT_OCI)
+        return error;
+    return copa__oci_layout_note_blob(&dst->layout, digest, created);
+}
+
 int copa__dest_put_blob(copa__dest *dst, const char *digest, copa__blob_reader *reader)
 {
+    int created, error;
+
     if (dst->transport == COPA_TRANSPORT_REGISTRY)
         return copa__registry_dest_put_blob(dst, digest, reader);
-    return copa__blob_store_reader(blob_root(dst), digest, reader);
+    error = copa__blob_store_reader(blob_root(dst), digest, reader, &created);
+    return noted(dst, digest, error, created);
 }
 
 int copa__dest_put_buffer(copa__dest *dst, const char *digest, const void *data, size_t length)
 {
+    int created, error;
+
     if (dst->transport == COPA_TRANSPORT_REGISTRY)
         return copa__registry_dest_put_buffer(dst, digest, data, length);
-    return copa__blob_store_buffer(blob_root(dst), digest, data, length);
+    error = copa__blob_store_buffer(blob_root(dst), digest, data, length, &created);
+    return noted(dst, digest, error, created);
 }
 
 int copa__dest_put_manifest(copa__dest *dst, const copa__doc *doc, const char *media_type)
@@ -138,12 +152,13 @@ void copa__dest_free(copa__dest *dst)
 {
     if (dst == NULL)
         return;
+    /* A failed oci: write takes back only what it made (others may share the layout). */
+    if (dst->has_layout && !dst->committed && dst->transport == COPA_TRANSPORT_OCI)
+        copa__oci_layout_abort(&dst->layout);
     if (dst->has_layout)
         copa__oci_layout_free(&dst->layout);
     if (dst->transport == COPA_TRANSPORT_REGISTRY)
         copa__registry_dest_close(dst);
-    if (!dst->committed && dst->created_dir && dst->ref != NULL)
-        copa__remove_tree(dst->ref->path);
     if (dst->stage != NULL)
         copa__remove_tree(dst->stage);
     free(dst->stage);

@@ -1,9 +1,12 @@
 /*
  * OCI image layout directories. Blobs go through the store (temporary file
  * + rename); index.json is replaced atomically, so a tag is never half
- * written and other tags are left as they were.
+ * written. Writers change index.json only under the layout's lock
+ * (oci_layout_lock.c) and apply their tags to index.json as it is at that
+ * moment, so concurrent writers of other tags keep theirs.
  */
 #include "image/oci_layout.h"
+#include "image/oci_layout_lock.h"
 #include "image/store.h"
 #include "util/buffer.h"
 #include "util/error.h"
@@ -14,10 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char layout_file[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
-static const char empty_index[] =
-    "{\"schemaVersion\":2,\"mediaType\":\"" COPA_MT_OCI_INDEX "\",\"manifests\":[]}";
 
 static int check_layout_file(const char *dir)
 {
@@ -49,17 +48,17 @@ done:
     return error;
 }
 
-static int load_index(copa__oci_layout *layout)
+static int load_index(copa__index *index, const char *dir)
 {
     copa__buf path = COPA__BUF_INIT;
     char *text = NULL;
     size_t length;
     int error;
 
-    if ((error = copa__buf_appendf(&path, "%s/index.json", layout->dir)) != 0)
+    if ((error = copa__buf_appendf(&path, "%s/index.json", dir)) != 0)
         return error;
     error = copa__file_read_all(&text, &length, path.data, COPA_JSON_DOC_MAX);
-    if (error == 0 && (error = copa__index_parse(&layout->index, text, length)) != 0)
+    if (error == 0 && (error = copa__index_parse(index, text, length)) != 0)
         copa__error_prefix("%s: ", path.data);
     free(text);
     copa__buf_free(&path);
@@ -73,41 +72,45 @@ int copa__oci_layout_open(copa__oci_layout *out, const char *dir)
     memset(out, 0, sizeof(*out));
     if ((out->dir = strdup(dir)) == NULL)
         return copa__error_oom();
-    if ((error = check_layout_file(dir)) != 0 || (error = load_index(out)) != 0)
+    if ((error = check_layout_file(dir)) != 0 || (error = load_index(&out->index, dir)) != 0)
         copa__oci_layout_free(out);
     return error;
 }
 
-int copa__oci_layout_init(copa__oci_layout *out, const char *dir, int *created)
+/* A layout init made but could not open: take back what it made. */
+static void undo_init(const char *dir, unsigned made)
 {
-    copa__buf path = COPA__BUF_INIT;
-    struct stat st;
-    int error;
+    copa__oci_layout undo;
 
-    *created = 0;
-    if (stat(dir, &st) != 0) {
-        if (errno != ENOENT)
-            return copa__error_set(COPA_ERROR, "%s: %s", dir, strerror(errno));
-        if ((error = copa__file_mkdirs(dir)) != 0)
-            return error;
-        *created = 1;
-    } else if (!S_ISDIR(st.st_mode)) {
-        return copa__error_set(COPA_EINVALID, "%s: exists and is not a directory", dir);
-    }
-    if ((error = copa__buf_appendf(&path, "%s/oci-layout", dir)) != 0)
+    memset(&undo, 0, sizeof(undo));
+    if (made == 0 || (undo.dir = strdup(dir)) == NULL)
+        return;
+    undo.made = made;
+    copa__oci_layout_abort(&undo);
+    free(undo.dir);
+}
+
+int copa__oci_layout_init(copa__oci_layout *out, const char *dir)
+{
+    unsigned made = 0;
+    int fd, error;
+
+    memset(out, 0, sizeof(*out));
+    if ((error = copa__oci_layout_lock(&fd, dir, 1, &made)) != 0) {
+        undo_init(dir, made);
         return error;
-    if (access(path.data, F_OK) != 0)
-        error = copa__file_write_atomic(path.data, layout_file, sizeof(layout_file) - 1);
-    copa__buf_free(&path);
-    if (error != 0)
-        return error;
-    if ((error = copa__oci_layout_open(out, dir)) == COPA_ENOTFOUND) {
-        /* A new layout: start from an empty index. */
-        if ((out->dir = strdup(dir)) == NULL)
-            return copa__error_oom();
-        error = copa__index_parse(&out->index, empty_index, sizeof(empty_index) - 1);
     }
-    return error;
+    error = copa__oci_layout_open(out, dir);
+    copa__oci_layout_unlock(fd);
+    if (error == 0 && (out->pending = cJSON_CreateArray()) == NULL)
+        error = copa__error_oom();
+    if (error != 0) {
+        copa__oci_layout_free(out);
+        undo_init(dir, made);
+        return error;
+    }
+    out->made = made;
+    return 0;
 }
 
 void copa__oci_layout_free(copa__oci_layout *layout)
@@ -115,15 +118,22 @@ void copa__oci_layout_free(copa__oci_layout *layout)
     if (layout == NULL)
         return;
     copa__index_free(&layout->index);
+    cJSON_Delete(layout->pending);
+    free(layout->blobs);
     free(layout->dir);
     memset(layout, 0, sizeof(*layout));
 }
 
-static const char *ref_name(const copa__descriptor *d)
+static const char *entry_ref_name(const cJSON *entry)
 {
-    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(d->json, "annotations");
+    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(entry, "annotations");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(annotations, COPA_ANNOTATION_REF_NAME);
     return cJSON_IsString(name) ? name->valuestring : NULL;
+}
+
+static const char *ref_name(const copa__descriptor *d)
+{
+    return entry_ref_name(d->json);
 }
 
 int copa__oci_layout_find(const copa__oci_layout *layout, const char *tag,
@@ -179,41 +189,137 @@ fail:
     return NULL;
 }
 
+static int same_name(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Put a copy of entry into list: in place of the entry with its tag, else at the end. */
+static int put_entry(cJSON *list, const cJSON *entry)
+{
+    const char *tag = entry_ref_name(entry);
+    cJSON *copy, *item;
+    int i = 0;
+
+    if (!cJSON_IsArray(list))
+        return copa__error_set(COPA_EINVALID, "index.json: \"manifests\" is not a list");
+    if ((copy = cJSON_Duplicate(entry, 1)) == NULL)
+        return copa__error_oom();
+    cJSON_ArrayForEach(item, list)
+    {
+        if (same_name(entry_ref_name(item), tag)) {
+            cJSON_ReplaceItemInArray(list, i, copy); /* in place: the others keep their order */
+            return 0;
+        }
+        i++;
+    }
+    cJSON_AddItemToArray(list, copy);
+    return 0;
+}
+
+static int apply_entry(copa__index *index, const cJSON *entry)
+{
+    int error = put_entry(cJSON_GetObjectItemCaseSensitive(index->doc.json, "manifests"), entry);
+    return error != 0 ? error : copa__index_refresh(index);
+}
+
 int copa__oci_layout_set_tag(copa__oci_layout *layout, const char *tag, const char *media_type,
                              const char *digest, double size)
 {
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(layout->index.doc.json, "manifests");
     cJSON *entry = new_entry(tag, media_type, digest, size);
-    size_t i;
+    int error;
 
     if (entry == NULL)
         return copa__error_oom();
-    for (i = 0; i < layout->index.manifest_count; i++) {
-        const char *name = ref_name(&layout->index.manifests[i]);
-        if ((tag == NULL && name == NULL) ||
-            (tag != NULL && name != NULL && strcmp(name, tag) == 0))
-            break;
-    }
-    /* Replace that tag's entry in place; other entries stay as they were. */
-    if (i < layout->index.manifest_count)
-        cJSON_ReplaceItemInArray(list, (int)i, entry);
-    else
-        cJSON_AddItemToArray(list, entry);
-    return copa__index_refresh(&layout->index);
+    if (layout->pending == NULL && (layout->pending = cJSON_CreateArray()) == NULL)
+        error = copa__error_oom();
+    else if ((error = put_entry(layout->pending, entry)) == 0)
+        error = apply_entry(&layout->index, entry);
+    cJSON_Delete(entry);
+    return error;
 }
 
-int copa__oci_layout_commit(copa__oci_layout *layout)
+int copa__oci_layout_note_blob(copa__oci_layout *layout, const char *digest, int created)
+{
+    copa__layout_blob *b;
+    size_t i;
+
+    for (i = 0; i < layout->blob_count; i++)
+        if (strcmp(layout->blobs[i].digest, digest) == 0) {
+            layout->blobs[i].created |= created;
+            return 0;
+        }
+    if (layout->blob_count == layout->blob_capacity) {
+        size_t capacity = layout->blob_capacity ? layout->blob_capacity * 2 : 16;
+        if ((b = realloc(layout->blobs, capacity * sizeof(*b))) == NULL)
+            return copa__error_oom();
+        layout->blobs = b;
+        layout->blob_capacity = capacity;
+    }
+    b = &layout->blobs[layout->blob_count++];
+    snprintf(b->digest, sizeof(b->digest), "%s", digest);
+    b->created = created;
+    return 0;
+}
+
+/* A writer giving up removes blobs it made; one this commit needs must still be there. */
+static int blobs_present(const copa__oci_layout *layout)
+{
+    size_t i;
+
+    for (i = 0; i < layout->blob_count; i++) {
+        char *path = copa__blob_path(layout->dir, layout->blobs[i].digest);
+        int present = path != NULL && access(path, F_OK) == 0;
+        free(path);
+        if (!present)
+            return copa__error_set(COPA_ERROR,
+                                   "%s: blob %s was removed while this image was written (by "
+                                   "another writer that failed?); write it again",
+                                   layout->dir, layout->blobs[i].digest);
+    }
+    return 0;
+}
+
+static int write_index(copa__index *index, const char *dir)
 {
     copa__buf path = COPA__BUF_INIT;
     int error;
 
-    if ((error = copa__doc_reserialize(&layout->index.doc)) != 0)
+    if ((error = copa__doc_reserialize(&index->doc)) != 0 ||
+        (error = copa__index_refresh(index)) != 0 ||
+        (error = copa__buf_appendf(&path, "%s/index.json", dir)) != 0)
         return error;
-    if ((error = copa__index_refresh(&layout->index)) != 0)
-        return error;
-    if ((error = copa__buf_appendf(&path, "%s/index.json", layout->dir)) != 0)
-        return error;
-    error = copa__file_write_atomic(path.data, layout->index.doc.raw, layout->index.doc.raw_length);
+    error = copa__file_write_atomic(path.data, index->doc.raw, index->doc.raw_length);
     copa__buf_free(&path);
     return error;
+}
+
+int copa__oci_layout_commit(copa__oci_layout *layout)
+{
+    copa__index now;
+    const cJSON *entry;
+    int fd, error;
+
+    memset(&now, 0, sizeof(now));
+    if ((error = copa__oci_layout_lock(&fd, layout->dir, 1, NULL)) != 0)
+        return error;
+    error = load_index(&now, layout->dir);
+    cJSON_ArrayForEach(entry, layout->pending)
+    {
+        if (error == 0)
+            error = apply_entry(&now, entry);
+    }
+    if (error == 0 && (error = blobs_present(layout)) == 0)
+        error = write_index(&now, layout->dir);
+    copa__oci_layout_unlock(fd);
+    if (error != 0) {
+        copa__index_free(&now);
+        return error;
+    }
+    copa__index_free(&layout->index);
+    layout->index = now;
+    cJSON_Delete(layout->pending);
+    layout->pending = NULL;
+    layout->blob_count = 0; /* the index reaches them now */
+    return 0;
 }

@@ -209,54 +209,81 @@ static int write_all(int fd, const char *data, size_t length)
     return 0;
 }
 
-/* Either a reader or a buffer is the source. */
-static int store(const char *root, const char *digest, copa__blob_reader *reader, const void *data,
-                 size_t length)
+/*
+ * A temporary file beside path, its directories made first. A concurrent
+ * writer giving up may remove the (then empty) directories between the two
+ * steps (oci_layout_abort.c); making them again is all it takes.
+ */
+static int temp_beside(char **out, int *fd, const char *path)
 {
-    char *path = copa__blob_path(root, digest), *slash, *temp = NULL;
+    char *temp, *slash;
+    int attempt, saved, error = 0;
+
+    if ((temp = malloc(strlen(path) + 16)) == NULL)
+        return copa__error_oom();
+    for (attempt = 0; attempt < 8; attempt++) {
+        strcpy(temp, path);
+        slash = strrchr(temp, '/');
+        *slash = '\0';
+        if ((error = copa__file_mkdirs(temp)) != 0)
+            continue;
+        sprintf(temp, "%s.tmp-XXXXXX", path);
+        if ((*fd = mkstemp(temp)) >= 0) {
+            *out = temp;
+            return 0;
+        }
+        saved = errno;
+        error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(saved));
+        if (saved != ENOENT)
+            break;
+    }
+    free(temp);
+    return error;
+}
+
+static int copy_in(int fd, const char *temp, const char *digest, copa__blob_reader *reader,
+                   const void *data, size_t length)
+{
     char chunk[65536];
     size_t got;
-    int fd = -1, error = 0;
+    int error;
 
-    if (path == NULL)
-        return copa__digest_validate(digest) != 0 ? COPA_EINVALID : copa__error_oom();
-    if (already_stored(path, digest))
-        goto done;
-    slash = strrchr(path, '/');
-    *slash = '\0';
-    error = copa__file_mkdirs(path);
-    *slash = '/';
-    if (error != 0)
-        goto done;
-    if ((temp = malloc(strlen(path) + 16)) == NULL) {
-        error = copa__error_oom();
-        goto done;
-    }
-    sprintf(temp, "%s.tmp-XXXXXX", path);
-    if ((fd = mkstemp(temp)) < 0) {
-        error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
-        free(temp);
-        temp = NULL;
-        goto done;
-    }
     if (reader == NULL) {
         if ((error = copa__digest_verify_buffer(digest, data, length)) == 0 &&
             write_all(fd, data, length) != 0)
             error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
-    } else {
-        while ((error = copa__blob_reader_read(reader, chunk, sizeof(chunk), &got)) == 0 && got > 0)
-            if (write_all(fd, chunk, got) != 0) {
-                error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
-                break;
-            }
+        return error;
     }
+    while ((error = copa__blob_reader_read(reader, chunk, sizeof(chunk), &got)) == 0 && got > 0)
+        if (write_all(fd, chunk, got) != 0)
+            return copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
+    return error;
+}
+
+/* Either a reader or a buffer is the source. */
+static int store(const char *root, const char *digest, copa__blob_reader *reader, const void *data,
+                 size_t length, int *created)
+{
+    char *path = copa__blob_path(root, digest), *temp = NULL;
+    int fd = -1, error = 0;
+
+    if (created != NULL)
+        *created = 0;
+    if (path == NULL)
+        return copa__digest_validate(digest) != 0 ? COPA_EINVALID : copa__error_oom();
+    if (already_stored(path, digest))
+        goto done;
+    if ((error = temp_beside(&temp, &fd, path)) != 0)
+        goto done;
+    error = copy_in(fd, temp, digest, reader, data, length);
     if (error == 0 && (fchmod(fd, 0644) != 0 || close(fd) != 0))
         error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
     else if (error != 0)
         close(fd);
-    fd = -1;
     if (error == 0 && rename(temp, path) != 0)
         error = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
+    if (error == 0 && created != NULL)
+        *created = 1;
 done:
     if (temp != NULL && error != 0)
         unlink(temp);
@@ -265,14 +292,16 @@ done:
     return error;
 }
 
-int copa__blob_store_reader(const char *root, const char *digest, copa__blob_reader *reader)
+int copa__blob_store_reader(const char *root, const char *digest, copa__blob_reader *reader,
+                            int *created)
 {
-    return store(root, digest, reader, NULL, 0);
+    return store(root, digest, reader, NULL, 0, created);
 }
 
-int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length)
+int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length,
+                            int *created)
 {
-    return store(root, digest, NULL, data, length);
+    return store(root, digest, NULL, data, length, created);
 }
 
 int copa__tempdir_create(char **out)

@@ -35,9 +35,13 @@ char *copa__blob_path(const char *root, const char *digest);
 /*
  * Store a blob under root: skipped when a file that verifies is already
  * there; otherwise written to a temporary file, verified, renamed.
+ * *created (may be NULL) says whether this call made the file, which is
+ * what a failed write may remove again.
  */
-int copa__blob_store_reader(const char *root, const char *digest, copa__blob_reader *reader);
-int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length);
+int copa__blob_store_reader(const char *root, const char *digest, copa__blob_reader *reader,
+                            int *created);
+int copa__blob_store_buffer(const char *root, const char *digest, const void *data, size_t length,
+                            int *created);
 
 /* A new private directory under $TMPDIR (malloc'd path). */
 int copa__tempdir_create(char **out);

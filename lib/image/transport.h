@@ -13,6 +13,7 @@
 #include "image/oci_layout.h"
 #include "image/reference.h"
 #include "image/store.h"
+#include "net/http.h"
 
 typedef struct copa__registry copa__registry;
 typedef struct copa__blob_cache copa__blob_cache;
@@ -24,6 +25,11 @@ typedef struct copa__transport_options {
     const char *ca_file;                    /* PEM bundle to trust */
     const char *cert_dir;                   /* directory of *.crt files to trust */
     const char *cache_dir;                  /* blob cache; NULL: the default */
+    /* Polled by every registry transfer (blob downloads and uploads
+     * included) while it runs; non-zero stops it with COPA_ECANCELLED.
+     * This is how a caller's deadline and cancel reach the network. */
+    copa__http_cancel_fn cancel;
+    void *cancel_payload;
 } copa__transport_options;
 
 /* A registry client for these options (transport_options.c). *bundle is a
@@ -95,8 +101,7 @@ int copa__docker_archive_write_meta(const char *dir, const copa_reference *ref,
 typedef struct copa__dest {
     copa_transport transport;
     copa_reference *ref;
-    char *stage;     /* archive transports: the tree to tar */
-    int created_dir; /* oci: we made the directory; remove it on abort */
+    char *stage; /* archive transports: the tree to tar */
     copa__oci_layout layout;
     int has_layout;
     int committed;

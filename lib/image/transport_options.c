@@ -104,6 +104,8 @@ int copa__transport_registry_new(copa__registry **out, char **bundle,
         ro.credentials = options->credentials;
         ro.insecure_registries = options->insecure_registries;
         ro.http.ca_file = options->ca_file;
+        ro.http.cancel = options->cancel;
+        ro.http.cancel_payload = options->cancel_payload;
         if (options->cert_dir != NULL && options->ca_file == NULL) {
             if ((error = bundle_from_dir(bundle, options->cert_dir)) != 0)
                 return error;

@@ -52,5 +52,8 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
 
 /* Non-zero once the deadline has passed. */
 int copa__patch_timed_out(const copa__patch_ctx *ctx);
+/* The cancel poll of every network transfer of the run (payload: the ctx):
+ * non-zero once the deadline has passed or the progress callback cancelled. */
+int copa__patch_transfer_cancel(void *payload);
 
 #endif

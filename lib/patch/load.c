@@ -18,6 +18,17 @@ int copa__patch_timed_out(const copa__patch_ctx *ctx)
     return ctx->deadline > 0 && copa__progress_now() > ctx->deadline;
 }
 
+/*
+ * Polled by every network transfer of the run (registry, apt, .debs): the
+ * deadline and a cancel the progress callback returned stop a download in
+ * progress, not only at the next stage.
+ */
+int copa__patch_transfer_cancel(void *payload)
+{
+    const copa__patch_ctx *ctx = payload;
+    return ctx->progress.cancelled != 0 || copa__patch_timed_out(ctx);
+}
+
 /* Reads a layer blob and reports the bytes. */
 typedef struct layer_read {
     copa__blob_reader *reader;
@@ -90,6 +101,8 @@ static int open_image(copa__patch_ctx *ctx)
     ctx->transport.ca_file = o->ca_file;
     ctx->transport.cert_dir = o->cert_dir;
     ctx->transport.cache_dir = o->cache_dir;
+    ctx->transport.cancel = copa__patch_transfer_cancel;
+    ctx->transport.cancel_payload = ctx;
     if (o->platform != NULL) {
         if ((rc = copa__platform_parse(&ctx->platform, o->platform)) != 0)
             return rc;
@@ -160,12 +173,6 @@ static int detect(copa__patch_ctx *ctx)
     return rc;
 }
 
-static int apt_cancel(void *payload)
-{
-    copa__patch_ctx *ctx = payload;
-    return ctx->progress.cancelled != 0 || copa__patch_timed_out(ctx);
-}
-
 static int set_apt_options(copa__apt_options *a, const copa__patch_ctx *ctx, char ***from,
                            char ***to)
 {
@@ -180,7 +187,7 @@ static int set_apt_options(copa__apt_options *a, const copa__patch_ctx *ctx, cha
     a->insecure_allow_unsigned = o->insecure_allow_unsigned;
     copa__http_options_defaults(&a->http);
     a->http.ca_file = o->ca_file;
-    a->http.cancel = apt_cancel;
+    a->http.cancel = copa__patch_transfer_cancel;
     a->http.cancel_payload = (void *)ctx;
     *from = calloc(o->mirror_count + 1, sizeof(**from));
     *to = calloc(o->mirror_count + 1, sizeof(**to));

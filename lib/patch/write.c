@@ -100,6 +100,8 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
     fo.nmirrors = ctx->opts->mirror_count;
     fo.progress = fetch_progress;
     fo.payload = ctx;
+    fo.cancel = copa__patch_transfer_cancel;
+    fo.cancel_payload = ctx;
     if ((rc = copa__progress_begin(&ctx->progress, "download", "the packages")) != 0 ||
         (rc = copa__debpatch_fetch(&paths, plan, &fo)) != 0 ||
         (rc = copa__progress_end(&ctx->progress)) != 0 ||

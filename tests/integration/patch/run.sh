@@ -4,10 +4,12 @@
 # repository of tests/integration/apt (make_repos.sh), packed with umoci.
 # The dry-run plans are asserted exactly ("plan"); "layer" patches for real;
 # "push" patches registry to registry (--push) and registry to ./patched;
-# "compression" checks --layer-compression against zstd, gzip and skopeo.
+# "compression" checks --layer-compression against zstd, gzip and skopeo;
+# "kill" (registered as hostile/layout/patch_kill) runs concurrent patches
+# into one layout and SIGKILLs --oci-dir and --push writes at random points.
 #
-# usage: run.sh COPA WORKDIR plan|layer|push|compression
-# ("push" runs under tests/integration/registry/run.sh --with: it needs a
+# usage: run.sh COPA WORKDIR plan|layer|push|compression|kill
+# ("push" and "kill" run under tests/integration/registry/run.sh --with: they need a
 # loopback docker-registry at $COPA_TEST_PLAIN.)
 set -uo pipefail
 copa=$1
@@ -568,6 +570,104 @@ if expect_rc zstd_docker 3; then
     then ok zstd_docker; else fail zstd_docker "$err"; fi
 fi
 fi # compression
+
+if [ "$part" = kill ]; then
+# Registered as hostile/layout/patch_kill (tests/hostile/layout): concurrent
+# patches into one layout, and SIGKILL at random points of --oci-dir and
+# --push writes; afterwards every tag names complete content (skopeo copies
+# each out, checking every digest; blobs hashed), and the sources never
+# changed. Needs the loopback docker-registry of the registry harness.
+reg=${COPA_TEST_PLAIN:?run under tests/integration/registry/run.sh --with}
+for tool in skopeo sha256sum; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+sk() { skopeo "$@" 2>>"$work/skopeo.err"; }
+sk copy -q --dest-tls-verify=false "$img" "docker://$reg/x:base" ||
+    { echo "skopeo cannot push the test image: $(cat "$work/skopeo.err")"; exit 1; }
+src_before=$(sk inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/x:base")
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum); }
+img_sum=$(tree_sum "$work/images/deb")
+now_ms() { date +%s%3N; }
+# tags_ok NAME SOURCE...: skopeo copies every tag out (verifying each blob).
+tags_ok() {
+    local name=$1 tag
+    shift
+    rm -rf "$work/out-$name"
+    for tag in "$@"; do
+        sk copy -q --src-tls-verify=false "$tag" "oci:$work/out-$name:t" >/dev/null ||
+            { fail "$name" "$tag cannot be copied out: $(tail -1 "$work/skopeo.err")"; return 1; }
+    done
+}
+layout_tags() {
+    python3 -c 'import json,sys; print(" ".join(sorted(m.get("annotations",{}).get("org.opencontainers.image.ref.name","") for m in json.load(open(sys.argv[1]+"/index.json"))["manifests"])))' "$1"
+}
+
+# 17. Two patches into one layout at once, several rounds: both tags, always.
+lost=0
+for round in 1 2 3 4 5; do
+    rm -rf "$work/L2"
+    "$copa" patch -i "$img" --oci-dir "$work/L2" -t a --progress quiet >/dev/null 2>"$work/ca.err" &
+    pa=$!
+    "$copa" patch -i "$img" --oci-dir "$work/L2" -t b --progress quiet >/dev/null 2>"$work/cb.err" &
+    pb=$!
+    wait $pa || fail concurrent "patch -t a failed: $(cat "$work/ca.err")"
+    wait $pb || fail concurrent "patch -t b failed: $(cat "$work/cb.err")"
+    [ "$(layout_tags "$work/L2")" = "a b" ] || lost=$((lost + 1))
+done
+total=$((total + 1))
+if [ "$lost" -ne 0 ]; then fail concurrent "a tag was lost in $lost of 5 rounds"
+else ok concurrent; fi
+
+# kill_runs NAME [patch options]: time one whole patch, then SIGKILL 8 more
+# at random delays within 1.2 times that (tags kN, and "full" again).
+kill_runs() {
+    local name=$1 start full k delay pid status finished=0 tag
+    shift
+    start=$(now_ms)
+    "$copa" patch "$@" -t full --progress quiet >/dev/null 2>"$work/$name.err" ||
+        { fail "$name" "the whole patch failed: $(cat "$work/$name.err")"; return 1; }
+    full=$(($(now_ms) - start))
+    for k in 1 2 3 4 5 6 7 8; do
+        tag=$([ $((k % 3)) = 0 ] && echo full || echo "k$k")
+        delay=$((RANDOM % (full * 12 / 10 + 1)))
+        "$copa" patch "$@" -t "$tag" --progress quiet >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+        kill -KILL "$pid" 2>/dev/null || true
+        status=0
+        wait "$pid" 2>/dev/null || status=$?
+        [ "$status" = 0 ] && finished=$((finished + 1))
+        [ "$status" = 0 ] || [ "$status" = 137 ] || fail "$name" "patch $k failed by itself (exit $status)"
+    done
+    echo "     $name: 8 patches killed within ${full} ms, $finished finished first"
+}
+
+# 18. SIGKILL during --oci-dir writes.
+total=$((total + 1))
+kill_runs kill_oci -i "$img" --oci-dir "$work/K"
+tags=$(layout_tags "$work/K")
+set --
+for tag in $tags; do set -- "$@" "oci:$work/K:$tag"; done
+if ! grep -qw full <<<"$tags"; then fail kill_oci "the tag 'full' is gone: '$tags'"
+elif tags_ok kill_oci "$@"; then ok "kill_oci ($tags)"; fi
+
+# 19. SIGKILL during --push writes.
+total=$((total + 1))
+kill_runs kill_push -i "$reg/x:base" --push --insecure-registry "$reg"
+tags=$(sk list-tags --tls-verify=false "docker://$reg/x" | python3 -c 'import json,sys; print(" ".join(sorted(json.load(sys.stdin)["Tags"])))')
+set --
+for tag in $tags; do set -- "$@" "docker://$reg/x:$tag"; done
+if ! grep -qw full <<<"$tags"; then fail kill_push "the tag 'full' is gone: '$tags'"
+elif tags_ok kill_push "$@"; then ok "kill_push ($tags)"; fi
+
+# 20. The sources never changed.
+total=$((total + 1))
+if [ "$(sk inspect --tls-verify=false --format '{{.Digest}}' "docker://$reg/x:base")" != "$src_before" ]; then
+    fail sources "the registry source tag changed"
+elif [ "$(tree_sum "$work/images/deb")" != "$img_sum" ]; then
+    fail sources "the source layout changed"
+else ok sources; fi
+fi # kill
 
 echo "$((total - failures))/$total passed"
 [ "$failures" -eq 0 ] || exit 1

@@ -17,6 +17,7 @@
 
 #include "image/archive.h"
 #include "image/oci_layout.h"
+#include "image/oci_layout_lock.h"
 #include "image/store.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -47,26 +48,26 @@ static void tags_and_blobs(void **state)
     const copa__descriptor *found;
     copa__oci_layout layout;
     char *entry_b_before, *entry_b_after, *path;
-    int created;
     (void)state;
 
     assert_int_equal(copa__tempdir_create(&tmp), 0);
     snprintf(dir, sizeof(dir), "%s/layout", tmp);
     digest_of(a, "manifest a");
     digest_of(b, "manifest b");
-    assert_int_equal(copa__oci_layout_init(&layout, dir, &created), 0);
-    assert_true(created);
-    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10), 0);
-    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10), 0);
+    assert_int_equal(copa__oci_layout_init(&layout, dir), 0);
+    assert_true(layout.made & COPA__LAYOUT_MADE_DIR);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10, NULL), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10, NULL), 0);
     /* A blob whose bytes do not match is refused and leaves no file. */
-    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest b", 10), 0); /* exists: skipped */
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest b", 10, NULL),
+                     0); /* exists: skipped */
     snprintf(blobs, sizeof(blobs), "%s/blobs/sha256", dir);
     assert_int_equal(count_entries(blobs), 2);
     assert_int_equal(
         copa__blob_store_buffer(dir,
                                 "sha256:"
                                 "1111111111111111111111111111111111111111111111111111111111111111",
-                                "x", 1),
+                                "x", 1, NULL),
         COPA_EVERIFY);
     assert_int_equal(count_entries(blobs), 2);
 
@@ -115,6 +116,111 @@ static void tags_and_blobs(void **state)
         assert_int_equal(copa__blob_read_all(&data, &length, path, a, 100), COPA_EVERIFY);
     }
     free(path);
+    copa__remove_tree(tmp);
+    free(tmp);
+}
+
+static const char manifest_type[] = "application/vnd.oci.image.manifest.v1+json";
+
+/* Two writers opened the same layout; each commits its tag: both stay. */
+static void writers_merge(void **state)
+{
+    char *tmp, dir[512], a[COPA_DIGEST_STRING_MAX], b[COPA_DIGEST_STRING_MAX];
+    const copa__descriptor *found;
+    copa__oci_layout one, two, check;
+    (void)state;
+
+    assert_int_equal(copa__tempdir_create(&tmp), 0);
+    snprintf(dir, sizeof(dir), "%s/layout", tmp);
+    digest_of(a, "manifest a");
+    digest_of(b, "manifest b");
+    assert_int_equal(copa__oci_layout_init(&one, dir), 0);
+    assert_int_equal(copa__oci_layout_init(&two, dir), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10, NULL), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10, NULL), 0);
+    assert_int_equal(copa__oci_layout_set_tag(&one, "a", manifest_type, a, 10), 0);
+    assert_int_equal(copa__oci_layout_set_tag(&two, "b", manifest_type, b, 10), 0);
+    assert_int_equal(copa__oci_layout_commit(&one), 0);
+    assert_int_equal(copa__oci_layout_commit(&two), 0);
+    /* The second commit sees the first one's tag, and re-tagging keeps the other. */
+    assert_int_equal(copa__oci_layout_find(&two, "a", &found), 0);
+    assert_int_equal(copa__oci_layout_set_tag(&one, "a", manifest_type, b, 10), 0);
+    assert_int_equal(copa__oci_layout_commit(&one), 0);
+    assert_int_equal(copa__oci_layout_open(&check, dir), 0);
+    assert_int_equal(check.index.manifest_count, 2);
+    assert_int_equal(copa__oci_layout_find(&check, "a", &found), 0);
+    assert_string_equal(found->digest, b);
+    assert_int_equal(copa__oci_layout_find(&check, "b", &found), 0);
+    assert_string_equal(found->digest, b);
+    copa__oci_layout_free(&check);
+    copa__oci_layout_free(&one);
+    copa__oci_layout_free(&two);
+    copa__remove_tree(tmp);
+    free(tmp);
+}
+
+static int exists(const char *dir, const char *digest)
+{
+    char *path = copa__blob_path(dir, digest);
+    int found = access(path, F_OK) == 0;
+    free(path);
+    return found;
+}
+
+/* A writer that gives up removes only its own blobs, and the layout only when empty. */
+static void abort_takes_back_its_own(void **state)
+{
+    char *tmp, dir[512], a[COPA_DIGEST_STRING_MAX], b[COPA_DIGEST_STRING_MAX],
+        c[COPA_DIGEST_STRING_MAX];
+    copa__oci_layout failing, other;
+    int created;
+    (void)state;
+
+    assert_int_equal(copa__tempdir_create(&tmp), 0);
+    snprintf(dir, sizeof(dir), "%s/layout", tmp);
+    digest_of(a, "manifest a");
+    digest_of(b, "manifest b");
+    digest_of(c, "shared c");
+    /* Alone: everything it made goes, the directory included. */
+    assert_int_equal(copa__oci_layout_init(&failing, dir), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10, &created), 0);
+    assert_true(created);
+    assert_int_equal(copa__oci_layout_note_blob(&failing, a, created), 0);
+    copa__error_set(COPA_EVERIFY, "the failure");
+    copa__oci_layout_abort(&failing);
+    assert_string_equal(copa_error_last(), "the failure"); /* still the caller's message */
+    copa__oci_layout_free(&failing);
+    assert_int_not_equal(access(dir, F_OK), 0);
+
+    /* Another writer commits meanwhile: its image and the blob it shares stay. */
+    assert_int_equal(copa__oci_layout_init(&failing, dir), 0);
+    assert_int_equal(copa__oci_layout_init(&other, dir), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, a, "manifest a", 10, &created), 0);
+    assert_int_equal(copa__oci_layout_note_blob(&failing, a, created), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, c, "shared c", 8, &created), 0);
+    assert_int_equal(copa__oci_layout_note_blob(&failing, c, created), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, b, "manifest b", 10, &created), 0);
+    assert_int_equal(copa__oci_layout_note_blob(&other, b, created), 0);
+    assert_int_equal(copa__blob_store_buffer(dir, c, "shared c", 8, &created), 0);
+    assert_false(created); /* the failing writer made it */
+    assert_int_equal(copa__oci_layout_note_blob(&other, c, created), 0);
+    assert_int_equal(copa__oci_layout_set_tag(&other, "b", manifest_type, b, 10), 0);
+    assert_int_equal(copa__oci_layout_commit(&other), 0);
+    copa__oci_layout_abort(&failing);
+    copa__oci_layout_free(&failing);
+    assert_false(exists(dir, a));
+    assert_true(exists(dir, b));
+    /* c is not reachable from b's entry (b is no real manifest): the failing
+     * writer made it and removed it; the other writer's next commit says so. */
+    assert_false(exists(dir, c));
+    assert_int_equal(copa__oci_layout_note_blob(&other, c, 0), 0);
+    assert_int_equal(copa__oci_layout_set_tag(&other, "c", manifest_type, c, 8), 0);
+    assert_int_equal(copa__oci_layout_commit(&other), COPA_ERROR);
+    assert_non_null(strstr(copa_error_last(), "was removed while this image was written"));
+    copa__oci_layout_free(&other);
+    assert_int_equal(copa__oci_layout_open(&other, dir), 0);
+    assert_int_equal(other.index.manifest_count, 1);
+    copa__oci_layout_free(&other);
     copa__remove_tree(tmp);
     free(tmp);
 }
@@ -277,6 +383,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tags_and_blobs),
+        cmocka_unit_test(writers_merge),
+        cmocka_unit_test(abort_takes_back_its_own),
         cmocka_unit_test(archives),
         cmocka_unit_test(archive_link_chains),
     };
