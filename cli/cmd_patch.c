@@ -271,7 +271,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     if (a->opts.dry_run && a->json && r != NULL &&
         copa_patch_result_plan(r, COPA_PLAN_JSON)[0] != '\0') {
         printf("%s\n", copa_patch_result_plan(r, COPA_PLAN_JSON));
-        return rc != 0 ? cli_fail_with_last_error() : CLI_EXIT_OK;
+        return rc != 0 ? cli_fail_with_last_error("patch", rc) : CLI_EXIT_OK;
     }
     if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
         fputs(copa_patch_result_plan(r, COPA_PLAN_TEXT), stdout);
@@ -280,7 +280,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     if (rc != 0) {
         if (!a->opts.dry_run && r != NULL && copa_patch_result_skipped_count(r) > 0)
             cli_patch_summary(stderr, r);
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("patch", rc);
     }
     if (copa_patch_result_up_to_date(r)) {
         printf("%s is already up to date: nothing to patch\n", a->opts.image);
