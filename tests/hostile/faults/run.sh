@@ -8,8 +8,9 @@
 # them with broken .deb downloads under /truncate/ and /loop/.
 #
 # usage: run.sh COPA WORKDIR PART
-#   download  a truncated .deb and a redirect loop: exit 6 with the reason
-#   ...
+#   download     a truncated .deb and a redirect loop: exit 6 with the reason
+#   inrelease    an unsigned and a mis-framed InRelease: exit 7
+#   empty_index  components without packages, as Debian publishes them
 set -uo pipefail
 copa=$1
 work=$2
@@ -27,7 +28,7 @@ work=$(cd "$work" && pwd)
 
 python3 "$here/fault_server.py" "$work/www" "$work/port" "$work/requests.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; gpgconf --kill gpg-agent 2>/dev/null' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 root_url=http://127.0.0.1:$(cat "$work/port")
 base=$root_url/repos
@@ -58,6 +59,23 @@ expect_failure() {
 }
 tags() { umoci ls --layout "$1" | sort | tr '\n' ' '; }
 
+export GNUPGHOME=$work/gnupg
+# sign_repo DIR: InRelease and Release.gpg by the rsa3072 key the image trusts.
+sign_repo() {
+    local k
+    k=$(cat "$work/keys/rsa3072.fpr")
+    gpg --batch --quiet --yes -u "$k!" --clearsign -o "$1/InRelease" "$1/Release" &&
+        gpg --batch --quiet --yes -u "$k!" --armor --detach-sign -o "$1/Release.gpg" "$1/Release"
+}
+# release_of DIR COMPONENTS: a Release over DIR's indexes.
+release_of() {
+    apt-ftparchive -o APT::FTPArchive::Release::Suite=stable \
+        -o APT::FTPArchive::Release::Codename=stable \
+        -o APT::FTPArchive::Release::Architectures=amd64 \
+        -o APT::FTPArchive::Release::Components="$2" release "$1" >"$1/Release.new" &&
+        mv "$1/Release.new" "$1/Release"
+}
+
 if [ "$part" = download ]; then
     # A .deb cut short on every attempt, and one that redirects to itself:
     # after the retries copa exits 6 (network) naming the package and why,
@@ -70,6 +88,66 @@ if [ "$part" = download ]; then
             fail "${fault}_no_tag" "a tag was written: $(tags "$work/images/$fault")"
         fi
     done
+fi
+
+if [ "$part" = inrelease ]; then
+    # An InRelease that is the bare Release (no signature at all), and one
+    # whose armor is mangled (the signature block's BEGIN line gone): both
+    # fail verification, exit 7, like a bad signature.
+    for case in bare misframed; do
+        cp -a "$work/www/repos/good" "$work/www/repos/$case"
+        d=$work/www/repos/$case/dists/stable
+        rm -f "$d/Release.gpg"
+        if [ "$case" = bare ]; then cp "$d/Release" "$d/InRelease"
+        else sed -i '/^-----BEGIN PGP SIGNATURE-----$/d' "$d/InRelease"; fi
+        REPO=$case make_image "$case" debian 1.0-1
+        run "inrelease_$case" -i "oci:$work/images/$case:base" --dry-run
+        expect_failure "inrelease_$case" 7 "repos/$case stable: InRelease: "
+    done
+fi
+
+if [ "$part" = empty_index ]; then
+    # Debian's bookworm-updates publishes contrib, non-free and
+    # non-free-firmware without packages: a 0-byte Packages and a 32-byte
+    # Packages.xz (xz of nothing). The image's sources list every component,
+    # as the installer's do; here non-free has a Packages.gz of nothing.
+    r=$work/www/repos/every
+    mkdir -p "$r/pool/main"
+    cp "$work"/debs/hello-copa_1.[01]-1_amd64.deb "$work"/debs/copa-data_*.deb "$r/pool/main/"
+    d=$r/dists/stable
+    for comp in main contrib non-free non-free-firmware; do
+        mkdir -p "$d/$comp/binary-amd64"
+        if [ "$comp" = main ]; then
+            (cd "$r" && apt-ftparchive --arch amd64 packages pool/main) >"$d/main/binary-amd64/Packages"
+        else
+            : >"$d/$comp/binary-amd64/Packages"
+        fi
+        if [ "$comp" = non-free ]; then gzip -k -n -9 "$d/$comp/binary-amd64/Packages"
+        else xz -k "$d/$comp/binary-amd64/Packages"; fi
+    done
+    release_of "$d" "main contrib non-free non-free-firmware"
+    sign_repo "$d" || { echo "cannot sign"; exit 1; }
+    if [ "$(stat -c %s "$d/contrib/binary-amd64/Packages.xz")" -ne 32 ]; then
+        fail empty_xz_size "xz of nothing is $(stat -c %s "$d/contrib/binary-amd64/Packages.xz") bytes here, Debian's is 32"
+    fi
+    REPO=every COMPONENTS='main contrib non-free non-free-firmware' make_image every debian 1.0-1
+    run empty_index -i "oci:$work/images/every:base" --dry-run
+    if [ "$rc" -ne 0 ]; then
+        fail empty_index "exit $rc: $err"
+    elif ! grep -Eq '^hello-copa +amd64 +1\.0-1 +1\.1-1 +upgrade' <<<"$out"; then
+        fail empty_index "the plan misses hello-copa 1.1-1: $out"
+    else ok empty_index; fi
+    # The same again, from the cache (the uncompressed copies are made).
+    run empty_index_cached -i "oci:$work/images/every:base" --dry-run
+    if [ "$rc" -eq 0 ]; then ok empty_index_cached
+    else fail empty_index_cached "exit $rc: $err"; fi
+    # Garbage behind the xz magic still fails to decompress: exit 3.
+    printf '\3757zXZ\0not an xz stream at all' >"$d/contrib/binary-amd64/Packages.xz"
+    release_of "$d" "main contrib non-free non-free-firmware"
+    sign_repo "$d" || { echo "cannot sign"; exit 1; }
+    rm -rf "$XDG_CACHE_HOME"
+    run garbage_xz -i "oci:$work/images/every:base" --dry-run
+    expect_failure garbage_xz 3 'cannot decompress: .*Corrupt'
 fi
 
 echo "$((total - failures))/$total passed"
