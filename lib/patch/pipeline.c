@@ -167,12 +167,16 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
         if ((rc = copa_report_parse_file(&ctx->report, o->report, &ro)) != 0)
             return rc;
     }
-    if (!o->dry_run) {
-        char *hint = NULL; /* checked up front: fail before any download */
+    {
+        /* Checked up front, in a dry run too: what the dry run accepts, the
+         * real run accepts, and the real run fails before any download. */
+        char *hint = NULL;
         rc = copa__patch_destination(&res->destination, &hint, ctx->ref, o);
         free(hint);
         if (rc == 0)
             rc = check_destination(ctx, res->destination);
+        if (rc == 0)
+            rc = copa__patch_check_outputs(o);
         if (rc != 0)
             return rc;
     }

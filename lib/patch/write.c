@@ -255,8 +255,13 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
     if (lf.dir[0] != '\0' && strstr(lf.dir, "XXXXXX") == NULL)
         rmdir(lf.dir);
     if (rc == 0 && ctx->opts->vex_path != NULL &&
-        (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0 &&
-        (rc = write_vex(ctx, plan, res)) == 0)
+        (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0) {
+        /* The image is there: say so, or a retry would patch it again. */
+        if ((rc = write_vex(ctx, plan, res)) != 0)
+            return copa__error_prefix("the patched image was written to %s (%s), but not the "
+                                      "VEX document: ",
+                                      res->destination, res->digest);
         rc = copa__progress_end(&ctx->progress);
+    }
     return rc;
 }

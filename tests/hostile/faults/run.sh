@@ -11,6 +11,7 @@
 #   download     a truncated .deb and a redirect loop: exit 6 with the reason
 #   inrelease    an unsigned and a mis-framed InRelease: exit 7
 #   empty_index  components without packages, as Debian publishes them
+#   outputs      tags and outputs checked before any work, in dry runs too
 set -uo pipefail
 copa=$1
 work=$2
@@ -35,14 +36,13 @@ base=$root_url/repos
 export XDG_CACHE_HOME=$work/cache
 . "$src/tests/integration/patch/image.sh"
 
-failures=0 total=0
-ok() { echo "ok   $1"; }
+failures=0 passes=0
+ok() { echo "ok   $1"; passes=$((passes + 1)); }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
 # run NAME [copa patch options]: sets rc, out, err
 run() {
     local name=$1
     shift
-    total=$((total + 1))
     "$copa" patch --progress quiet "$@" >"$work/$name.out" 2>"$work/$name.err"
     rc=$?
     out=$(cat "$work/$name.out")
@@ -150,6 +150,63 @@ if [ "$part" = empty_index ]; then
     expect_failure garbage_xz 3 'cannot decompress: .*Corrupt'
 fi
 
-echo "$((total - failures))/$total passed"
+if [ "$part" = outputs ]; then
+    make_image out debian 1.0-1
+    img=oci:$work/images/out:base
+    # A dry run checks the destination and tag as the real run does, and no
+    # tag is longer than 128 characters (128 is fine).
+    long=$(printf 't%.0s' $(seq 129))
+    run dry_bad_tag -i "$img" --dry-run -t 'bad!tag'
+    expect_failure dry_bad_tag 3 "bad!tag"
+    run dry_long_tag -i "$img" --dry-run -t "$long"
+    expect_failure dry_long_tag 3 '129 characters'
+    run long_tag -i "$img" -t "$long"
+    expect_failure long_tag 3 '129 characters'
+    run dry_long_suffix -i "$img" --dry-run --tag-suffix "${long:5}"
+    expect_failure dry_long_suffix 3 'at most 128'
+    run dry_128 -i "$img" --dry-run -t "${long:1}"
+    if [ "$rc" -eq 0 ]; then ok dry_128; else fail dry_128 "exit $rc: $err"; fi
+    # An -o that cannot be written fails before any work: no tag written,
+    # nothing downloaded; the dry run says the same. (The report makes a
+    # VEX document worth writing.)
+    python3 - "$work/report.json" <<'PY'
+import json, sys
+vuln = {"VulnerabilityID": "CVE-2099-0001", "PkgName": "hello-copa", "InstalledVersion": "1.0-1",
+        "FixedVersion": "1.1-1", "Status": "fixed", "Severity": "HIGH"}
+json.dump({"SchemaVersion": 2, "ArtifactName": "copa-test", "ArtifactType": "container_image",
+           "Metadata": {"OS": {"Family": "debian", "Name": "12"}},
+           "Results": [{"Target": "copa-test (debian 12)", "Class": "os-pkgs", "Type": "debian",
+                        "Vulnerabilities": [vuln]}]}, open(sys.argv[1], "w"))
+PY
+    for case in missing_dir:4 is_dir:3 proc:1; do
+        code=${case#*:} case=${case%:*}
+        case $case in
+        missing_dir) vex=$work/no/such/dir/vex.json ;;
+        is_dir) vex=$work ;;
+        proc) vex=/proc/copa-vex.json ;;
+        esac
+        rm -rf "$XDG_CACHE_HOME"
+        run "vex_$case" -i "$img" -r "$work/report.json" -t "vex-$case" -o "$vex"
+        expect_failure "vex_$case" "$code" "VEX output \(-o\) $vex"
+        if [ "$(tags "$work/images/out")" != "base " ]; then
+            fail "vex_${case}_no_tag" "the image was written first: $(tags "$work/images/out")"
+        elif ls "$XDG_CACHE_HOME"/copa/deb/sha256/* >/dev/null 2>&1; then
+            fail "vex_${case}_no_download" "packages were downloaded first"
+        fi
+        [ "$case" = proc ] && continue # root passes access() there: only the real run probes
+        run "vex_dry_$case" -i "$img" -r "$work/report.json" --dry-run -o "$vex"
+        expect_failure "vex_dry_$case" "$code" "VEX output \(-o\) $vex"
+    done
+    # A writable -o: patched, and the document is there.
+    run vex_ok -i "$img" -r "$work/report.json" -t vex-ok -o "$work/vex.json"
+    if [ "$rc" -eq 0 ] && [ -s "$work/vex.json" ]; then ok vex_ok
+    else fail vex_ok "exit $rc: $err"; fi
+    # --archive into a missing directory: the same, before any work.
+    run archive_missing -i "$img" --archive "$work/no/such/dir/out.tar"
+    expect_failure archive_missing 4 'archive \(--archive\)'
+fi
+
+echo "$passes passed, $failures failed"
+[ "$passes" -gt 0 ] || { echo "FAIL: part '$part' checked nothing"; exit 1; }
 [ "$failures" -eq 0 ] || exit 1
 exit 0
