@@ -8,6 +8,7 @@
 #include "image/rebuild.h"
 #include "patch/context.h"
 #include "util/error.h"
+#include "util/temp.h"
 #include "util/threads.h"
 
 #include <stdio.h>
@@ -223,6 +224,8 @@ int copa_patch(copa_patch_result **out, const copa_patch_options *options)
         (rc = check_options(&ctx, &opts)) != 0 || (rc = copa__patch_result_new(&res)) != 0)
         return rc;
     ctx.opts = &opts;
+    if (!opts.dry_run) /* what killed runs left in TMPDIR (a dry run writes nothing) */
+        copa__temp_reap_stale();
     copa__progress_init(&ctx.progress, opts.progress, opts.progress_payload);
     if (opts.timeout_ms > 0)
         ctx.deadline = ctx.progress.start + (double)opts.timeout_ms / 1000.0;

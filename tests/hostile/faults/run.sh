@@ -12,6 +12,7 @@
 #   inrelease    an unsigned and a mis-framed InRelease: exit 7
 #   empty_index  components without packages, as Debian publishes them
 #   outputs      tags and outputs checked before any work, in dry runs too
+#   tmpdir       a long TMPDIR is used; what killed runs left there is removed
 set -uo pipefail
 copa=$1
 work=$2
@@ -204,6 +205,61 @@ PY
     # --archive into a missing directory: the same, before any work.
     run archive_missing -i "$img" --archive "$work/no/such/dir/out.tar"
     expect_failure archive_missing 4 'archive \(--archive\)'
+fi
+
+if [ "$part" = tmpdir ]; then
+    make_image tmp debian 1.0-1
+    img=oci:$work/images/tmp:base
+    # A TMPDIR of 40+ characters is where the layer goes (it was /tmp), in
+    # a directory named for the run: copa-<pid>-patch-XXXXXX.
+    long_tmp=$work/a-temporary-directory-with-a-rather-long-name
+    mkdir -p "$long_tmp"
+    python3 "$here/watch_creates.py" "$long_tmp" "$work/created" &
+    watcher=$!
+    for _ in $(seq 100); do [ -e "$work/created.ready" ] && break; sleep 0.05; done
+    TMPDIR=$long_tmp run tmp_layer -i "$img" -t tmp-layer
+    sleep 0.2
+    kill "$watcher" 2>/dev/null
+    wait "$watcher" 2>/dev/null
+    if [ "$rc" -ne 0 ]; then
+        fail tmp_layer "exit $rc: $err"
+    elif ! grep -Eq '^dir copa-[0-9]+-patch-[A-Za-z0-9]{6}$' "$work/created"; then
+        fail tmp_layer "no copa-<pid>-patch-* directory was made in TMPDIR: $(tr '\n' ' ' <"$work/created")"
+    elif [ -n "$(ls -A "$long_tmp")" ]; then
+        fail tmp_layer "the run left $(ls -A "$long_tmp") in TMPDIR"
+    else ok tmp_layer; fi
+    # What killed runs left is removed by the next run, and nothing else:
+    # not a live process's, not a recent one, not other names, not through
+    # a symbolic link.
+    mkdir -p "$work/elsewhere"
+    dead=$(sh -c 'echo $$')
+    old='-2 hours'
+    mk() { mkdir -p "$long_tmp/$1" && echo x >"$long_tmp/$1/layer.tar.gz"; }
+    mk "copa-$dead-patch-Ab12Cd"
+    mk "copa-$dead-image-Ef34Gh"
+    mk "copa-$server-patch-Ij56Kl"
+    mk "copa-$dead-patch-Recent"
+    mk "copa-patch-Mn78Op"
+    mk "other-$dead-patch-Qr90St"
+    echo keep >"$work/elsewhere/file"
+    ln -s "$work/elsewhere" "$long_tmp/copa-$dead-patch-Link00"
+    for e in "$long_tmp"/*; do
+        [ "$e" = "$long_tmp/copa-$dead-patch-Recent" ] && continue
+        touch -h -d "$old" "$e"/* "$e" 2>/dev/null
+    done
+    TMPDIR=$long_tmp run tmp_long -i "$img" -t tmp-long
+    if [ "$rc" -ne 0 ]; then
+        fail tmp_long "exit $rc: $err"
+    else
+        left=$(cd "$long_tmp" && ls | sort | tr '\n' ' ')
+        want=$(printf '%s\n' "copa-$dead-patch-Link00" "copa-$dead-patch-Recent" \
+            "copa-$server-patch-Ij56Kl" copa-patch-Mn78Op "other-$dead-patch-Qr90St" | sort | tr '\n' ' ')
+        if [ "$left" != "$want" ]; then
+            fail tmp_reap "left in TMPDIR: '$left', expected '$want'"
+        elif [ "$(cat "$work/elsewhere/file" 2>/dev/null)" != keep ]; then
+            fail tmp_reap "a file was removed through a symbolic link"
+        else ok tmp_reap; fi
+    fi
 fi
 
 echo "$passes passed, $failures failed"
