@@ -84,7 +84,7 @@ static int run_copy(int argc, char **argv)
     rc = copa_image_copy(argv[optind], argv[optind + 1], &opts);
     cli_transport_flags_free(&flags);
     if (rc != 0)
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("copy", rc);
     if (!quiet)
         cli_printf(stdout, "copied %s to %s\n", argv[optind], argv[optind + 1]);
     return CLI_EXIT_OK;

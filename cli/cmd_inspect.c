@@ -83,7 +83,7 @@ static int run_inspect(int argc, char **argv)
     rc = copa_image_inspect(&text, argv[optind], &opts);
     cli_transport_flags_free(&flags);
     if (rc != 0)
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("inspect", rc);
     cli_put(stdout, text);
     if (opts.json)
         fputc('\n', stdout);

@@ -59,7 +59,7 @@ static int list_packages(const char *image, const copa_packages_options *opts,
         rc = copa_inventory_format(&text, inv, format);
     copa_inventory_free(inv);
     if (rc != 0)
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("packages", rc);
     cli_put(stdout, text);
     if (format != COPA_INVENTORY_TABLE)
         fputc('\n', stdout);

@@ -273,7 +273,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     if (a->opts.dry_run && a->json && r != NULL &&
         copa_patch_result_plan(r, COPA_PLAN_JSON)[0] != '\0') {
         cli_printf(stdout, "%s\n", copa_patch_result_plan(r, COPA_PLAN_JSON));
-        return rc != 0 ? cli_fail_with_last_error() : CLI_EXIT_OK;
+        return rc != 0 ? cli_fail_with_last_error("patch", rc) : CLI_EXIT_OK;
     }
     if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
         cli_put(stdout, copa_patch_result_plan(r, COPA_PLAN_TEXT));
@@ -282,7 +282,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     if (rc != 0) {
         if (!a->opts.dry_run && r != NULL && copa_patch_result_skipped_count(r) > 0)
             cli_patch_summary(stderr, r);
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("patch", rc);
     }
     if (copa_patch_result_up_to_date(r)) {
         cli_printf(stdout, "%s is already up to date: nothing to patch\n", a->opts.image);

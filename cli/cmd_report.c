@@ -201,13 +201,13 @@ static int run_report(int argc, char **argv)
     rc = parse_args(&args, argc, argv);
     if (rc != 0)
         return rc < 0 ? CLI_EXIT_OK : rc;
-    if (copa_report_parse_file(&report, args.file, &args.opts) != 0)
-        return cli_fail_with_last_error();
+    if ((rc = copa_report_parse_file(&report, args.file, &args.opts)) != 0)
+        return cli_fail_with_last_error("report", rc);
     if (args.json) {
         char *json;
-        if (copa_report_to_json(&json, report) != 0) {
+        if ((rc = copa_report_to_json(&json, report)) != 0) {
             copa_report_free(report);
-            return cli_fail_with_last_error();
+            return cli_fail_with_last_error("report", rc);
         }
         cli_printf(stdout, "%s\n", json);
         copa_report_json_free(json);

@@ -205,15 +205,21 @@ static int run_sources(int argc, char **argv)
     free(args.mirrors);
     cli_transport_flags_free(&args.flags);
     if (rc != 0) {
-        rc = cli_fail_with_last_error();
+        rc = cli_fail_with_last_error("sources", rc);
         copa_shutdown();
         return rc;
     }
     if (args.json) {
         char *json = NULL;
-        if (copa_apt_to_json(&json, apt) == 0)
+        if ((rc = copa_apt_to_json(&json, apt)) == 0)
             cli_printf(stdout, "%s\n", json);
         copa_apt_json_free(json);
+        if (rc != 0) {
+            rc = cli_fail_with_last_error("sources", rc);
+            copa_apt_free(apt);
+            copa_shutdown();
+            return rc;
+        }
     } else {
         for (i = 0; i < copa_apt_source_count(apt); i++)
             print_source(copa_apt_source_get(apt, i));

@@ -32,7 +32,7 @@ static int run_vercmp(int argc, char **argv)
     };
     const char *format_name = NULL;
     copa_pkg_format format;
-    int opt, order;
+    int opt, order, rc;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
@@ -53,8 +53,8 @@ static int run_vercmp(int argc, char **argv)
         return cli_usage_error("vercmp", "expected exactly two versions");
     if (copa_pkg_format_from_name(&format, format_name) != 0)
         return cli_usage_error("vercmp", copa_error_last());
-    if (copa_version_compare(&order, format, argv[optind], argv[optind + 1]) != 0)
-        return cli_fail_with_last_error();
+    if ((rc = copa_version_compare(&order, format, argv[optind], argv[optind + 1])) != 0)
+        return cli_fail_with_last_error("vercmp", rc);
     cli_printf(stdout, "%s\n", order < 0 ? "<" : order > 0 ? ">" : "=");
     return CLI_EXIT_OK;
 }

@@ -34,10 +34,21 @@ int cli_exit_code_for(int copa_code)
     }
 }
 
-int cli_fail_with_last_error(void)
+int cli_fail_with_last_error(const char *command, int copa_code)
 {
-    cli_printf(stderr, "copa: %s\n", copa_error_last());
-    return cli_exit_code_for(copa_error_last_code());
+    const char *message = copa_error_last();
+    int exit_code = cli_exit_code_for(copa_code);
+
+    /* The code the call returned decides: the thread's last error may have
+     * been cleared or replaced since, and a failure never exits 0. */
+    if (exit_code == CLI_EXIT_OK)
+        exit_code = CLI_EXIT_FAILURE;
+    if (message[0] != '\0')
+        cli_printf(stderr, "copa: %s\n", message);
+    else
+        cli_printf(stderr, "copa %s: failed with %s (%d) and no message\n", command,
+                   copa_error_name(copa_code), copa_code);
+    return exit_code;
 }
 
 int cli_usage_error(const char *command, const char *message)

@@ -25,10 +25,12 @@ enum cli_exit_code {
 int cli_exit_code_for(int copa_code);
 
 /*
- * Print "copa: <message>" for the calling thread's last libcopa error on
- * stderr and return the matching exit code.
+ * A libcopa call of `command` returned `copa_code` (non-zero): print
+ * "copa: <message>" for the calling thread's last error on stderr (a
+ * generic line naming the command and the code when there is no message)
+ * and return the exit code for `copa_code`, never CLI_EXIT_OK.
  */
-int cli_fail_with_last_error(void);
+int cli_fail_with_last_error(const char *command, int copa_code);
 
 /* Print "copa <command>: <message>" and a hint to run --help; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *message);

@@ -131,6 +131,10 @@ static int finish(download *d, const copa__http_response *res, int result)
     const copa__apt_repo *repo = it->repo;
     int rc = result;
 
+    /* The transfer's own message: the thread's was cleared after the parallel run. */
+    if (rc != 0)
+        rc = copa__error_set(rc, "%s: %s", repo->name,
+                             res->error[0] != '\0' ? res->error : copa_error_name(rc));
     if (fclose(d->fp) != 0 && rc == 0)
         rc = copa__error_set(COPA_ERROR, "%s: write failed", d->temp);
     d->fp = NULL;

@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/file.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,18 @@ static int unverified_text(release_doc *doc, const char *body, size_t len, int c
 }
 
 /*
+ * Metadata that is not a well-formed signed document (an InRelease without
+ * armor, a mangled signature block) failed verification: the same exit as
+ * a bad signature, not "bad input", for what the repository served.
+ */
+static int as_verify_failure(void)
+{
+    char message[1024];
+    snprintf(message, sizeof(message), "%s", copa_error_last());
+    return copa__error_set(COPA_EVERIFY, "%s", message);
+}
+
+/*
  * Verify (or, trusted/insecure, accept) `body`; `sig` is the detached
  * signature for a Release file, NULL for InRelease.
  */
@@ -90,6 +103,8 @@ static int check_signature(release_doc *doc, copa__apt_repo *repo, const copa__p
                                            "Release.gpg)");
     if (rc != 0) {
         rc = copa__error_prefix("%s: %s: ", repo->name, what);
+        if (rc == COPA_EINVALID)
+            rc = as_verify_failure();
         if (!opts->insecure_allow_unsigned)
             return rc;
         copa_error_clear();

@@ -98,10 +98,17 @@ static int decompress_into(FILE *fp, copa__sha256 *sha, const copa__apt_index *i
         return copa__error_oom();
     archive_read_support_filter_all(a);
     archive_read_support_format_raw(a);
+    archive_read_support_format_empty(a); /* a compressed empty index: no entry */
     if (archive_read_open_filename(a, it->cache, 256 * 1024) != ARCHIVE_OK ||
-        archive_read_next_header(a, &entry) != ARCHIVE_OK)
+        (rc = archive_read_next_header(a, &entry)) < ARCHIVE_OK)
         rc = copa__error_set(COPA_EINVALID, "%s: cannot decompress: %s", it->cache,
                              archive_error_string(a));
+    else if (rc == ARCHIVE_EOF)
+        rc = it->plain->size == 0 ? 0
+                                  : copa__error_set(COPA_EVERIFY,
+                                                    "%s: decompresses to 0 bytes, the Release "
+                                                    "says %llu",
+                                                    it->cache, (unsigned long long)it->plain->size);
     else
         rc = copy_out(a, fp, sha, it->plain->size, it->cache);
     archive_read_free(a);

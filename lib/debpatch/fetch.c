@@ -116,6 +116,10 @@ static int finish(dl *d, const copa__http_response *res, int result)
     const copa__rs_pkg *pkg = d->step->pkg;
     int rc = result;
 
+    /* The transfer's own message: the thread's was cleared after the parallel run. */
+    if (rc != 0)
+        rc = copa__error_set(rc, "%s %s: %s", pkg->name, pkg->version,
+                             res->error[0] != '\0' ? res->error : copa_error_name(rc));
     if (d->fp != NULL && fclose(d->fp) != 0 && rc == 0)
         rc = copa__error_set(COPA_ERROR, "%s: write failed", d->temp);
     d->fp = NULL;

@@ -3,6 +3,7 @@
  */
 #include "image/transport.h"
 #include "util/error.h"
+#include "util/temp.h"
 
 #include <string.h>
 
@@ -47,6 +48,7 @@ int copa_image_copy(const char *from, const char *to, const copa_copy_options *o
         return copa__error_set(COPA_EINVALID, "copa_image_copy: NULL argument");
     if (options == NULL)
         options = &defaults;
+    copa__temp_reap_stale(); /* what killed runs left in TMPDIR */
     if (options->version < 1)
         return copa__error_set(COPA_EINVALID, "copa_image_copy: options version %u unknown",
                                options->version);

@@ -7,6 +7,7 @@
 #include "util/digest.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/temp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -306,22 +307,7 @@ int copa__blob_store_buffer(const char *root, const char *digest, const void *da
 
 int copa__tempdir_create(char **out)
 {
-    const char *base = getenv("TMPDIR");
-    copa__buf path = COPA__BUF_INIT;
-    int error;
-
-    if (base == NULL || *base == '\0')
-        base = "/tmp";
-    if ((error = copa__buf_appendf(&path, "%s/copa-image-XXXXXX", base)) != 0)
-        return error;
-    if (mkdtemp(path.data) == NULL) {
-        error = copa__error_set(COPA_ERROR, "%s: cannot create a temporary directory: %s", base,
-                                strerror(errno));
-        copa__buf_free(&path);
-        return error;
-    }
-    *out = copa__buf_detach(&path);
-    return 0;
+    return copa__temp_dir(out, "image");
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

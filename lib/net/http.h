@@ -59,6 +59,8 @@ typedef struct copa__http_request {
     size_t max_body;            /* cap on a buffered body; default 16 MiB */
 } copa__http_request;
 
+enum { COPA__HTTP_ERROR_MAX = 512 };
+
 typedef struct copa__http_response {
     long status;                         /* final HTTP status, 0 when none was received */
     copa__buf body;                      /* buffered body (non-2xx bodies always land here) */
@@ -67,6 +69,9 @@ typedef struct copa__http_response {
     char digest[COPA_DIGEST_STRING_MAX]; /* sha256 of the body received */
     unsigned int attempts;               /* how many attempts were made */
     char *effective_url;                 /* last URL after redirects (malloc'd) */
+    /* Why this transfer failed (perform_many): the per-thread message is
+     * overwritten by the transfers that end after it. Empty on success. */
+    char error[COPA__HTTP_ERROR_MAX];
 } copa__http_response;
 
 void copa__http_options_defaults(copa__http_options *options);

@@ -6,6 +6,7 @@
 #include "net/transfer.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,13 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A failed transfer keeps its own message: the thread's is the latest one only. */
+static void keep_message(copa__transfer *t)
+{
+    if (t->result != 0)
+        snprintf(t->response->error, sizeof(t->response->error), "%s", copa_error_last());
+}
+
 static void finish(CURLM *multi, copa__transfer *t, CURLcode code, size_t *done)
 {
     long delay;
@@ -28,6 +36,7 @@ static void finish(CURLM *multi, copa__transfer *t, CURLcode code, size_t *done)
     curl_multi_remove_handle(multi, t->easy);
     delay = copa__transfer_finish_attempt(t, code);
     if (delay < 0) {
+        keep_message(t);
         t->state = DONE;
         (*done)++;
         return;
@@ -59,6 +68,7 @@ static long start_ready(CURLM *multi, copa__transfer *ts, size_t count, size_t *
             curl_multi_add_handle(multi, t->easy) != CURLM_OK) {
             t->result = copa__error_set(COPA_ERROR, "%s %s: cannot start the transfer",
                                         t->request->method, t->safe_url);
+            keep_message(t);
             t->state = DONE;
             (*done)++;
             continue;
@@ -76,8 +86,11 @@ static int cancel_all(CURLM *multi, copa__transfer *ts, size_t count)
     for (i = 0; i < count; i++) {
         if (ts[i].state == RUNNING)
             curl_multi_remove_handle(multi, ts[i].easy);
-        if (ts[i].state != DONE)
-            ts[i].result = COPA_ECANCELLED;
+        if (ts[i].state != DONE) {
+            ts[i].result = copa__error_set(COPA_ECANCELLED, "%s %s: transfer cancelled",
+                                           ts[i].request->method, ts[i].safe_url);
+            keep_message(&ts[i]);
+        }
         ts[i].state = DONE;
     }
     return copa__error_set(COPA_ECANCELLED, "transfer cancelled");

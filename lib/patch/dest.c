@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Docker's and the OCI distribution spec's limit, for every destination. */
+enum { TAG_MAX_LENGTH = 128 };
+
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *format(const char *fmt, ...)
 {
@@ -136,6 +139,13 @@ int copa__patch_destination(char **out, char **hint, const copa_reference *sourc
     if ((rc = copa__patch_tag(&tag, copa_reference_tag(source), options->tag,
                               options->tag_suffix)) != 0)
         return rc;
+    if (strlen(tag) > TAG_MAX_LENGTH) {
+        rc = copa__error_set(COPA_EINVALID,
+                             "the tag of the result is %zu characters long; tags have at most %d",
+                             strlen(tag), TAG_MAX_LENGTH);
+        free(tag);
+        return rc;
+    }
     if ((name = image_name(source)) == NULL ||
         (*out = choose(hint, source, options, tag, name)) == NULL)
         rc = copa__error_oom();

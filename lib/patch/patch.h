@@ -79,6 +79,17 @@ int copa__patch_tag(char **out, const char *source_tag, const char *tag, const c
 int copa__patch_destination(char **out, char **hint, const copa_reference *source,
                             const copa_patch_options *options);
 
+/* --- outputs.c --- */
+
+/*
+ * Check, before any work, that the files written beside the image (the VEX
+ * document, an --archive) can be created: their directory exists and is
+ * writable, and the path is not a directory; unless options->dry_run, a
+ * temporary file is created beside each and removed.
+ * COPA_EINVALID, COPA_ENOTFOUND or COPA_ERROR naming the path.
+ */
+int copa__patch_check_outputs(const copa_patch_options *options);
+
 /* --- sources_scope.c --- */
 
 struct copa__progress;

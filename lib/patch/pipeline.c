@@ -8,6 +8,7 @@
 #include "image/rebuild.h"
 #include "patch/context.h"
 #include "util/error.h"
+#include "util/temp.h"
 #include "util/threads.h"
 
 #include <stdio.h>
@@ -167,12 +168,16 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
         if ((rc = copa_report_parse_file(&ctx->report, o->report, &ro)) != 0)
             return rc;
     }
-    if (!o->dry_run) {
-        char *hint = NULL; /* checked up front: fail before any download */
+    {
+        /* Checked up front, in a dry run too: what the dry run accepts, the
+         * real run accepts, and the real run fails before any download. */
+        char *hint = NULL;
         rc = copa__patch_destination(&res->destination, &hint, ctx->ref, o);
         free(hint);
         if (rc == 0)
             rc = check_destination(ctx, res->destination);
+        if (rc == 0)
+            rc = copa__patch_check_outputs(o);
         if (rc != 0)
             return rc;
     }
@@ -219,6 +224,8 @@ int copa_patch(copa_patch_result **out, const copa_patch_options *options)
         (rc = check_options(&ctx, &opts)) != 0 || (rc = copa__patch_result_new(&res)) != 0)
         return rc;
     ctx.opts = &opts;
+    if (!opts.dry_run) /* what killed runs left in TMPDIR (a dry run writes nothing) */
+        copa__temp_reap_stale();
     copa__progress_init(&ctx.progress, opts.progress, opts.progress_payload);
     if (opts.timeout_ms > 0)
         ctx.deadline = ctx.progress.start + (double)opts.timeout_ms / 1000.0;

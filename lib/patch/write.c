@@ -10,6 +10,7 @@
 #include "patch/context.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/temp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,10 @@ static int describe(char **created_by, char **packages, const copa__rs_plan *pla
     return 0;
 }
 
+/* The finished layer in its own temporary directory (util/temp.h). */
 typedef struct layer_file {
-    char dir[64];
-    char path[96];
+    char *dir;
+    char *path;
     copa__layer_result result;
 } layer_file;
 
@@ -127,13 +129,13 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
     for (i = 0; rc == 0 && i < dr.nnotes; i++)
         rc = copa__progress_note(&ctx->progress, dr.notes[i]);
     copa__debpatch_result_free(&dr);
-    snprintf(lf->dir, sizeof(lf->dir), "%s", "/tmp/copa-patch-XXXXXX");
-    if (getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 40)
-        snprintf(lf->dir, sizeof(lf->dir), "%s/copa-patch-XXXXXX", getenv("TMPDIR"));
-    if (rc == 0 && mkdtemp(lf->dir) == NULL)
-        rc = copa__error_set(COPA_ERROR, "cannot create a temporary directory in %s", lf->dir);
-    snprintf(lf->path, sizeof(lf->path), "%s/layer.tar.%s", lf->dir,
-             ctx->compression == COPA__COMPRESSION_ZSTD ? "zst" : "gz");
+    if (rc == 0)
+        rc = copa__temp_dir(&lf->dir, "patch");
+    if (rc == 0 && asprintf(&lf->path, "%s/layer.tar.%s", lf->dir,
+                            ctx->compression == COPA__COMPRESSION_ZSTD ? "zst" : "gz") < 0) {
+        lf->path = NULL;
+        rc = copa__error_oom();
+    }
     if (rc == 0)
         rc = copa__layer_writer_finish_path(writer, lf->path, &lf->result);
     if (rc == 0) {
@@ -252,13 +254,20 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
     if (rc == 0 && (rc = copa__progress_begin(&ctx->progress, "write", res->destination)) == 0 &&
         (rc = write_image(ctx, plan, &lf, res)) == 0)
         rc = copa__progress_end(&ctx->progress);
-    if (lf.path[0] != '\0')
+    if (lf.path != NULL)
         unlink(lf.path);
-    if (lf.dir[0] != '\0' && strstr(lf.dir, "XXXXXX") == NULL)
+    if (lf.dir != NULL)
         rmdir(lf.dir);
+    free(lf.path);
+    free(lf.dir);
     if (rc == 0 && ctx->opts->vex_path != NULL &&
-        (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0 &&
-        (rc = write_vex(ctx, plan, res)) == 0)
+        (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0) {
+        /* The image is there: say so, or a retry would patch it again. */
+        if ((rc = write_vex(ctx, plan, res)) != 0)
+            return copa__error_prefix("the patched image was written to %s (%s), but not the "
+                                      "VEX document: ",
+                                      res->destination, res->digest);
         rc = copa__progress_end(&ctx->progress);
+    }
     return rc;
 }

@@ -134,13 +134,19 @@ static int decompress_and_parse(copa__apt_packages *idx, const char *name, struc
     return rc;
 }
 
-/* A reader that undoes any compression libarchive knows and yields the bytes. */
+/*
+ * A reader that undoes any compression libarchive knows and yields the
+ * bytes. The raw format needs at least one byte, so an empty index that is
+ * compressed (Debian publishes `xz </dev/null`, 32 bytes, for components
+ * without packages) is the "empty" format: no entry, an empty index.
+ */
 static struct archive *raw_reader(void)
 {
     struct archive *a = archive_read_new();
     if (a != NULL) {
         archive_read_support_filter_all(a);
         archive_read_support_format_raw(a);
+        archive_read_support_format_empty(a);
     }
     return a;
 }

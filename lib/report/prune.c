@@ -81,6 +81,10 @@ static int string(pruner *p, int keep)
                         p->pos += i;
                         return fail(p, "four hex digits after \\u");
                     }
+                /* cJSON's strings end at a NUL: "1.1-1\u0000x" would silently
+                 * become "1.1-1" (or "" and drop the fix); refuse it. */
+                if (memcmp(p->in + p->pos + 1, "0000", 4) == 0)
+                    return fail(p, "no NUL (\\u0000) inside a string");
                 p->pos += 4;
             } else if (strchr("\"\\/bfnrt", c) == NULL || c == 0) {
                 return fail(p, "a valid escape sequence");

@@ -382,10 +382,8 @@ static void archives(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tags_and_blobs),
-        cmocka_unit_test(writers_merge),
-        cmocka_unit_test(abort_takes_back_its_own),
-        cmocka_unit_test(archives),
+        cmocka_unit_test(tags_and_blobs),           cmocka_unit_test(writers_merge),
+        cmocka_unit_test(abort_takes_back_its_own), cmocka_unit_test(archives),
         cmocka_unit_test(archive_link_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
