@@ -19,7 +19,8 @@ static const char patch_help[] =
     "                  [--push | --oci-dir DIR | --archive FILE] [-o VEX_FILE] [-f openvex]\n"
     "                  [--platform P] [--ignore-errors] [--dry-run] [--mirror FROM=TO]...\n"
     "                  [--timeout D] [--progress auto|plain|json|quiet] [--debug]\n"
-    "                  [--vex-author A] [--layer-compression C] [registry options]\n"
+    "                  [--vex-author A] [--layer-compression C] [--sbom FILE]\n"
+    "                  [registry options]\n"
     "\n"
     "Patch the OS packages of IMAGE with one new layer. With a scanner report (-r)\n"
     "the reported packages are upgraded to their fixed versions; without one every\n"
@@ -46,6 +47,8 @@ static const char patch_help[] =
     "  -o, --output FILE         write an OpenVEX document of the fixes\n"
     "  -f, --format FORMAT       VEX format: openvex (the only one)\n"
     "      --vex-author A        VEX author (default $COPA_VEX_AUTHOR, else \"copa\")\n"
+    "      --sbom FILE           write a CycloneDX 1.6 SBOM of the patched image (the\n"
+    "                            same as 'copa packages --format cyclonedx' gives)\n"
     "      --layer-compression C gzip (default, level 6), gzip:N (1-9), zstd (level 3)\n"
     "                            or zstd:N (1-19); zstd is smaller and faster but\n"
     "                            needs a zstd-aware runtime and an OCI image\n"
@@ -79,7 +82,8 @@ enum {
     OPT_VEX_AUTHOR,
     OPT_INSECURE_UNSIGNED,
     OPT_JSON,
-    OPT_LAYER_COMPRESSION
+    OPT_LAYER_COMPRESSION,
+    OPT_SBOM
 };
 
 enum { MAX_MIRRORS = 32 };
@@ -150,6 +154,9 @@ static int one_option(patch_args *a, int opt, char *arg)
     case OPT_VEX_AUTHOR:
         a->opts.vex_author = arg;
         return 0;
+    case OPT_SBOM:
+        a->opts.sbom_path = arg;
+        return 0;
     case 'p':
         a->opts.platform = arg;
         return 0;
@@ -211,6 +218,7 @@ static int parse(patch_args *a, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, 'f'},
         {"vex-author", required_argument, NULL, OPT_VEX_AUTHOR},
+        {"sbom", required_argument, NULL, OPT_SBOM},
         {"platform", required_argument, NULL, 'p'},
         {"ignore-errors", no_argument, NULL, OPT_IGNORE_ERRORS},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},

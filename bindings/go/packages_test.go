@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,8 +54,13 @@ func TestPackagesBeforeAndAfterPatch(t *testing.T) {
 		t.Fatalf("before: %+v", h)
 	}
 	out := filepath.Join(t.TempDir(), "out")
-	if _, err := Patch(context.Background(), &PatchOptions{Image: image, Report: report, Tag: "inv", OCIDir: out}); err != nil {
+	sbomPath := filepath.Join(t.TempDir(), "sbom.json")
+	if _, err := Patch(context.Background(), &PatchOptions{Image: image, Report: report, Tag: "inv", OCIDir: out, SBOMPath: sbomPath}); err != nil {
 		t.Fatal(err)
+	}
+	written, err := os.ReadFile(sbomPath)
+	if err != nil || !strings.Contains(string(written), `"name":	"hello-copa"`) {
+		t.Fatalf("the patch's SBOM: %v %s", err, written)
 	}
 	after, err := Packages("oci:"+out+":inv", &PackagesOptions{Format: "cyclonedx"})
 	if err != nil {

@@ -84,6 +84,9 @@ type PatchOptions struct {
 	// (level 6), "gzip:N" (1-9), "zstd" (level 3) or "zstd:N" (1-19). zstd
 	// needs an OCI image and a zstd-aware runtime (docs/patch.md).
 	LayerCompression string
+	// SBOMPath, when set, receives a CycloneDX 1.6 SBOM of the patched image
+	// (the document Packages gives for it with Format "cyclonedx").
+	SBOMPath string
 	// Progress, when set, is called with each event; a non-nil error
 	// cancels the patch, and Patch returns an ErrCancelled error wrapping it.
 	Progress func(Progress) error
@@ -246,6 +249,7 @@ func (o *PatchOptions) toC() (*cPatch, error) {
 	c.opts.vex_author = c.s(o.VexAuthor)
 	c.opts.insecure_allow_unsigned = boolInt(o.InsecureAllowUnsigned)
 	c.opts.layer_compression = c.s(o.LayerCompression)
+	c.opts.sbom_path = c.s(o.SBOMPath)
 	return c, nil
 }
 

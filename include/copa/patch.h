@@ -39,7 +39,8 @@ typedef enum copa_progress_kind {
 typedef struct copa_progress {
     /** What happened. */
     copa_progress_kind kind;
-    /** "open", "read", "detect", "sources", "resolve", "download", "build", "write", "vex". */
+    /** "open", "read", "detect", "sources", "resolve", "download", "build", "write", "sbom", "vex".
+     */
     const char *stage;
     /** The file or package the bytes belong to; "" otherwise. */
     const char *item;
@@ -78,8 +79,8 @@ COPA_EXTERN(int) copa_progress_to_json(char **out, const copa_progress *event);
 /** Free what copa_progress_to_json() returned; NULL is a no-op. */
 COPA_EXTERN(void) copa_progress_json_free(char *json);
 
-/** Version of copa_patch_options this header describes (2 added layer_compression). */
-#define COPA_PATCH_OPTIONS_VERSION 2
+/** Version of copa_patch_options this header describes (2 added layer_compression, 3 sbom_path). */
+#define COPA_PATCH_OPTIONS_VERSION 3
 
 /** What to patch and where the result goes. Initialize with COPA_PATCH_OPTIONS_INIT. */
 typedef struct copa_patch_options {
@@ -148,13 +149,23 @@ typedef struct copa_patch_options {
      * schema 2 source or a docker-archive destination is refused.
      */
     const char *layer_compression;
+    /* Version 3. */
+    /**
+     * Write a CycloneDX 1.6 SBOM of the patched image here (the same document
+     * as copa_inventory_format() gives for it: OS, packages at their new
+     * versions, the ones the patch installed marked); NULL for none. Written
+     * only when an image is written (not for a dry run or an image already up
+     * to date); checked for writability before any work.
+     */
+    const char *sbom_path;
 } copa_patch_options;
 
 /** Static initializer for copa_patch_options: every field empty. */
 #define COPA_PATCH_OPTIONS_INIT                                                                    \
     {                                                                                              \
         COPA_PATCH_OPTIONS_VERSION, NULL, NULL, COPA_REPORT_AUTO, NULL, NULL, NULL, 0, NULL, NULL, \
-            NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL  \
+            NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
+            NULL                                                                                   \
     }
 
 /**
@@ -163,7 +174,7 @@ typedef struct copa_patch_options {
  *
  * @param options  the options to fill.
  * @param version  COPA_PATCH_OPTIONS_VERSION, or an older version this
- *                 library still reads (1 lacks layer_compression).
+ *                 library still reads (1 lacks layer_compression, 2 sbom_path).
  * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_patch_options_init(copa_patch_options *options, unsigned int version);

@@ -8,7 +8,9 @@
 #define COPA_LIB_INVENTORY_INVENTORY_H
 
 #include "copa/packages.h"
+#include "copa/image.h"
 #include "pkg/dpkg_db.h"
+#include "pkg/osrelease.h"
 #include "util/arena.h"
 
 #include <cjson/cJSON.h>
@@ -24,6 +26,21 @@ struct copa_inventory {
     size_t package_count;
     copa__arena arena; /* every string above */
 };
+
+/* What an inventory is made of: open.c reads it from an image, a patch
+ * (lib/patch/sbom.c) takes it from the image it just wrote. */
+typedef struct copa__inventory_input {
+    const char *image;         /* the reference as the user wrote it */
+    const copa_reference *ref; /* the same, parsed: names the image's purl */
+    const char *digest;        /* the manifest digest */
+    const copa__os_release *os;
+    const copa__dpkg_db *db;
+    char *const *patched; /* "name=version" copa's layer installed */
+    size_t patched_count;
+} copa__inventory_input;
+
+/* A new inventory from `in` (nothing is borrowed). 0, COPA_EINVALID, COPA_ENOMEM. */
+int copa__inventory_build(copa_inventory **out, const copa__inventory_input *in);
 
 /*
  * Fill inv->packages from the installed entries of `db` (already sorted by

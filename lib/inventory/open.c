@@ -67,18 +67,38 @@ static int image_purl(copa_inventory *inv, const copa_reference *ref)
     return inv->image_purl != NULL ? 0 : copa__error_oom();
 }
 
-static int fill(copa_inventory *inv, const copa__patch_ctx *ctx, const char *reference)
+static int fill(copa_inventory *inv, const copa__inventory_input *in)
 {
-    inv->image = dup_or_empty(inv, reference);
-    inv->digest = dup_or_empty(inv, ctx->manifest.doc.digest);
-    inv->os_id = dup_or_empty(inv, ctx->os.id);
-    inv->os_version = dup_or_empty(inv, ctx->os.version_id);
-    inv->os_pretty_name = dup_or_empty(inv, ctx->os.pretty_name);
+    int rc;
+
+    inv->image = dup_or_empty(inv, in->image);
+    inv->digest = dup_or_empty(inv, in->digest);
+    inv->os_id = dup_or_empty(inv, in->os->id);
+    inv->os_version = dup_or_empty(inv, in->os->version_id);
+    inv->os_pretty_name = dup_or_empty(inv, in->os->pretty_name);
     if (inv->image == NULL || inv->digest == NULL || inv->os_id == NULL ||
         inv->os_version == NULL || inv->os_pretty_name == NULL)
         return copa__error_oom();
-    return copa__inventory_from_dpkg(inv, ctx->db, ctx->repatch.packages,
-                                     ctx->repatch.package_count);
+    if ((rc = image_purl(inv, in->ref)) != 0)
+        return rc;
+    return copa__inventory_from_dpkg(inv, in->db, in->patched, in->patched_count);
+}
+
+int copa__inventory_build(copa_inventory **out, const copa__inventory_input *in)
+{
+    copa_inventory *inv = calloc(1, sizeof(*inv));
+    int rc;
+
+    *out = NULL;
+    if (inv == NULL)
+        return copa__error_oom();
+    copa__arena_init(&inv->arena);
+    if ((rc = fill(inv, in)) != 0) {
+        copa_inventory_free(inv);
+        return rc;
+    }
+    *out = inv;
+    return 0;
 }
 
 int copa_packages_open(copa_inventory **out, const char *reference,
@@ -87,7 +107,6 @@ int copa_packages_open(copa_inventory **out, const char *reference,
     copa_packages_options defaults = COPA_PACKAGES_OPTIONS_INIT;
     copa_patch_options po;
     copa__patch_ctx ctx;
-    copa_inventory *inv;
     int rc;
 
     if (out != NULL)
@@ -105,23 +124,23 @@ int copa_packages_open(copa_inventory **out, const char *reference,
     ctx.opts = &po;
     ctx.read_all_layers = 1;
     copa__progress_init(&ctx.progress, NULL, NULL);
-    if ((inv = calloc(1, sizeof(*inv))) == NULL)
-        return copa__error_oom();
-    copa__arena_init(&inv->arena);
     rc = copa_reference_parse(&ctx.ref, reference);
     if (rc == 0)
         rc = copa__patch_load_image(&ctx);
-    if (rc == 0)
-        rc = fill(inv, &ctx, reference);
-    if (rc == 0)
-        rc = image_purl(inv, ctx.ref);
-    copa__patch_ctx_free(&ctx);
-    if (rc != 0) {
-        copa_inventory_free(inv);
-        return rc;
+    if (rc == 0) {
+        copa__inventory_input in;
+        memset(&in, 0, sizeof(in));
+        in.image = reference;
+        in.ref = ctx.ref;
+        in.digest = ctx.manifest.doc.digest;
+        in.os = &ctx.os;
+        in.db = ctx.db;
+        in.patched = ctx.repatch.packages;
+        in.patched_count = ctx.repatch.package_count;
+        rc = copa__inventory_build(out, &in);
     }
-    *out = inv;
-    return 0;
+    copa__patch_ctx_free(&ctx);
+    return rc;
 }
 
 void copa_inventory_free(copa_inventory *inventory)

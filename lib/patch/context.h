@@ -8,6 +8,7 @@
 
 #include "image/transport.h"
 #include "layer/rootfs.h"
+#include "layer/sink.h"
 #include "patch/patch.h"
 #include "pkg/osrelease.h"
 #include "util/image_files.h"
@@ -49,6 +50,10 @@ void copa__patch_ctx_free(copa__patch_ctx *ctx);
 
 /* Download, build the layer, write the image, the VEX (write.c). */
 int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res);
+
+/* The CycloneDX SBOM of the image just written, to opts->sbom_path (sbom.c). */
+int copa__patch_write_sbom(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *layer_path,
+                           const copa__layer_result *layer, const copa_patch_result *res);
 
 /* Non-zero once the deadline has passed. */
 int copa__patch_timed_out(const copa__patch_ctx *ctx);

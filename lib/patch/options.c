@@ -17,8 +17,14 @@
 /* Bytes of copa_patch_options that a caller of `version` has. */
 static size_t options_size(unsigned int version)
 {
-    return version == 1 ? offsetof(copa_patch_options, layer_compression)
-                        : sizeof(copa_patch_options);
+    switch (version) {
+    case 1:
+        return offsetof(copa_patch_options, layer_compression);
+    case 2:
+        return offsetof(copa_patch_options, sbom_path);
+    default:
+        return sizeof(copa_patch_options);
+    }
 }
 
 int copa_patch_options_init(copa_patch_options *options, unsigned int version)
@@ -28,7 +34,7 @@ int copa_patch_options_init(copa_patch_options *options, unsigned int version)
     if (options == NULL || version < 1 || version > COPA_PATCH_OPTIONS_VERSION)
         return copa__error_set(COPA_EINVALID, "copa_patch_options_init: unknown version %u",
                                version);
-    /* A version-1 caller's struct ends before layer_compression. */
+    /* An older caller's struct ends before the fields it does not know. */
     defaults.version = version;
     memcpy(options, &defaults, options_size(version));
     return 0;

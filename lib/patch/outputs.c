@@ -1,6 +1,6 @@
 /*
  * The files a patch will write beside the image, checked before any work:
- * a VEX path (-o) or an archive (--archive) that cannot be written would
+ * a VEX path (-o), an SBOM (--sbom) or an archive (--archive) that cannot be written would
  * otherwise be found only after the downloads, the layer and (for -o) the
  * image were done. A dry run checks the directory; a real run also creates
  * and removes a temporary file beside the path.
@@ -76,5 +76,7 @@ int copa__patch_check_outputs(const copa_patch_options *o)
         rc = check_one("VEX output (-o)", o->vex_path, !o->dry_run);
     if (rc == 0 && o->archive != NULL)
         rc = check_one("archive (--archive)", o->archive, !o->dry_run);
+    if (rc == 0 && o->sbom_path != NULL)
+        rc = check_one("SBOM output (--sbom)", o->sbom_path, !o->dry_run);
     return rc;
 }

@@ -244,6 +244,19 @@ static int write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch
     return rc;
 }
 
+/* After the image: its SBOM, read back from the layer file still on disk. */
+static int write_sbom(copa__patch_ctx *ctx, const copa__rs_plan *plan, const layer_file *lf,
+                      copa_patch_result *res)
+{
+    int rc = copa__progress_begin(&ctx->progress, "sbom", ctx->opts->sbom_path);
+
+    if (rc == 0 && (rc = copa__patch_write_sbom(ctx, plan, lf->path, &lf->result, res)) != 0)
+        return copa__error_prefix("the patched image was written to %s (%s), but not the "
+                                  "SBOM: ",
+                                  res->destination, res->digest);
+    return rc == 0 ? copa__progress_end(&ctx->progress) : rc;
+}
+
 int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res)
 {
     layer_file lf;
@@ -254,6 +267,8 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
     if (rc == 0 && (rc = copa__progress_begin(&ctx->progress, "write", res->destination)) == 0 &&
         (rc = write_image(ctx, plan, &lf, res)) == 0)
         rc = copa__progress_end(&ctx->progress);
+    if (rc == 0 && ctx->opts->sbom_path != NULL)
+        rc = write_sbom(ctx, plan, &lf, res);
     if (lf.path != NULL)
         unlink(lf.path);
     if (lf.dir != NULL)

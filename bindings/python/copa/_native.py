@@ -203,10 +203,12 @@ class PatchOptions(Structure):
         ("insecure_allow_unsigned", c_int),
         # version 2
         ("layer_compression", c_char_p),
+        # version 3
+        ("sbom_path", c_char_p),
     ]
 
 
-PATCH_OPTIONS_VERSION = 2
+PATCH_OPTIONS_VERSION = 3
 
 
 class PatchUpdate(Structure):

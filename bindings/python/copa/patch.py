@@ -178,18 +178,24 @@ def _options(
     vex_author: Optional[str] = None,
     insecure_allow_unsigned: bool = False,
     layer_compression: Optional[str] = None,
+    sbom_path: Optional[str] = None,
 ) -> PatchOptions:
     if not _native.has_patch():
         raise Unsupported("this libcopa has no copa_patch(); libcopa %s" % dec(lib().copa_version()))
     if report_format not in _FORMATS:
         raise error_for(-4, "unknown report format '%s'" % report_format)
     opts = PatchOptions()
-    if lib().copa_patch_options_init(byref(opts), _native.PATCH_OPTIONS_VERSION) != 0:
-        # A library older than layer_compression reads version-1 structs.
-        if layer_compression is not None:
-            raise Unsupported("this libcopa has no layer_compression option; libcopa %s"
-                              % dec(lib().copa_version()))
-        check(lib().copa_patch_options_init(byref(opts), 1))
+    # An older library reads older, shorter structs: use the newest version it
+    # knows, unless an option it lacks was asked for.
+    version = _native.PATCH_OPTIONS_VERSION
+    while lib().copa_patch_options_init(byref(opts), version) != 0 and version > 1:
+        version -= 1
+    check(lib().copa_patch_options_init(byref(opts), version))
+    for needed, option, value in ((2, "layer_compression", layer_compression),
+                                  (3, "sbom_path", sbom_path)):
+        if value is not None and version < needed:
+            raise Unsupported("this libcopa has no %s option; libcopa %s"
+                              % (option, dec(lib().copa_version())))
     opts.image = enc(image)
     opts.report = enc(report)
     opts.report_format = _FORMATS[report_format]
@@ -218,6 +224,8 @@ def _options(
     opts.insecure_allow_unsigned = int(insecure_allow_unsigned)
     if layer_compression is not None:
         opts.layer_compression = enc(layer_compression)
+    if sbom_path is not None:
+        opts.sbom_path = enc(sbom_path)
     return opts
 
 
@@ -285,7 +293,9 @@ def patch(
             cert_dir, timeout (seconds), cache_dir, vex_path, vex_author,
             insecure_allow_unsigned, layer_compression ("gzip" (the default,
             level 6), "gzip:N" with N 1-9, "zstd" (level 3), "zstd:N" with N
-            1-19; zstd needs an OCI image and a zstd-aware runtime).
+            1-19; zstd needs an OCI image and a zstd-aware runtime),
+            sbom_path (a CycloneDX 1.6 SBOM of the patched image, the
+            document :func:`copa.packages` gives for it).
 
     Returns:
         A :class:`PatchResult` (also when the image was already up to date).

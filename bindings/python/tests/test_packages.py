@@ -39,8 +39,12 @@ def test_inventory_before_and_after_a_patch(tmp_path):
     assert names["hello-copa"].version == "1.0-1"
     assert not any(p.patched for p in before.packages)
     assert names["hello-copa"].purl.startswith("pkg:deb/")
-    copa.patch(IMAGE, REPORT, tag="inventory", oci_dir=str(tmp_path / "out"))
+    sbom = tmp_path / "sbom.json"
+    copa.patch(IMAGE, REPORT, tag="inventory", oci_dir=str(tmp_path / "out"),
+               sbom_path=str(sbom))
     after = copa.packages("oci:%s:inventory" % (tmp_path / "out"), format="cyclonedx")
+    # The patch's own SBOM lists the same components as the image read back.
+    assert json.loads(sbom.read_text())["components"] == json.loads(after.document)["components"]
     hello = [p for p in after.packages if p.name == "hello-copa"]
     assert [(p.version, p.patched) for p in hello] == [("1.1-1", True)]
     assert after.digest != before.digest

@@ -334,6 +334,39 @@ PY
             fail patch_vex "VEX content: $(cat "$work/vex.json")"
         else ok patch_vex; fi
     fi
+    # --sbom: a CycloneDX 1.6 document of the image just written, valid against
+    # the schema, with hello-copa at 1.1-1 marked as patched, and the same as
+    # what `copa packages` reads back from that image (the image's name aside,
+    # which is spelled as each command was given it).
+    run patch_sbom -i "$img" -r "$work/report.json" -t sbom --sbom "$work/sbom.json"
+    if expect_rc patch_sbom 0; then
+        "$copa" packages --format cyclonedx "oci:$work/images/deb:sbom" >"$work/sbom-read.json" 2>&1 ||
+            fail patch_sbom "copa packages: $(cat "$work/sbom-read.json")"
+        if ! /usr/bin/python3 "$src/tests/cli/validate_cyclonedx.py" "$src/tests/fixtures/cyclonedx" \
+            "$work/sbom.json"; then
+            fail patch_sbom "the SBOM does not validate against CycloneDX 1.6"
+        elif ! python3 - "$work/sbom.json" "$work/sbom-read.json" <<'PY'
+import json, sys
+written, read = (json.load(open(p)) for p in sys.argv[1:3])
+hello = [c for c in written["components"] if c.get("name") == "hello-copa"]
+assert [c["version"] for c in hello] == ["1.1-1"], hello
+props = {p["name"]: p["value"] for p in hello[0]["properties"]}
+assert props["copa:package:patched"] == "true", props
+for doc in (written, read):
+    doc["metadata"]["component"]["name"] = "-"
+assert written == read, "the --sbom document differs from copa packages of the written image"
+PY
+        then
+            fail patch_sbom "SBOM content: $(head -c 2000 "$work/sbom.json")"
+        else ok patch_sbom; fi
+    fi
+    # An SBOM path that cannot be written fails before any work (exit 4), writing nothing.
+    run patch_sbom_bad -i "$img" -t sbom-bad --sbom "$work/no/such/dir/sbom.json"
+    if expect_rc patch_sbom_bad 4; then
+        if grep -q 'sbom-bad' "$work/images/deb/index.json"; then
+            fail patch_sbom_bad "the image was written although the SBOM path is bad"
+        else ok patch_sbom_bad; fi
+    fi
     # Re-patch: "already up to date", and the patched tag keeps base + 1 layers.
     run repatch -i "oci:$work/images/deb:base-patched"
     if expect_rc repatch 0; then

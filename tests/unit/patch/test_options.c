@@ -34,6 +34,21 @@ static void version_1_init_stops_before_layer_compression(void **state)
         assert_int_equal(buffer[i], 0xA5);
 }
 
+/* A version-2 caller's struct ends before sbom_path. */
+static void version_2_init_stops_before_sbom_path(void **state)
+{
+    unsigned char buffer[sizeof(copa_patch_options) + 16];
+    size_t i;
+    (void)state;
+
+    memset(buffer, 0xA5, sizeof(buffer));
+    assert_int_equal(copa_patch_options_init((copa_patch_options *)(void *)buffer, 2), 0);
+    assert_int_equal(((copa_patch_options *)(void *)buffer)->version, 2);
+    assert_null(((copa_patch_options *)(void *)buffer)->layer_compression);
+    for (i = offsetof(copa_patch_options, sbom_path); i < sizeof(buffer); i++)
+        assert_int_equal(buffer[i], 0xA5);
+}
+
 static void current_version_initializes_everything(void **state)
 {
     copa_patch_options o;
@@ -41,8 +56,9 @@ static void current_version_initializes_everything(void **state)
 
     memset(&o, 0xA5, sizeof(o));
     assert_int_equal(copa_patch_options_init(&o, COPA_PATCH_OPTIONS_VERSION), 0);
-    assert_int_equal(o.version, 2);
+    assert_int_equal(o.version, 3);
     assert_null(o.layer_compression);
+    assert_null(o.sbom_path);
     assert_null(o.vex_author);
     assert_int_equal(o.insecure_allow_unsigned, 0);
 }
@@ -57,12 +73,12 @@ static void unknown_versions_are_refused(void **state)
     assert_int_equal(copa_patch_options_init(NULL, 1), COPA_EINVALID);
     copa_patch_options_init(&o, COPA_PATCH_OPTIONS_VERSION);
     o.image = "oci:/nowhere:x";
-    o.version = 3;
+    o.version = COPA_PATCH_OPTIONS_VERSION + 1;
     {
         copa_patch_result *r = NULL;
         assert_int_equal(copa_patch(&r, &o), COPA_EINVALID);
         assert_null(r);
-        assert_non_null(strstr(copa_error_last(), "version 3"));
+        assert_non_null(strstr(copa_error_last(), "version 4"));
     }
 }
 
@@ -196,6 +212,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(version_1_init_stops_before_layer_compression),
+        cmocka_unit_test(version_2_init_stops_before_sbom_path),
         cmocka_unit_test(current_version_initializes_everything),
         cmocka_unit_test(unknown_versions_are_refused),
         cmocka_unit_test(version_1_copy_has_the_default_compression),
