@@ -29,6 +29,8 @@ int cli_exit_code_for(int copa_code)
         return CLI_EXIT_TIMEOUT;
     case COPA_ECANCELLED:
         return CLI_EXIT_CANCELLED;
+    case COPA_ELAYER:
+        return CLI_EXIT_LAYER;
     default:
         return CLI_EXIT_FAILURE;
     }

@@ -18,6 +18,7 @@ enum cli_exit_code {
     CLI_EXIT_UNSUPPORTED = 9,
     CLI_EXIT_EXTERNAL = 10,
     CLI_EXIT_TIMEOUT = 11,
+    CLI_EXIT_LAYER = 12,
     CLI_EXIT_CANCELLED = 130
 };
 

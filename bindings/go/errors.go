@@ -28,6 +28,7 @@ const (
 	CodeNoMemory      Code = -10
 	CodeExternal      Code = -11
 	CodeTimeout       Code = -12
+	CodeLayer         Code = -13
 )
 
 // Name is the code's symbolic name as libcopa spells it ("COPA_EINVALID").
@@ -73,6 +74,7 @@ var (
 	ErrNoMemory      = &Error{Code: CodeNoMemory, Message: "COPA_ENOMEM"}
 	ErrExternal      = &Error{Code: CodeExternal, Message: "COPA_EEXTERNAL"}
 	ErrTimeout       = &Error{Code: CodeTimeout, Message: "COPA_ETIMEOUT"}
+	ErrLayer         = &Error{Code: CodeLayer, Message: "COPA_ELAYER"}
 )
 
 // takeError turns a captured code + message into an *Error and frees the copy.

@@ -100,7 +100,7 @@ func TestErrorsAreReadInTheFailingCall(t *testing.T) {
 
 func TestCodeNames(t *testing.T) {
 	sentinels := []*Error{ErrGeneric, ErrNotFound, ErrAuth, ErrInvalid, ErrUnsupported, ErrVerify,
-		ErrNetwork, ErrUnsatisfiable, ErrCancelled, ErrNoMemory, ErrExternal, ErrTimeout}
+		ErrNetwork, ErrUnsatisfiable, ErrCancelled, ErrNoMemory, ErrExternal, ErrTimeout, ErrLayer}
 	for i, s := range sentinels {
 		if int(s.Code) != -(i+1) || s.Code.Name() != s.Message {
 			t.Errorf("sentinel %d: code %d, name %s, message %s", i, s.Code, s.Code.Name(), s.Message)

@@ -44,7 +44,12 @@ typedef enum copa_error_code {
     /** An external program (for example a scanner plugin) failed. */
     COPA_EEXTERNAL = -11,
     /** An operation ran out of its time limit. */
-    COPA_ETIMEOUT = -12
+    COPA_ETIMEOUT = -12,
+    /**
+     * The new layer could not be written: an entry (named in the message,
+     * with the package it came from) cannot be stored in the layer's tar.
+     */
+    COPA_ELAYER = -13
 } copa_error_code;
 
 /**

@@ -244,8 +244,9 @@ typedef struct copa_patch_unfixable {
  *         database; COPA_EAUTH; COPA_ENETWORK; COPA_EVERIFY for a digest or
  *         signature failure; COPA_EUNSATISFIABLE when a reported fix cannot
  *         be made (unless ignore_errors); COPA_EUNSUPPORTED for an OS copa
- *         cannot patch; COPA_ETIMEOUT; COPA_ECANCELLED; or the progress
- *         callback's non-zero return value.
+ *         cannot patch; COPA_ELAYER when the new layer cannot be written
+ *         (the message names the entry and its package); COPA_ETIMEOUT;
+ *         COPA_ECANCELLED; or the progress callback's non-zero return value.
  */
 COPA_EXTERN(int) copa_patch(copa_patch_result **out, const copa_patch_options *options);
 

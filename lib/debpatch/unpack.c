@@ -387,6 +387,7 @@ static int one_entry(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e)
     w.link = e->type == COPA__DEB_SYMLINK ? e->link : NULL;
     w.devmajor = e->rdev_major;
     w.devminor = e->rdev_minor;
+    w.origin = p->ctl->name; /* the writer names it if the entry cannot be written */
     ownership(c, target, e, &w);
     if (e->type == COPA__DEB_DIR)
         return directory(c, target, &w);

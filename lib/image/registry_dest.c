@@ -20,7 +20,8 @@
 
 int copa__registry_dest_open(copa__dest *dst, const copa__transport_options *options)
 {
-    int error = copa__transport_registry_new(&dst->registry, &dst->ca_bundle, options);
+    int error =
+        copa__transport_registry_new(&dst->registry, &dst->ca_bundle, options, dst->ref->registry);
 
     if (error != 0)
         return error;

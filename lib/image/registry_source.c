@@ -46,7 +46,8 @@ int copa__registry_source_open(copa__source *src, const copa_reference *ref,
     if ((src->host = strdup(ref->registry)) == NULL ||
         (src->repository = strdup(ref->repository)) == NULL)
         return copa__error_oom();
-    if ((error = copa__transport_registry_new(&src->registry, &src->ca_bundle, options)) != 0 ||
+    if ((error = copa__transport_registry_new(&src->registry, &src->ca_bundle, options,
+                                              ref->registry)) != 0 ||
         (error = copa__blob_cache_open(&src->cache, options ? options->cache_dir : NULL)) != 0)
         return error;
     memset(&m, 0, sizeof(m));

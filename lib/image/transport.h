@@ -32,10 +32,11 @@ typedef struct copa__transport_options {
     void *cancel_payload;
 } copa__transport_options;
 
-/* A registry client for these options (transport_options.c). *bundle is a
+/* A registry client for these options and the registry host (HOST[:PORT]
+ * as in the reference, for its certs.d trust) (transport_options.c). *bundle is a
  * temporary CA bundle made from cert_dir, to unlink and free after use. */
 int copa__transport_registry_new(copa__registry **out, char **bundle,
-                                 const copa__transport_options *options);
+                                 const copa__transport_options *options, const char *host);
 void copa__transport_bundle_free(char *bundle);
 
 typedef struct copa__archive_file {

@@ -92,7 +92,7 @@ void copa__transport_bundle_free(char *bundle)
 }
 
 int copa__transport_registry_new(copa__registry **out, char **bundle,
-                                 const copa__transport_options *options)
+                                 const copa__transport_options *options, const char *host)
 {
     copa__registry_options ro;
     int error;
@@ -100,6 +100,7 @@ int copa__transport_registry_new(copa__registry **out, char **bundle,
     *out = NULL;
     *bundle = NULL;
     memset(&ro, 0, sizeof(ro));
+    ro.http.ca_host = host; /* its certs.d directories (net/ca_trust.h) */
     if (options != NULL) {
         ro.credentials = options->credentials;
         ro.insecure_registries = options->insecure_registries;

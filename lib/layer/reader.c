@@ -19,6 +19,7 @@
  */
 #include "layer/reader.h"
 #include "layer/gunzip.h"
+#include "util/bytes_locale.h"
 #include "util/error.h"
 
 #include <archive.h>
@@ -337,7 +338,7 @@ static int convert_entry(copa__layer_reader *r, copa__layer_entry *e, struct arc
     return 0;
 }
 
-static int read_entries(copa__layer_reader *r, copa__layer_entry_fn fn, void *payload)
+static int read_entries_raw(copa__layer_reader *r, copa__layer_entry_fn fn, void *payload)
 {
     struct archive_entry *ae;
     copa__layer_entry entry;
@@ -364,6 +365,16 @@ static int read_entries(copa__layer_reader *r, copa__layer_entry_fn fn, void *pa
     if (rc != ARCHIVE_EOF)
         return archive_failure(r, r->inner, "bad tar");
     return 0;
+}
+
+/* Names as the layer's bytes, whatever the application's locale. */
+static int read_entries(copa__layer_reader *r, copa__layer_entry_fn fn, void *payload)
+{
+    locale_t previous = copa__bytes_locale_enter();
+    int rc = read_entries_raw(r, fn, payload);
+
+    copa__bytes_locale_leave(previous);
+    return rc;
 }
 
 ssize_t copa__layer_reader_data(copa__layer_reader *reader, void *buf, size_t length)

@@ -80,6 +80,9 @@ void copa__layer_writer_free(copa__layer_writer *w)
     for (i = 0; i < w->count; i++)
         entry_clear(&w->entries[i]);
     free(w->entries);
+    for (i = 0; i < w->origin_count; i++)
+        free(w->origins[i]);
+    free(w->origins);
     if (w->spool_fd >= 0)
         close(w->spool_fd);
     free(w);
@@ -152,6 +155,39 @@ static int grow(copa__layer_writer *w)
     return 0;
 }
 
+/*
+ * The writer's copy of `origin`. Entries of one package come in a run, so
+ * comparing with the latest origin keeps one copy per package.
+ */
+static int intern_origin(copa__layer_writer *w, const char *origin, const char **out)
+{
+    char **origins;
+
+    *out = NULL;
+    if (origin == NULL)
+        return 0;
+    if (w->origin_count > 0 && strcmp(w->origins[w->origin_count - 1], origin) == 0) {
+        *out = w->origins[w->origin_count - 1];
+        return 0;
+    }
+    origins = realloc(w->origins, (w->origin_count + 1) * sizeof(*origins));
+    if (origins == NULL)
+        return copa__error_oom();
+    w->origins = origins;
+    if ((origins[w->origin_count] = strdup(origin)) == NULL)
+        return copa__error_oom();
+    *out = origins[w->origin_count++];
+    return 0;
+}
+
+const char *copa__wentry_origin_note(const copa__wentry *e, char *buf, size_t size)
+{
+    if (e->origin == NULL)
+        return "";
+    snprintf(buf, size, " (from %s)", e->origin);
+    return buf;
+}
+
 /* Copy an entry in; on success it is w->entries[w->count - 1]. */
 static int push_entry(copa__layer_writer *w, const copa__layer_wentry *in)
 {
@@ -189,6 +225,8 @@ static int push_entry(copa__layer_writer *w, const copa__layer_wentry *in)
                                 "layer writer: hardlink target '%s' escapes the root", in->link);
     if (error == 0)
         error = copy_xattrs(e, in);
+    if (error == 0)
+        error = intern_origin(w, in->origin, &e->origin);
     if (error != 0)
         goto fail;
     w->count++;

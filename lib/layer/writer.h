@@ -61,6 +61,7 @@ typedef struct copa__layer_wentry {
     unsigned int devmajor, devminor;
     const copa__xattr *xattrs;
     size_t xattr_count;
+    const char *origin; /* NULL, or who asked for the entry (a package), named in errors */
 } copa__layer_wentry;
 
 typedef struct copa__layer_writer copa__layer_writer;

@@ -3,6 +3,7 @@
  * write a PAX-restricted tar through the compression/hash sink.
  */
 #include "layer/writer_internal.h"
+#include "util/bytes_locale.h"
 #include "util/error.h"
 
 #include <archive.h>
@@ -61,6 +62,7 @@ static const copa__wentry *find(const copa__layer_writer *w, const char *path)
 static int link_root(const copa__layer_writer *w, size_t index, size_t *out)
 {
     const copa__wentry *e = &w->entries[index];
+    char note[256];
     int depth;
 
     for (depth = 0; depth < 64; depth++) {
@@ -76,8 +78,9 @@ static int link_root(const copa__layer_writer *w, size_t index, size_t *out)
         e = target;
     }
     return copa__error_set(COPA_EINVALID,
-                           "layer writer: hardlink '%s' to '%s', which is not a regular file",
-                           w->entries[index].path, w->entries[index].link);
+                           "layer writer: hardlink '%s' to '%s', which is not a regular file%s",
+                           w->entries[index].path, w->entries[index].link,
+                           copa__wentry_origin_note(&w->entries[index], note, sizeof(note)));
 }
 
 /* Swap everything but the path: entry `h` becomes the file, `r` a link. */
@@ -151,12 +154,14 @@ done:
 /* No duplicate paths; hardlinks ordered after the file they share. */
 static int check_sorted(copa__layer_writer *w)
 {
+    char note[256];
     size_t i;
 
     for (i = 1; i < w->count; i++)
         if (strcmp(w->entries[i - 1].path, w->entries[i].path) == 0)
-            return copa__error_set(COPA_EINVALID, "layer writer: duplicate entry '%s'",
-                                   w->entries[i].path);
+            return copa__error_set(COPA_EINVALID, "layer writer: duplicate entry '%s'%s",
+                                   w->entries[i].path,
+                                   copa__wentry_origin_note(&w->entries[i], note, sizeof(note)));
     return order_hardlinks(w);
 }
 
@@ -233,11 +238,18 @@ static la_ssize_t tar_out(struct archive *a, void *data, const void *buffer, siz
     return (la_ssize_t)length;
 }
 
-static int tar_failure(struct archive *a, const emit_state *state, const char *path)
+/* `e` is the entry being written, NULL at the start and end of the archive. */
+static int tar_failure(struct archive *a, const emit_state *state, const copa__wentry *e)
 {
+    char note[256];
+
     if (state->error != 0)
-        return state->error;
-    return copa__error_set(COPA_ERROR, "layer writer: '%s': %s", path, archive_error_string(a));
+        return state->error; /* the sink's own failure (disk, compressor) */
+    if (e == NULL)
+        return copa__error_set(COPA_ELAYER, "layer writer: %s", archive_error_string(a));
+    return copa__error_set(COPA_ELAYER, "layer writer: '%s'%s: %s", e->path,
+                           copa__wentry_origin_note(e, note, sizeof(note)),
+                           archive_error_string(a));
 }
 
 static int copy_content(copa__layer_writer *w, struct archive *a, const emit_state *state,
@@ -256,7 +268,7 @@ static int copy_content(copa__layer_writer *w, struct archive *a, const emit_sta
             return copa__error_set(COPA_ERROR, "cannot read the layer spool: %s",
                                    n < 0 ? strerror(errno) : "unexpected end");
         if (archive_write_data(a, chunk, (size_t)n) != n)
-            return tar_failure(a, state, e->path);
+            return tar_failure(a, state, e);
         done += n;
     }
     return 0;
@@ -274,13 +286,60 @@ static int write_entries(copa__layer_writer *w, struct archive *a, emit_state *s
         const copa__wentry *e = &w->entries[i];
         fill_entry(w, e, ae);
         if (archive_write_header(a, ae) != ARCHIVE_OK)
-            error = tar_failure(a, state, e->path);
+            error = tar_failure(a, state, e);
         else if (e->type == COPA__ENTRY_FILE)
             error = copy_content(w, a, state, e);
     }
     archive_entry_free(ae);
     if (error == 0 && archive_write_close(a) != ARCHIVE_OK)
-        error = tar_failure(a, state, "(end of archive)");
+        error = tar_failure(a, state, NULL);
+    return error;
+}
+
+static int has_high_byte(const char *text)
+{
+    for (; text != NULL && *text != '\0'; text++)
+        if ((unsigned char)*text >= 0x80)
+            return 1;
+    return 0;
+}
+
+/*
+ * Names are bytes, written as they came. A layer whose names are all ASCII
+ * is written as plain pax (its bytes unchanged from earlier versions); one
+ * with any other byte in a name, link, user or group name is written with
+ * hdrcharset=BINARY, where libarchive stores every name untouched instead
+ * of converting it from the locale to UTF-8 (which fails for non-UTF-8
+ * names and depends on the caller's locale for the others).
+ */
+static int names_need_binary(const copa__layer_writer *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->count; i++) {
+        const copa__wentry *e = &w->entries[i];
+        if (has_high_byte(e->path) || has_high_byte(e->link) || has_high_byte(e->uname) ||
+            has_high_byte(e->gname))
+            return 1;
+    }
+    return 0;
+}
+
+static int write_archive(copa__layer_writer *w, struct archive *a, emit_state *state)
+{
+    locale_t previous;
+    int error = 0;
+
+    archive_write_set_format_pax_restricted(a);
+    if (names_need_binary(w) &&
+        archive_write_set_format_option(a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK)
+        return tar_failure(a, state, NULL);
+    previous = copa__bytes_locale_enter();
+    if (archive_write_open(a, state, NULL, tar_out, NULL) != ARCHIVE_OK)
+        error = tar_failure(a, state, NULL);
+    else
+        error = write_entries(w, a, state);
+    copa__bytes_locale_leave(previous);
     return error;
 }
 
@@ -305,12 +364,7 @@ int copa__layer_writer_finish_fd(copa__layer_writer *w, int fd, copa__layer_resu
         error = copa__error_oom();
         goto done;
     }
-    archive_write_set_format_pax_restricted(a);
-    if (archive_write_open(a, &state, NULL, tar_out, NULL) != ARCHIVE_OK) {
-        error = tar_failure(a, &state, "(start of archive)");
-        goto done;
-    }
-    if ((error = write_entries(w, a, &state)) == 0)
+    if ((error = write_archive(w, a, &state)) == 0)
         error = copa__layer_sink_finish(state.sink, result);
 done:
     if (a != NULL)

@@ -16,6 +16,7 @@ typedef struct copa__wentry {
     copa__xattr *xattrs; /* owned copies */
     size_t xattr_count;
     int64_t offset, size; /* content in the spool (regular files) */
+    const char *origin;   /* NULL or one of the writer's origins */
 } copa__wentry;
 
 struct copa__layer_writer {
@@ -25,6 +26,11 @@ struct copa__layer_writer {
     int spool_fd;
     int64_t spool_size;
     int finished;
+    char **origins; /* each distinct origin once, in the order first seen */
+    size_t origin_count;
 };
+
+/* " (from ORIGIN)" for error messages, or "". */
+const char *copa__wentry_origin_note(const copa__wentry *e, char *buf, size_t size);
 
 #endif

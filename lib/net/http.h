@@ -29,6 +29,7 @@ typedef int (*copa__http_cancel_fn)(void *payload);
 typedef struct copa__http_options {
     const char *ca_file;             /* extra trust: a PEM bundle */
     const char *ca_dir;              /* extra trust: a hashed CA directory */
+    const char *ca_host;             /* registry HOST[:PORT]: its certs.d trust (ca_trust.h) */
     long connect_timeout_ms;         /* default 30 s */
     long low_speed_time_s;           /* abort below low_speed_limit for this long; default 60 s */
     long low_speed_limit;            /* bytes/s; default 1 */

@@ -4,6 +4,7 @@
  * transfers is in perform.c.
  */
 #include "net/transfer.h"
+#include "net/ca_trust.h"
 #include "util/error.h"
 #include "copa/common.h"
 
@@ -176,6 +177,42 @@ static int set_method(copa__transfer *t)
     return 0;
 }
 
+/* The CA certificates and client certificate of this transfer (ca_trust.h). */
+static int set_trust(copa__transfer *t)
+{
+    const copa__http_options *o = t->options;
+    char *default_ca_file = NULL;
+    copa__ca_trust trust;
+    int rc;
+
+    if (strncasecmp(t->request->url, "https:", 6) != 0)
+        return 0; /* plain HTTP (a registry named insecure, a mirror): no trust to set */
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84: CURLINFO_CAINFO */
+    curl_easy_getinfo(t->easy, CURLINFO_CAINFO, &default_ca_file);
+#endif
+    if ((rc = copa__ca_trust_build(&trust, default_ca_file, o->ca_file, o->ca_host)) != 0)
+        return copa__error_prefix("%s %s: ", t->request->method, t->safe_url);
+    if (trust.pem.length > 0) {
+        struct curl_blob blob;
+        blob.data = trust.pem.data;
+        blob.len = trust.pem.length;
+        blob.flags = CURL_BLOB_COPY;
+        curl_easy_setopt(t->easy, CURLOPT_CAINFO_BLOB, &blob);
+        if (!trust.default_dir)
+            curl_easy_setopt(t->easy, CURLOPT_CAPATH, NULL);
+    } else if (o->ca_file != NULL) {
+        curl_easy_setopt(t->easy, CURLOPT_CAINFO, o->ca_file);
+    }
+    if (o->ca_dir != NULL)
+        curl_easy_setopt(t->easy, CURLOPT_CAPATH, o->ca_dir);
+    if (trust.client_cert != NULL) {
+        curl_easy_setopt(t->easy, CURLOPT_SSLCERT, trust.client_cert);
+        curl_easy_setopt(t->easy, CURLOPT_SSLKEY, trust.client_key);
+    }
+    copa__ca_trust_free(&trust);
+    return 0;
+}
+
 int copa__transfer_setup(copa__transfer *t)
 {
     const copa__http_options *o = t->options;
@@ -206,10 +243,8 @@ int copa__transfer_setup(copa__transfer *t)
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL); /* bytes as stored: digests match */
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (o->ca_file != NULL)
-        curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
-    if (o->ca_dir != NULL)
-        curl_easy_setopt(e, CURLOPT_CAPATH, o->ca_dir);
+    if ((rc = set_trust(t)) != 0)
+        return rc;
     /* Only http(s); a redirect never downgrades an https request to http. */
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,

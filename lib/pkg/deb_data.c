@@ -3,6 +3,7 @@
  * metadata a layer writer needs.
  */
 #include "pkg/deb_file_impl.h"
+#include "util/bytes_locale.h"
 #include "util/error.h"
 
 #include <archive_entry.h>
@@ -108,7 +109,7 @@ static int release_readers(copa__deb *deb)
     return 0;
 }
 
-int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
+static int next_entry(copa__deb *deb, copa__deb_entry *out)
 {
     struct archive_entry *e;
     int rc;
@@ -134,6 +135,16 @@ int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
     if ((rc = fill(deb, e, out)) < 0)
         return rc;
     return 1;
+}
+
+/* Names as the archive's bytes, whatever the application's locale. */
+int copa__deb_data_next(copa__deb *deb, copa__deb_entry *out)
+{
+    locale_t previous = copa__bytes_locale_enter();
+    int rc = next_entry(deb, out);
+
+    copa__bytes_locale_leave(previous);
+    return rc;
 }
 
 int copa__deb_data_read(copa__deb *deb, void *buf, size_t len, size_t *got)

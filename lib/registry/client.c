@@ -36,9 +36,11 @@ int copa__registry_new(copa__registry **out, const copa__registry_options *optio
     r->credentials = dup_or_null(options->credentials, &failed);
     r->ca_file = dup_or_null(options->http.ca_file, &failed);
     r->ca_dir = dup_or_null(options->http.ca_dir, &failed);
+    r->ca_host = dup_or_null(options->http.ca_host, &failed);
     r->options.credentials = r->credentials;
     r->options.http.ca_file = r->ca_file;
     r->options.http.ca_dir = r->ca_dir;
+    r->options.http.ca_host = r->ca_host;
     while (options->insecure_registries != NULL && options->insecure_registries[n] != NULL)
         n++;
     if ((r->insecure = calloc(n + 1, sizeof(char *))) == NULL)
@@ -70,6 +72,7 @@ void copa__registry_free(copa__registry *r)
     free(r->credentials);
     free(r->ca_file);
     free(r->ca_dir);
+    free(r->ca_host);
     for (i = 0; r->insecure != NULL && r->insecure[i] != NULL; i++)
         free(r->insecure[i]);
     free(r->insecure);

@@ -26,7 +26,7 @@ struct copa__registry {
     copa__registry_options options;
     char *credentials;
     char **insecure;
-    char *ca_file, *ca_dir;
+    char *ca_file, *ca_dir, *ca_host;
     copa__auth_entry *auth;
     copa__cred_entry *creds;
 };

@@ -75,7 +75,7 @@ const char *copa_error_name(int code)
         "COPA_EAUTH",      "COPA_EINVALID", "COPA_EUNSUPPORTED",
         "COPA_EVERIFY",    "COPA_ENETWORK", "COPA_EUNSATISFIABLE",
         "COPA_ECANCELLED", "COPA_ENOMEM",   "COPA_EEXTERNAL",
-        "COPA_ETIMEOUT",
+        "COPA_ETIMEOUT",   "COPA_ELAYER",
     };
     size_t index = (size_t)(-(long)code);
 

@@ -13,6 +13,7 @@ from .errors import (
     Error,
     ExternalError,
     InvalidInput,
+    LayerError,
     NetworkError,
     NotFound,
     OutOfMemory,
@@ -66,4 +67,5 @@ __all__ = [
     "OutOfMemory",
     "ExternalError",
     "Timeout",
+    "LayerError",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "OutOfMemory",
     "ExternalError",
     "Timeout",
+    "LayerError",
 ]
 
 
@@ -112,6 +113,12 @@ class Timeout(Error):
     code, name = -12, "COPA_ETIMEOUT"
 
 
+class LayerError(Error):
+    """The new layer could not be written (the message names the entry and its package)."""
+
+    code, name = -13, "COPA_ELAYER"
+
+
 COPA_ECANCELLED = -9
 
 _CLASSES: Dict[int, Type[Error]] = {
@@ -128,6 +135,7 @@ _CLASSES: Dict[int, Type[Error]] = {
         OutOfMemory,
         ExternalError,
         Timeout,
+        LayerError,
     )
 }
 _NAMES: Dict[int, str] = {cls.code: cls.name for cls in _CLASSES.values()}

@@ -19,6 +19,7 @@ CLASSES = {
     -10: copa.OutOfMemory,
     -11: copa.ExternalError,
     -12: copa.Timeout,
+    -13: copa.LayerError,
 }
 
 

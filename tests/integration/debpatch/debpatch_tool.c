@@ -17,6 +17,7 @@
 
 #include <copa.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,8 @@ int main(int argc, char **argv)
                 argv[0]);
         return 2;
     }
+    /* Like an application would: the layer must not depend on it. */
+    setlocale(LC_ALL, "");
     copa_init();
     if (copa__image_files_dir_open(&files, argv[1]) != 0)
         return fail(argv[1]);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <copa.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,8 @@ static int write_patch(const char *out, const char *compression)
 
 int main(int argc, char **argv)
 {
+    /* Like an application would: the library must not depend on it. */
+    setlocale(LC_ALL, "");
     if (argc == 4 && strcmp(argv[1], "view") == 0)
         return view(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "write") == 0)

@@ -112,6 +112,81 @@ expect_fail 7 "certificate" "$copa" inspect --creds "$COPA_TEST_USER:$COPA_TEST_
 expect_fail 6 "$P" "$copa" inspect "$P/umoci/img:v1" # plain HTTP only when named insecure
 ok "unknown tag/image exit 4, wrong password exit 5 (not echoed), missing CA exit 7"
 
+# ---- trust as the container tools find it: certs.d/HOST:PORT, SSL_CERT_* --
+creds=(--creds "$COPA_TEST_USER:$COPA_TEST_PASS")
+mkdir -p "certs.d/$S" "empty.d/$S" plain-dir
+cp ca.crt "certs.d/$S/ca.crt"
+cp ca.crt plain-dir/registry-ca.pem # not a hashed directory: Go reads every file
+COPA_CERTS_D=$t/empty.d:$t/certs.d "$copa" inspect "${creds[@]}" "$S/secure/img:v1" >/dev/null ||
+    die "certs.d/HOST:PORT/*.crt is not trusted"
+COPA_CERTS_D=$t/certs.d "$copa" copy -q "${creds[@]}" oci:src:v1 "$S/secure/img:certsd" ||
+    die "push with certs.d trust"
+expect_fail 7 "certificate" env COPA_CERTS_D="$t/empty.d" "$copa" inspect "${creds[@]}" \
+    "$S/secure/img:v1"
+SSL_CERT_FILE=$t/ca.crt "$copa" inspect "${creds[@]}" "$S/secure/img:v1" >/dev/null ||
+    die "SSL_CERT_FILE not honoured"
+SSL_CERT_DIR=$t/plain-dir "$copa" inspect "${creds[@]}" "$S/secure/img:v1" >/dev/null ||
+    die "SSL_CERT_DIR not honoured"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.crt -days 1 \
+    -subj /CN=other >/dev/null 2>&1
+# SSL_CERT_DIR replaces the system directory and SSL_CERT_FILE the system file:
+# with neither holding the registry's CA, nothing trusts it.
+expect_fail 7 "certificate" env SSL_CERT_FILE="$t/other.crt" SSL_CERT_DIR="$t/empty.d" \
+    "$copa" inspect "${creds[@]}" "$S/secure/img:v1"
+expect_fail 4 "SSL_CERT_FILE" env SSL_CERT_FILE="$t/missing.crt" "$copa" inspect "${creds[@]}" \
+    "$S/secure/img:v1"
+# The default roots, when this runs as root and nothing of ours is there yet.
+if [ "$(id -u)" = 0 ] && [ ! -e "/etc/containers/certs.d/$S" ]; then
+    made=()
+    for d in /etc/containers /etc/containers/certs.d "/etc/containers/certs.d/$S"; do
+        [ -e "$d" ] || { mkdir "$d" && made=("$d" "${made[@]}"); }
+    done
+    trap 'rm -f "/etc/containers/certs.d/$S/ca.crt"; rmdir "${made[@]}"; rm -rf "$t"' EXIT
+    cp ca.crt "/etc/containers/certs.d/$S/ca.crt"
+    "$copa" inspect "${creds[@]}" "$S/secure/img:v1" >/dev/null ||
+        die "/etc/containers/certs.d/$S/ca.crt is not trusted"
+    rm -f "/etc/containers/certs.d/$S/ca.crt"
+    rmdir "${made[@]}"
+    trap 'rm -rf "$t"' EXIT
+    echo "(checked /etc/containers/certs.d/$S)"
+fi
+ok "certs.d/HOST:PORT/*.crt (pull and push), SSL_CERT_FILE and SSL_CERT_DIR as Go tools read them"
+
+# ---- a registry that wants a client certificate: certs.d/HOST:PORT/*.cert + *.key
+tlsdir=$(dirname "$COPA_TEST_CA")
+openssl req -x509 -newkey rsa:2048 -nodes -keyout client-ca.key -out client-ca.crt -days 1 \
+    -subj /CN=copa-client-ca >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=copa-client \
+    >/dev/null 2>&1
+openssl x509 -req -in client.csr -CA client-ca.crt -CAkey client-ca.key -CAcreateserial \
+    -out client.cert -days 1 >/dev/null 2>&1
+mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+M=127.0.0.1:$mport
+cat >mtls.yml <<YAML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $t/mtls-data}}
+http: {addr: $M, tls: {certificate: $tlsdir/server.crt, key: $tlsdir/server.key, clientcas: [$t/client-ca.crt]}}
+YAML
+docker-registry serve mtls.yml >mtls.log 2>&1 &
+mpid=$!
+trap 'kill $mpid 2>/dev/null || true; rm -rf "$t"' EXIT
+for _ in $(seq 1 100); do
+    curl -s --cacert ca.crt --cert client.cert --key client.key "https://$M/v2/" >/dev/null && break
+    sleep 0.1
+done
+mkdir -p "mtls.d/$M"
+cp ca.crt "mtls.d/$M/ca.crt"
+expect_fail 6 "$M" env COPA_CERTS_D="$t/mtls.d" "$copa" copy -q oci:src:v1 "$M/img:v1"
+cp client.cert client.key "mtls.d/$M/"
+COPA_CERTS_D=$t/mtls.d "$copa" copy -q oci:src:v1 "$M/img:v1" || die "push with a client certificate"
+COPA_CERTS_D=$t/mtls.d "$copa" inspect "$M/img:v1" >/dev/null || die "pull with a client certificate"
+rm "mtls.d/$M/client.key"
+expect_fail 3 "no key" env COPA_CERTS_D="$t/mtls.d" "$copa" inspect "$M/img:v1"
+kill $mpid 2>/dev/null || true
+trap 'rm -rf "$t"' EXIT
+ok "client certificate from certs.d/HOST:PORT/*.cert + *.key; without it the handshake fails"
+
 # ---- round trip registry -> oci -> docker-archive -> registry -----------
 "$copa" copy -q "${ins[@]}" "$P/umoci/img:v1" oci:lay:v1
 "$copa" copy -q oci:lay:v1 docker-archive:img.tar:copa/img:v1

@@ -226,6 +226,7 @@ static void refusals(void **state)
     assert_int_equal(copa__layer_writer_add_file(w, &e, "y", 1), 0);
     assert_int_equal(copa__layer_writer_finish_path(w, lh_path("bad.tar.gz"), &r), COPA_EINVALID);
     assert_non_null(strstr(copa_error_last(), "duplicate entry 'dup'"));
+    assert_null(strstr(copa_error_last(), "(from"));
     assert_int_equal(access(lh_path("bad.tar.gz"), F_OK), -1);
     copa__layer_writer_free(w);
 
@@ -243,6 +244,80 @@ static void refusals(void **state)
     assert_int_equal(copa__layer_writer_new(&w, NULL), COPA_EINVALID);
     unsetenv("SOURCE_DATE_EPOCH");
     copa__layer_writer_free(NULL);
+}
+
+/*
+ * Names are bytes: a UTF-8 name, a Latin-1 one (not UTF-8), a long
+ * non-ASCII path and non-ASCII link targets come back unchanged (python
+ * tarfile, surrogateescape), and failures name the entry's package.
+ */
+static void names_are_bytes(void **state)
+{
+    copa__layer_writer *w;
+    copa__layer_wentry e = entry("usr/share/F\xc5\x91t\xc3\xba.crt", COPA__ENTRY_FILE, 0644);
+    copa__layer_result r;
+    char long_path[200], *out;
+
+    (void)state;
+    assert_int_equal(copa__layer_writer_new(&w, NULL), 0);
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "a", 1), 0);
+    e.path = "usr/share/caf\xe9";
+    e.uname = "\xe9quipe";
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "b", 1), 0);
+    memset(long_path, 0, sizeof(long_path));
+    memcpy(long_path, "usr/share/", 10);
+    memset(long_path + 10, 'x', 60);
+    strcat(long_path, "/\xc3\xbc-");
+    memset(long_path + strlen(long_path), 'y', 60);
+    e = entry(long_path, COPA__ENTRY_FILE, 0644);
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "c", 1), 0);
+    e = entry("usr/share/lien", COPA__ENTRY_SYMLINK, 0777);
+    e.link = "caf\xe9";
+    assert_int_equal(copa__layer_writer_add(w, &e), 0);
+    e = entry("usr/share/h\xc3\xa5rd", COPA__ENTRY_HARDLINK, 0644);
+    e.link = "usr/share/caf\xe9";
+    assert_int_equal(copa__layer_writer_add(w, &e), 0);
+    assert_int_equal(copa__layer_writer_finish_path(w, lh_path("bytes.tar.gz"), &r), 0);
+    copa__layer_writer_free(w);
+    out = lh_output("python3 -c \"import tarfile,sys; t=tarfile.open(sys.argv[1], "
+                    "encoding='utf-8', errors='surrogateescape'); b=lambda s: s.encode('utf-8', "
+                    "'surrogateescape'); print([(b(m.name), b(m.linkname), b(m.uname)) "
+                    "for m in t])\" '%s'",
+                    lh_path("bytes.tar.gz"));
+    assert_string_equal(out,
+                        "[(b'usr/share/F\\xc5\\x91t\\xc3\\xba.crt', b'', b''), "
+                        "(b'usr/share/caf\\xe9', b'', b'\\xe9quipe'), "
+                        "(b'usr/share/h\\xc3\\xa5rd', b'usr/share/caf\\xe9', b''), "
+                        "(b'usr/share/lien', b'caf\\xe9', b''), "
+                        "(b'usr/share/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/"
+                        "\\xc3\\xbc-yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy', "
+                        "b'', b'')]");
+    free(out);
+
+    assert_int_equal(copa__layer_writer_new(&w, NULL), 0);
+    e = entry("dup", COPA__ENTRY_FILE, 0644);
+    e.origin = "pkg-a";
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "x", 1), 0);
+    e.origin = "pkg-b";
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "y", 1), 0);
+    assert_int_equal(copa__layer_writer_finish_path(w, lh_path("bad.tar.gz"), &r), COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "duplicate entry 'dup' (from pkg-"));
+    copa__layer_writer_free(w);
+}
+
+/* An all-ASCII layer has no pax header for its names' charset. */
+static void ascii_names_plain(void **state)
+{
+    copa__layer_writer *w;
+    copa__layer_wentry e = entry("usr/share/plain", COPA__ENTRY_FILE, 0644);
+    copa__layer_result r;
+
+    (void)state;
+    assert_int_equal(copa__layer_writer_new(&w, NULL), 0);
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "a", 1), 0);
+    assert_int_equal(copa__layer_writer_finish_path(w, lh_path("ascii.tar.gz"), &r), 0);
+    copa__layer_writer_free(w);
+    assert_int_equal(lh_run("zcat '%s' | grep -q hdrcharset", lh_path("ascii.tar.gz")), 1);
 }
 
 /* Links that sort before their file (or chain) are turned around. */
@@ -315,6 +390,8 @@ int main(void)
         cmocka_unit_test(xattrs_are_pax_headers),
         cmocka_unit_test(zstd_and_plain_layers),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(names_are_bytes),
+        cmocka_unit_test(ascii_names_plain),
         cmocka_unit_test(hardlinks_before_their_file),
         cmocka_unit_test(clamp_mtime),
     };

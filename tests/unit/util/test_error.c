@@ -56,6 +56,7 @@ static void names_cover_every_code(void **state)
     assert_string_equal(copa_error_name(COPA_EINVALID), "COPA_EINVALID");
     assert_string_equal(copa_error_name(COPA_ECANCELLED), "COPA_ECANCELLED");
     assert_string_equal(copa_error_name(COPA_ETIMEOUT), "COPA_ETIMEOUT");
+    assert_string_equal(copa_error_name(COPA_ELAYER), "COPA_ELAYER");
     assert_string_equal(copa_error_name(-1000), "COPA_UNKNOWN");
     assert_string_equal(copa_error_name(5), "COPA_UNKNOWN");
 }
