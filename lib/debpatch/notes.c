@@ -83,8 +83,6 @@ static const struct {
     const char *name;
     const char *text;
 } known[] = {
-    {"ca-certificates", "ca-certificates: update-ca-certificates did not run; "
-                        "/etc/ssl/certs/ca-certificates.crt still holds the old bundle"},
     {"libc6", "libc6: running services were not restarted and ld.so.cache was not refreshed; "
               "restart containers to use the new C library"},
     {"tzdata", "tzdata: /etc/localtime and /etc/timezone were not reconfigured (the zone files "
