@@ -489,6 +489,12 @@ int copa__dp_effect_ca_store(copa__dp_ctx *c)
                   u.added, u.removed);
     if (rc == 0)
         rc = hooks_note(c);
+    if (rc == 0 && own)
+        rc = copa__dp_strlist_push(&c->res->notes, &c->res->nnotes,
+                                   "ca-certificates: debconf's record of the selected "
+                                   "certificates was not updated; only dpkg-reconfigure "
+                                   "ca-certificates reads it, and it may then offer the "
+                                   "pre-upgrade list");
     copa__ca_dir_free(&u.dir);
     copa__buf_free(&u.bundle);
     copa__buf_free(&conf);
