@@ -293,29 +293,54 @@ void copa__ca_dir_free(copa__ca_dir *d)
     memset(d, 0, sizeof(*d));
 }
 
+/* The entries stay sorted by name (the listing is): lookups are binary
+ * searches, so a directory the image fills with entries stays cheap. */
+static size_t position(const copa__ca_dir *d, const char *name, int *found)
+{
+    size_t lo = 0, hi = d->n;
+    *found = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(d->e[mid].name, name);
+        if (cmp == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 copa__ca_entry *copa__ca_dir_find(copa__ca_dir *d, const char *name)
 {
-    size_t i;
-    for (i = 0; i < d->n; i++)
-        if (strcmp(d->e[i].name, name) == 0)
-            return &d->e[i];
-    return NULL;
+    int found;
+    size_t i = position(d, name, &found);
+    return found ? &d->e[i] : NULL;
 }
 
 static copa__ca_entry *slot(copa__ca_dir *d, const char *name)
 {
-    copa__ca_entry *e = copa__ca_dir_find(d, name), *grown;
-    if (e != NULL)
-        return e;
-    if ((grown = realloc(d->e, (d->n + 1) * sizeof(*grown))) == NULL)
+    int found;
+    size_t i = position(d, name, &found);
+    copa__ca_entry *grown;
+    char *copy;
+    if (found)
+        return &d->e[i];
+    if ((copy = strdup(name)) == NULL)
         return NULL;
+    if ((grown = realloc(d->e, (d->n + 1) * sizeof(*grown))) == NULL) {
+        free(copy);
+        return NULL;
+    }
     d->e = grown;
-    e = &d->e[d->n];
-    memset(e, 0, sizeof(*e));
-    if ((e->name = strdup(name)) == NULL)
-        return NULL;
+    memmove(&d->e[i + 1], &d->e[i], (d->n - i) * sizeof(*d->e));
+    memset(&d->e[i], 0, sizeof(*d->e));
+    d->e[i].name = copy;
     d->n++;
-    return e;
+    return &d->e[i];
 }
 
 int copa__ca_dir_link(copa__ca_dir *d, const char *name, const char *target)

@@ -39,24 +39,35 @@ typedef struct bucket {
     unsigned int num_needed;
 } bucket;
 
+enum { HEADS = 4096 };
+
+/* Buckets in one array, chained from HEADS heads by (type + hash). */
 typedef struct table {
     bucket *b;
+    size_t *next; /* per bucket: the next index in its chain + 1, 0 = end */
     size_t n;
+    size_t head[HEADS]; /* index + 1, 0 = empty */
 } table;
 
 static bucket *find_bucket(table *t, int type, unsigned long hash)
 {
-    size_t i;
+    size_t h = ((unsigned long)type + hash) % HEADS, i;
     bucket *grown;
-    for (i = 0; i < t->n; i++)
-        if (t->b[i].type == type && t->b[i].hash == hash)
-            return &t->b[i];
+    size_t *next;
+    for (i = t->head[h]; i != 0; i = t->next[i - 1])
+        if (t->b[i - 1].type == type && t->b[i - 1].hash == hash)
+            return &t->b[i - 1];
     if ((grown = realloc(t->b, (t->n + 1) * sizeof(*grown))) == NULL)
         return NULL;
     t->b = grown;
+    if ((next = realloc(t->next, (t->n + 1) * sizeof(*next))) == NULL)
+        return NULL;
+    t->next = next;
     memset(&t->b[t->n], 0, sizeof(*t->b));
     t->b[t->n].type = type;
     t->b[t->n].hash = hash;
+    t->next[t->n] = t->head[h];
+    t->head[h] = t->n + 1;
     return &t->b[t->n++];
 }
 
@@ -230,11 +241,12 @@ static int by_name(const void *a, const void *b)
 
 int copa__ca_rehash(copa__ca_dir *d)
 {
-    table t = {NULL, 0};
     char **names = calloc(d->n + 1, sizeof(*names));
     size_t i, n = 0, k;
     int rc = names == NULL ? copa__error_oom() : 0;
+    table t;
 
+    memset(&t, 0, sizeof(t));
     for (i = 0; rc == 0 && i < d->n; i++)
         if (d->e[i].kind != COPA__DP_MISSING)
             names[n++] = d->e[i].name;
@@ -259,5 +271,6 @@ int copa__ca_rehash(copa__ca_dir *d)
         free(t.b[i].e);
     }
     free(t.b);
+    free(t.next);
     return rc;
 }
