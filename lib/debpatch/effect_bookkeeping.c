@@ -88,7 +88,16 @@ static int extended_states(copa__dp_ctx *c)
             fresh[n++] = &c->pkgs[i];
     if (rc != 0 || n == 0 || c->in->db->status == NULL)
         goto done; /* nothing new, or distroless: no apt */
-    if ((rc = f->read(&text, &len, EXTENDED_STATES, f->payload)) == COPA_ENOTFOUND) {
+    if ((rc = f->read(&text, &len, EXTENDED_STATES, f->payload)) == COPA_EUNSUPPORTED) {
+        /* Larger than the view keeps: leave apt's file alone, say what follows. */
+        copa_error_clear();
+        rc = copa__dp_strlist_push(&c->res->notes, &c->res->nnotes,
+                                   "apt: " EXTENDED_STATES " is too large to rewrite: the new "
+                                   "dependencies are not marked auto-installed, so apt-get "
+                                   "autoremove will not remove them");
+        goto done;
+    }
+    if (rc == COPA_ENOTFOUND) {
         copa_error_clear();
         rc = 0;
         if (copa__dp_view_kind(&c->view, "var/lib/apt", &(const char *){NULL}, NULL) !=
