@@ -75,7 +75,7 @@ real_update $R
 [ -L "$R/etc/ssl/certs/E.pem" ] && [ -L "$R/etc/ssl/certs/Collide_=C=__one.pem" ] ||
     fail "the real script did not build the starting store: $(ls $R/etc/ssl/certs)"
 printf 'Package: pinger\nArchitecture: amd64\nAuto-Installed: 1\n\n' >$R/var/lib/apt/extended_states
-python3 "$HERE/tar_with_caps.py" $R $W/root.tar usr/bin/pinger
+python3 "$HERE/tar_with_caps.py" $R $W/root.tar usr/bin/pinger usr/bin/capped
 
 # --- Serve v2, build our layer.
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -99,7 +99,8 @@ python3 "$HERE/layer_apply.py" $W/layer.tar $A
 # from its rules with debconf's defaults), then Debian's update-ca-certificates.
 D=$W/bydpkg
 cp -a $R $D
-dpkg_in $D -i $W/repo/pool/*.deb >/dev/null 2>&1 || fail "dpkg could not upgrade"
+dpkg_in $D -i $W/repo/pool/ca-certificates_2.deb $W/repo/pool/newdep-ca_1.0.deb \
+    $W/repo/pool/pinger_2.deb >/dev/null 2>&1 || fail "dpkg could not upgrade"
 # Lines kept in order; E no longer exists and is not selected by debconf:
 # deselected; F is new and trusted by default: appended.
 cat >$D/etc/ca-certificates.conf <<'CONF'
@@ -148,6 +149,14 @@ PY
 grep -q "note: pinger: /usr/bin/pinger keeps the file capability cap_net_raw=ep" $W/out.txt ||
     fail "no note for the kept capability"
 ok "the new /usr/bin/pinger carries the image's cap_net_raw=ep, and the notes say so"
+python3 - $W/layer.tar <<'PY' || fail "capped does not carry its package's capability"
+import struct, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    v = t.getmember('usr/bin/capped').pax_headers['SCHILY.xattr.security.capability']
+    assert v.encode('utf-8', 'surrogateescape') == struct.pack('<IIIII', 0x02000001, 1 << 12, 0, 0, 0)
+PY
+! grep -q "note: capped:" $W/out.txt || fail "a kept-capability note for capped"
+ok "a package's own capability (cap_net_admin) wins over the image's, without a note"
 
 # --- apt's mark for the new dependency: apt-mark writes the reference.
 S=$W/aptstate
