@@ -436,6 +436,49 @@ static int hooks_note(copa__dp_ctx *c)
     return rc;
 }
 
+/*
+ * The postinst's /usr/local/share/ca-certificates: created when missing
+ * (when its parent exists: `mkdir` without -p), else, without a stat
+ * override, given /usr/local's mode and owner, as a directory entry.
+ */
+static int local_dir(copa__dp_ctx *c)
+{
+    const char *dir = &COPA__CA_LOCALDIR[1], *link;
+    copa__rootfs_stat usr_local, cur;
+    copa__layer_wentry w;
+    int layer = 0, exists, rc;
+    copa__dp_kind k = copa__dp_view_kind(&c->view, dir, &link, &layer);
+
+    if (c->view.fs == NULL || layer != 0 ||
+        copa__rootfs_stat_path(&usr_local, c->view.fs, "/usr/local", 1) != 0 ||
+        usr_local.type != COPA__ENTRY_DIR) {
+        copa_error_clear();
+        return 0;
+    }
+    exists = k != COPA__DP_MISSING;
+    if (exists) {
+        if (k != COPA__DP_DIR || copa__rootfs_stat_path(&cur, c->view.fs, dir, 0) != 0 ||
+            copa__dpkg_statoverride_find(&c->so, COPA__CA_LOCALDIR) != NULL ||
+            (cur.mode == usr_local.mode && cur.uid == usr_local.uid && cur.gid == usr_local.gid)) {
+            copa_error_clear();
+            return 0;
+        }
+    } else if (copa__ca_kind(c, "/usr/local/share") != COPA__DP_DIR)
+        return 0;
+    memset(&w, 0, sizeof(w));
+    w.path = dir;
+    w.type = COPA__ENTRY_DIR;
+    w.mode = usr_local.mode & 07777;
+    w.uid = exists ? usr_local.uid : 0; /* mkdir as root, then chgrp */
+    w.gid = usr_local.gid;
+    w.uname = exists ? usr_local.uname : "root";
+    w.gname = usr_local.gname;
+    w.mtime = exists ? cur.mtime : c->in->epoch >= 0 ? (int64_t)c->in->epoch : COPA__MTIME_EPOCH;
+    if ((rc = copa__layer_writer_add(c->in->writer, &w)) == 0)
+        rc = copa__dp_view_put(&c->view, dir, COPA__DP_DIR, NULL, 1);
+    return rc;
+}
+
 /* Whether the plan asks for the effect; *own: ca-certificates itself is upgraded. */
 static int wanted(const copa__dp_ctx *c, int *own)
 {
@@ -465,8 +508,8 @@ int copa__dp_effect_ca_store(copa__dp_ctx *c)
     u.c = c;
     if ((have_conf = copa__ca_read(c, COPA__CA_CONF, &conf)) < 0)
         return have_conf;
-    rc = 0;
-    if (own)
+    rc = own ? local_dir(c) : 0;
+    if (rc == 0 && own)
         rc = rewrite_conf(c, &conf, have_conf);
     have_conf = have_conf || own;
     if (rc == 0 && copa__ca_kind(c, COPA__CA_ETCDIR) != COPA__DP_DIR) {

@@ -75,6 +75,10 @@ real_update $R
 [ -L "$R/etc/ssl/certs/E.pem" ] && [ -L "$R/etc/ssl/certs/Collide_=C=__one.pem" ] ||
     fail "the real script did not build the starting store: $(ls $R/etc/ssl/certs)"
 printf 'Package: pinger\nArchitecture: amd64\nAuto-Installed: 1\n\n' >$R/var/lib/apt/extended_states
+# The admin's /usr/local is group staff and setgid: the postinst gives
+# /usr/local/share/ca-certificates the same mode and owner.
+chmod 2775 $R/usr/local
+chgrp 50 $R/usr/local
 python3 "$HERE/tar_with_caps.py" $R $W/root.tar usr/bin/pinger usr/bin/capped
 
 # --- Serve v2, build our layer.
@@ -118,6 +122,9 @@ cmp $A/etc/ca-certificates.conf $D/etc/ca-certificates.conf ||
     { diff $A/etc/ca-certificates.conf $D/etc/ca-certificates.conf; fail "ca-certificates.conf"; }
 cmp $A/etc/ca-certificates.conf.dpkg-old $R/etc/ca-certificates.conf || fail "conf .dpkg-old"
 ok "ca-certificates.conf rewritten as the postinst does (E deselected, F added), old one in .dpkg-old"
+[ "$(stat -c %a:%u:%g $A/usr/local/share/ca-certificates)" = "2775:0:50" ] ||
+    fail "/usr/local/share/ca-certificates is $(stat -c %a:%u:%g $A/usr/local/share/ca-certificates)"
+ok "/usr/local/share/ca-certificates takes /usr/local's mode and group, as the postinst does"
 python3 "$HERE/compare_trees.py" $A/etc/ssl/certs $D/etc/ssl/certs ||
     fail "/etc/ssl/certs differs from update-ca-certificates'"
 ok "/etc/ssl/certs equals update-ca-certificates' (links, hash links, bundle bytes)"
