@@ -1,7 +1,8 @@
 /*
  * copa__debpatch_build: open the plan's packages, unpack them in plan
  * order into the layer, write the database, hide what the old versions
- * dropped, and list what was not run.
+ * dropped, produce what their scripts would have (effects.c), and list
+ * what was not run.
  */
 #include "debpatch/internal.h"
 #include "debpatch/predecode.h"
@@ -170,7 +171,10 @@ int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input 
     if (rc == 0)
         rc = copa__dp_whiteout_dropped(&c);
     if (rc == 0)
+        rc = copa__dp_effects(&c);
+    if (rc == 0)
         rc = copa__dp_notes(&c);
+    copa__dp_ca_capture_free(&c);
     free_pkgs(&c);
     copa__dp_ids_free(&c.users);
     copa__dp_ids_free(&c.groups);

@@ -107,6 +107,12 @@ typedef struct copa__dp_pkg {
     size_t nmerged;
 } copa__dp_pkg;
 
+/* A file of the plan kept in memory for an effect (effect_ca_files.c). */
+typedef struct copa__dp_capture {
+    char *path; /* canonical */
+    copa__buf data;
+} copa__dp_capture;
+
 typedef struct copa__dp_ctx {
     const copa__debpatch_input *in;
     copa__debpatch_result *res;
@@ -122,6 +128,8 @@ typedef struct copa__dp_ctx {
     char *owned_loaded;
     char **hidden; /* dropped paths, whited out at the end (see drops.c) */
     size_t nhidden;
+    copa__dp_capture *captured; /* certificates the plan writes (effect_ca_files.c) */
+    size_t ncaptured;
 } copa__dp_ctx;
 
 /* unpack.c: write one package's data.tar into the layer. */
@@ -130,6 +138,28 @@ int copa__dp_unpack(copa__dp_ctx *c, copa__dp_pkg *p);
 /* Add a generated file (root-owned, epoch mtime) and record it in the view. */
 int copa__dp_add_generated(copa__dp_ctx *c, const char *path, unsigned int mode, const void *data,
                            size_t len);
+
+/*
+ * effect_caps.c: give the file about to be written (`w`, at canonical path
+ * `canon`) the security.capability of the package's entry, else the one the
+ * image's file there had (noted); `slot` holds the xattr while `w` is used.
+ */
+int copa__dp_effect_caps(copa__dp_ctx *c, const copa__dp_pkg *p, const copa__deb_entry *e,
+                         const char *canon, copa__layer_wentry *w, copa__xattr *slot);
+
+/* Whether the file written at canonical `canon` must be kept for the CA store
+ * effect, and keeping it (effect_ca_files.c). */
+int copa__dp_ca_capture_wanted(const char *canon);
+int copa__dp_ca_capture(copa__dp_ctx *c, const char *canon, const void *data, size_t len);
+void copa__dp_ca_capture_free(copa__dp_ctx *c);
+
+/*
+ * effects.c: what maintainer scripts would have produced, made natively
+ * once the packages are unpacked and the database written (effect_*.c).
+ */
+int copa__dp_effects(copa__dp_ctx *c);
+int copa__dp_effect_ca_store(copa__dp_ctx *c);
+int copa__dp_effect_bookkeeping(copa__dp_ctx *c);
 
 /* drops.c: whiteouts for the files old versions owned that are gone now. */
 int copa__dp_whiteout_dropped(copa__dp_ctx *c);

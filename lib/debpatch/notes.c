@@ -83,8 +83,6 @@ static const struct {
     const char *name;
     const char *text;
 } known[] = {
-    {"ca-certificates", "ca-certificates: update-ca-certificates did not run; "
-                        "/etc/ssl/certs/ca-certificates.crt still holds the old bundle"},
     {"libc6", "libc6: running services were not restarted and ld.so.cache was not refreshed; "
               "restart containers to use the new C library"},
     {"tzdata", "tzdata: /etc/localtime and /etc/timezone were not reconfigured (the zone files "
@@ -113,8 +111,25 @@ static int ldconfig_note(copa__dp_ctx *c)
     return rc;
 }
 
+/* Whether the new postinst mentions `command` (read, never run). */
+static int postinst_calls(const copa__dp_pkg *p, const char *command)
+{
+    const copa__deb_member *m = copa__deb_control_member(p->deb, "postinst");
+    return m != NULL && memmem(m->data, m->len, command, strlen(command)) != NULL;
+}
+
+static int ships_under(const copa__dp_pkg *p, const char *dir)
+{
+    size_t i, n = strlen(dir);
+    for (i = 0; i < p->npaths; i++)
+        if (strncmp(p->paths[i], dir, n) == 0 && p->paths[i][n] != '\0')
+            return 1;
+    return 0;
+}
+
 int copa__dp_notes(copa__dp_ctx *c)
 {
+    const copa__dp_pkg *man_pages = NULL;
     size_t i, k;
     int rc = ldconfig_note(c);
     for (i = 0; rc == 0 && i < c->npkgs; i++) {
@@ -125,9 +140,22 @@ int copa__dp_notes(copa__dp_ctx *c)
                 rc = note(c, "%s", known[k].text);
         if (rc == 0 && p->old == NULL && copa__deb_control_member(p->deb, "postinst") != NULL)
             rc = note(c,
-                      "%s: new package whose postinst did not run: users, groups and "
-                      "alternatives it would create are missing",
+                      "%s: new package whose postinst did not run: users, groups, "
+                      "alternatives and file capabilities it would create are missing",
                       p->id);
+        if (rc == 0 && postinst_calls(p, "py3compile"))
+            rc = note(c,
+                      "%s: Python byte-code under /usr/lib/python3/dist-packages is stale "
+                      "(py3compile did not run): recompiled at each start by non-root processes",
+                      p->id);
+        if (man_pages == NULL && ships_under(p, "/usr/share/man/"))
+            man_pages = p;
     }
+    /* man-db's file trigger on /usr/share/man is what refreshes its index. */
+    if (rc == 0 && man_pages != NULL && copa__dpkg_db_find(c->in->db, "man-db") != NULL)
+        rc = note(c,
+                  "man-db: the manual page index (/var/cache/man) was not updated (%s ships "
+                  "pages): apropos and man -k miss what the upgrade added or renamed",
+                  man_pages->ctl->name);
     return rc;
 }

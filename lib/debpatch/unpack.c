@@ -232,6 +232,24 @@ static int conffile(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const cha
     return rc;
 }
 
+/* A certificate: written and kept for the CA store effect. */
+static int captured(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, copa__layer_wentry *w,
+                    char md5[33])
+{
+    copa__buf data = COPA__BUF_INIT;
+    int rc = slurp(&data, p->deb, abs);
+    if (rc == 0)
+        rc = copa__dp_md5_hex(md5, data.data, data.length);
+    if (rc == 0)
+        rc = copa__layer_writer_add_file(c->in->writer, w, data.data, data.length);
+    if (rc == 0)
+        rc = copa__dp_ca_capture(c, w->path, data.data, data.length);
+    if (rc == 0)
+        c->res->files++;
+    copa__buf_free(&data);
+    return rc;
+}
+
 static int regular(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, const char *abs,
                    const char *target, copa__layer_wentry *w, int in_layer)
 {
@@ -241,6 +259,8 @@ static int regular(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, c
 
     if (is_conffile(p, abs))
         rc = conffile(c, p, abs, target, w, md5);
+    else if (!in_layer && copa__dp_ca_capture_wanted(w->path))
+        rc = captured(c, p, abs, w, md5);
     else if ((rc = copa__dp_md5_new(&s.md5)) == 0) {
         s.deb = p->deb;
         if (in_layer) {
@@ -329,6 +349,7 @@ static int other(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, con
 {
     char *canon = NULL, *link_canon = NULL;
     const char *link;
+    copa__xattr cap;
     int rc = copa__dp_canonical(&canon, &c->view, target, 0), layer = 0;
     copa__dp_kind kind =
         rc == 0 ? copa__dp_view_kind(&c->view, canon, &link, &layer) : COPA__DP_MISSING;
@@ -353,6 +374,8 @@ static int other(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, con
         }
         w->link = link_canon;
     }
+    if (rc == 0 && e->type == COPA__DEB_FILE && !is_conffile(p, abs))
+        rc = copa__dp_effect_caps(c, p, e, canon, w, &cap);
     if (rc == 0 && e->type == COPA__DEB_FILE)
         rc = regular(c, p, e, abs, target, w, layer == 1);
     else if (rc == 0 && layer != 1) {

@@ -38,6 +38,8 @@ typedef struct copa__layer_entry {
     int64_t mtime;             /* seconds since the epoch */
     const char *link;          /* symlink target verbatim, hardlink target normalised */
     unsigned int devmajor, devminor;
+    const void *capability; /* the security.capability xattr, or NULL */
+    size_t capability_length;
 } copa__layer_entry;
 
 /* What the caller knows about a layer before reading it. */

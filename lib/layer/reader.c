@@ -21,6 +21,7 @@
 #include "layer/gunzip.h"
 #include "util/bytes_locale.h"
 #include "util/error.h"
+#include "util/archive_xattr.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -328,6 +329,7 @@ static int convert_entry(copa__layer_reader *r, copa__layer_entry *e, struct arc
     e->link = "";
     e->devmajor = (unsigned int)archive_entry_rdevmajor(ae);
     e->devminor = (unsigned int)archive_entry_rdevminor(ae);
+    copa__archive_capability(ae, &e->capability, &e->capability_length);
     if ((error = set_type(r, e, ae)) != 0)
         return error;
     if (e->type == COPA__ENTRY_FILE && (error = classify_whiteout(r, e)) != 0)

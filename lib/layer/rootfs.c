@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_prefixes[] = {"/etc",
-                                               "/var/lib/dpkg",
-                                               "/lib/apk/db",
-                                               "/var/lib/rpm",
-                                               "/usr/lib/sysimage/rpm",
-                                               "/usr/share/keyrings",
-                                               "/usr/lib/os-release"};
+static const char *const default_prefixes[] = {
+    "/etc", "/var/lib/dpkg", "/lib/apk/db", "/var/lib/rpm", "/usr/lib/sysimage/rpm",
+    "/usr/share/keyrings", "/usr/lib/os-release",
+    /* the CA store effect (lib/debpatch) */
+    "/usr/share/ca-certificates", "/usr/local/share/ca-certificates",
+    /* apt's auto-installed marks */
+    "/var/lib/apt/extended_states"};
 
 void copa__rootfs_options_init(copa__rootfs_options *options)
 {
@@ -115,6 +115,16 @@ static int set_meta(copa__rootfs *fs, uint32_t id, const copa__layer_entry *e)
     n->mtime = e->mtime;
     n->size = e->type == COPA__ENTRY_FILE ? e->size : 0;
     n->layer = (uint16_t)fs->layer;
+    n->capability = NULL;
+    if (e->capability != NULL && e->capability_length <= 255) {
+        unsigned char packed[256];
+        packed[0] = (unsigned char)e->capability_length;
+        memcpy(packed + 1, e->capability, e->capability_length);
+        n->capability = (const unsigned char *)copa__rfs_strdup(fs, (const char *)packed,
+                                                                e->capability_length + 1);
+        if (n->capability == NULL)
+            return copa__error_oom();
+    }
     if ((error = copa__rfs_intern(fs, &fs->nodes[id].uname, e->uname)) != 0 ||
         (error = copa__rfs_intern(fs, &fs->nodes[id].gname, e->gname)) != 0)
         return error;
@@ -284,6 +294,7 @@ static void apply_link_copy(copa__rootfs *fs, uint32_t id, link_copy *copy)
     n->size = copy->node.size;
     n->mtime = copy->node.mtime;
     n->link = copy->node.link;
+    n->capability = copy->node.capability; /* one inode, one set of xattrs */
     n->layer = (uint16_t)fs->layer;
     n->flags = (uint8_t)((copy->node.flags & RFS_KEPT) | RFS_HARDLINK);
     n->content = copy->content;

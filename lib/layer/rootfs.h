@@ -21,9 +21,10 @@ typedef struct copa__rootfs_options {
     /*
      * Keep contents under these image paths (default: /etc, /var/lib/dpkg,
      * /lib/apk/db, /var/lib/rpm, /usr/lib/sysimage/rpm, /usr/share/keyrings,
-     * /usr/lib/os-release). A prefix matches a file when the file's
-     * canonical path is under the prefix as written or under the prefix
-     * resolved through the symlinks known when the file is read.
+     * /usr/lib/os-release, /usr/share/ca-certificates,
+     * /usr/local/share/ca-certificates, /var/lib/apt/extended_states). A prefix matches a file when
+     * the file's canonical path is under the prefix as written or under the prefix resolved through
+     * the symlinks known when the file is read.
      */
     const char *const *keep_prefixes;
     size_t keep_prefix_count;
@@ -38,10 +39,12 @@ typedef struct copa__rootfs_stat {
     int64_t uid, gid;
     const char *uname, *gname; /* "" when the layer had none */
     int64_t size, mtime;
-    const char *link;   /* symlink target as stored, else "" */
-    unsigned int layer; /* index of the layer that last wrote this entry (0 = lowest) */
-    int hardlink;       /* the entry came from a tar hardlink */
-    int kept;           /* the content is available through copa__rootfs_read */
+    const char *link;       /* symlink target as stored, else "" */
+    unsigned int layer;     /* index of the layer that last wrote this entry (0 = lowest) */
+    int hardlink;           /* the entry came from a tar hardlink */
+    int kept;               /* the content is available through copa__rootfs_read */
+    const void *capability; /* the security.capability xattr, or NULL */
+    size_t capability_length;
 } copa__rootfs_stat;
 
 /* `options` may be NULL for the defaults. */

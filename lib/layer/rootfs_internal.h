@@ -19,6 +19,9 @@ typedef struct rfs_node {
     const char *name; /* arena */
     const char *link; /* arena; symlink target or NULL */
     unsigned char *content;
+    /* security.capability: one length byte then the value (arena), or NULL.
+     * Kept for every file: patching must not drop a capability (debpatch). */
+    const unsigned char *capability;
     int64_t size, mtime;
     uint32_t parent, first_child, next_sibling, prev_sibling;
     uint32_t uid, gid;

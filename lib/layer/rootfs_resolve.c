@@ -143,6 +143,10 @@ static void fill_stat(copa__rootfs_stat *st, const copa__rootfs *fs, uint32_t id
     st->layer = n->layer;
     st->hardlink = (n->flags & RFS_HARDLINK) != 0;
     st->kept = (n->flags & RFS_KEPT) != 0;
+    if (n->capability != NULL) {
+        st->capability = n->capability + 1;
+        st->capability_length = n->capability[0];
+    }
 }
 
 int copa__rootfs_stat_path(copa__rootfs_stat *out, const copa__rootfs *fs, const char *path,

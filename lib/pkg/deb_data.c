@@ -7,6 +7,7 @@
 #include "util/error.h"
 
 #include <archive_entry.h>
+#include "util/archive_xattr.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -81,6 +82,7 @@ static int fill(copa__deb *deb, struct archive_entry *e, copa__deb_entry *out)
     out->mtime = archive_entry_mtime(e);
     out->rdev_major = (unsigned)archive_entry_rdevmajor(e);
     out->rdev_minor = (unsigned)archive_entry_rdevminor(e);
+    copa__archive_capability(e, &out->capability, &out->capability_length);
     return 0;
 }
 

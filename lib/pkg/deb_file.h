@@ -46,6 +46,8 @@ typedef struct copa__deb_entry {
     const char *link; /* symlink target as written, or the hardlink's
                          normalized target path; "" otherwise */
     unsigned int rdev_major, rdev_minor;
+    const void *capability; /* a security.capability xattr in data.tar, or NULL */
+    size_t capability_length;
 } copa__deb_entry;
 
 /*

@@ -1,5 +1,6 @@
 #!/bin/sh
-# A real Debian 12 root (mmdebstrap, base suite only) patched from the
+# A real Debian 12 root (mmdebstrap, base suite only, with ca-certificates
+# so that its upgrade exercises the CA store effect) patched from the
 # security suite with our layer, then checked inside the root with its own
 # dpkg and apt, and compared with a copy upgraded by `dpkg -i` in a chroot:
 # only what maintainer scripts and triggers write may differ.
@@ -20,7 +21,7 @@ fail() {
     exit 1
 }
 cd $W
-mmdebstrap --quiet --variant=minbase --format=tar bookworm rootfs.tar "deb $DEBIAN_MIRROR bookworm main"
+mmdebstrap --quiet --variant=minbase --include=ca-certificates --format=tar bookworm rootfs.tar "deb $DEBIAN_MIRROR bookworm main"
 # The index is not signature-checked here (lib/apt does that in copa
 # patch); the packages are checked against it.
 curl -sf "$DEBIAN_SECURITY_MIRROR/dists/bookworm-security/main/binary-amd64/Packages.xz" |

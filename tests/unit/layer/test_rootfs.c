@@ -1,7 +1,8 @@
 /*
  * The merged rootfs view: whiteouts, opaque directories, symlink
  * resolution (loops, escapes, merged-/usr), hardlinks, kept contents,
- * failed layers, and the memory per entry of a 100k-entry image.
+ * failed layers, the memory per entry of a 100k-entry image, and file
+ * capabilities (security.capability) carried by the entries.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -312,6 +313,75 @@ static void memory_per_entry_of_a_large_image(void **state)
     copa__rootfs_free(fs);
 }
 
+/* Write one uncompressed layer with our writer; `cap` on the file entries when set. */
+static void cap_layer(const char *name, const char *path, const char *hardlink, int cap)
+{
+    static const unsigned char value[20] = {1, 0, 0, 2, 0, 0x20};
+    copa__xattr x = {"security.capability", value, sizeof(value)};
+    copa__layer_writer_options options;
+    copa__layer_writer *w;
+    copa__layer_result r;
+    copa__layer_wentry e;
+
+    copa__layer_writer_options_init(&options);
+    options.compression = COPA__COMPRESSION_NONE;
+    assert_int_equal(copa__layer_writer_new(&w, &options), 0);
+    memset(&e, 0, sizeof(e));
+    e.mtime = COPA__MTIME_EPOCH;
+    e.path = "usr/bin";
+    e.type = COPA__ENTRY_DIR;
+    e.mode = 0755;
+    assert_int_equal(copa__layer_writer_add(w, &e), 0);
+    e.path = path;
+    e.type = COPA__ENTRY_FILE;
+    e.xattrs = cap ? &x : NULL;
+    e.xattr_count = cap ? 1 : 0;
+    assert_int_equal(copa__layer_writer_add_file(w, &e, "elf", 3), 0);
+    if (hardlink != NULL) {
+        e.path = hardlink;
+        e.type = COPA__ENTRY_HARDLINK;
+        e.link = path;
+        e.xattrs = NULL;
+        e.xattr_count = 0;
+        assert_int_equal(copa__layer_writer_add(w, &e), 0);
+    }
+    assert_int_equal(copa__layer_writer_finish_path(w, lh_path(name), &r), 0);
+    copa__layer_writer_free(w);
+}
+
+static void file_capabilities_follow_their_file(void **state)
+{
+    copa__rootfs *fs;
+    copa__rootfs_stat st;
+    const unsigned char *v;
+
+    (void)state;
+    cap_layer("cap0.tar", "usr/bin/ping", "usr/bin/ping4", 1);
+    cap_layer("cap1.tar", "usr/bin/other", NULL, 0);
+    cap_layer("cap2.tar", "usr/bin/ping", NULL, 0);
+    assert_int_equal(copa__rootfs_new(&fs, NULL), 0);
+    assert_int_equal(lh_add_layer(fs, lh_path("cap0.tar"), LH_TAR, NULL, NULL), 0);
+    assert_int_equal(copa__rootfs_stat_path(&st, fs, "/usr/bin/ping", 0), 0);
+    assert_int_equal(st.capability_length, 20);
+    v = st.capability;
+    assert_int_equal(v[3], 2);    /* VFS_CAP_REVISION_2 */
+    assert_int_equal(v[5], 0x20); /* cap_net_raw, bit 13 */
+    /* A hardlink is the same inode: the same capability. */
+    assert_int_equal(copa__rootfs_stat_path(&st, fs, "/usr/bin/ping4", 0), 0);
+    assert_int_equal(st.capability_length, 20);
+    assert_int_equal(lh_add_layer(fs, lh_path("cap1.tar"), LH_TAR, NULL, NULL), 0);
+    assert_int_equal(copa__rootfs_stat_path(&st, fs, "/usr/bin/other", 0), 0);
+    assert_null(st.capability);
+    assert_int_equal(copa__rootfs_stat_path(&st, fs, "/usr/bin/ping", 0), 0);
+    assert_non_null(st.capability);
+    /* A later layer's file without one replaces it, capability included. */
+    assert_int_equal(lh_add_layer(fs, lh_path("cap2.tar"), LH_TAR, NULL, NULL), 0);
+    assert_int_equal(copa__rootfs_stat_path(&st, fs, "/usr/bin/ping", 0), 0);
+    assert_null(st.capability);
+    assert_int_equal(st.capability_length, 0);
+    copa__rootfs_free(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +395,7 @@ int main(void)
         cmocka_unit_test(contents_kept_by_prefix_and_size),
         cmocka_unit_test(failed_layer_makes_the_view_unusable),
         cmocka_unit_test(memory_per_entry_of_a_large_image),
+        cmocka_unit_test(file_capabilities_follow_their_file),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
