@@ -81,6 +81,8 @@ WRAPPER_OPTIONS_WITH_ARGUMENT = {
     "ionice": {"-c", "-n", "-p", "-P", "-u"},
     "fakeroot": {"-l", "-s", "-i", "--lib", "--faked"},
     "flock": {"-w", "-E", "-c"},
+    "unshare": {"--propagation", "--setgroups", "-S", "--setuid", "-G", "--setgid",
+                "-R", "--root", "-w", "--wd"},
 }
 # Positional arguments a wrapper takes before the command.
 WRAPPER_POSITIONALS = {"timeout": 1, "chroot": 1, "flock": 1}
@@ -911,7 +913,7 @@ def files_under(root, relative, suffixes, names=()):
     return found
 
 
-SOURCE_LINE = re.compile(r"^\s*(?:source|\.)\s+.*?([\w.-]+\.(?:sh|bash))[\"']?\s*$", re.M)
+SOURCE_LINE = re.compile(r"^\s*(?:source|\.)\s+.*?([\w.-]+\.(?:sh|bash))[\"']?\s*(?:#.*)?$", re.M)
 
 
 def sourced_files(root, path, text, shell_files):
