@@ -3,19 +3,20 @@
 owner, content (SHA-256), symlink target, hard-link group and extended
 attributes (security.capability and any other), never times.
 
-  compare_image_trees.py COPA_ROOT APT_ROOT --owned INFO_DIR --expected FILE
+  compare_image_trees.py COPA_ROOT APT_ROOT --owned ROOT --expected FILE
 
 Every path on either side that differs is put in one class:
   db        the dpkg database: var/lib/dpkg/status, status.d/*, info/*
-  owned     a path some package lists (the .list files of INFO_DIR, the
-            reference's database) or a parent directory of one
+  owned     a path some package lists (the .list files of ROOT's dpkg
+            database: the reference's) or a parent directory of one
   expected  matches a glob of FILE ("GLOB  reason" lines, fnmatch: `*`
             also crosses `/`; `#` comments), e.g. what a maintainer script
             writes and copa does not run
   unexpected  anything else
 Exit 1 when any db, owned or unexpected difference exists, else 0. Prints
-each difference (what differs on which side), then a summary per class
-and per expected glob."""
+each difference (what differs on which side), then each expected glob
+with the paths it excused (a glob that excused none is stale or waits for
+a package that had no update today), then the count per class."""
 import argparse, fnmatch, glob, hashlib, os, stat, sys
 
 DB = ["var/lib/dpkg/status", "var/lib/dpkg/status.d/*", "var/lib/dpkg/info/*"]
@@ -64,15 +65,26 @@ def walk(root):
     return out
 
 
-def owned_paths(info_dir):
+def owned_paths(root):
+    """Every path the .list files of ROOT's database name, and their parent
+    directories, also under the name a merged /usr gives it (bin/ping is
+    usr/bin/ping when bin is a symlink to usr/bin)."""
+    aliases = {}
+    for n in os.listdir(root):
+        p = os.path.join(root, n)
+        if os.path.islink(p) and os.path.isdir(p):
+            aliases[n] = os.path.relpath(os.path.realpath(p), os.path.realpath(root))
     owned = set()
-    for lst in glob.glob(os.path.join(info_dir, "*.list")):
+    for lst in glob.glob(os.path.join(root, "var/lib/dpkg/info/*.list")):
         with open(lst, "rb") as f:
             for line in f:
                 p = os.fsdecode(line.rstrip(b"\n")).lstrip("/")
-                while p and p != "." and p not in owned:
-                    owned.add(p)
-                    p = os.path.dirname(p)
+                top, sep, rest = p.partition("/")
+                names = [p] + ([aliases[top] + sep + rest] if top in aliases and rest else [])
+                for p in names:
+                    while p and p != "." and p not in owned:
+                        owned.add(p)
+                        p = os.path.dirname(p)
     return owned
 
 
@@ -126,8 +138,10 @@ def main():
     for cls in ("db", "owned", "unexpected"):
         for line in classes[cls]:
             print(line)
-    for (pattern, reason), paths in per_rule.items():
-        print("expected   %s: %d path(s) (%s)" % (pattern, len(paths), reason))
+    for rule in rules:
+        paths = per_rule.get(rule, [])
+        shown = ", ".join("/" + fsname(p) for p in paths[:4]) + (", ..." if len(paths) > 4 else "")
+        print("expected   %s: %d path(s)%s" % (rule[0], len(paths), (": " + shown) if paths else ""))
     print("compared %d paths: %s" % (len(set(ours) | set(theirs)),
           ", ".join("%d %s" % (len(v), k) for k, v in classes.items())))
     bad = classes["db"] or classes["owned"] or classes["unexpected"]
