@@ -84,7 +84,7 @@ if [ $rc -ne 0 ]; then
         rm -rf "$bundle" && umoci unpack --image "$layout:$regular_tag" "$bundle" >/dev/null 2>&1
         nonascii=$(cut -d' ' -f1 "$work/plan.txt" | while read -r p; do
             LC_ALL=C grep -q -P '[^\x00-\x7f]' "$bundle"/rootfs/var/lib/dpkg/info/"$p"{,:*}.list 2>/dev/null && echo "$p"
-        done | tr '\n' ' ')
+        done | tr '\n' ' ' | sed 's/ $//')
         rm -rf "$bundle"
         fail "copa patch exit $rc: the layer writer cannot write file names outside ASCII (planned packages that have such names: ${nonascii:-none found}); copa said: $err"
     fi
