@@ -19,7 +19,7 @@
 #
 # The image's /etc/apt/sources.list lists bookworm, bookworm-updates and
 # bookworm-security as a real image does; mirrors come from the host.
-# DEB_CACHE keeps mmdebstrap's downloaded .debs for the next build.
+# DEB_CACHE keeps the .debs of the last build for the next one.
 # usage: make_rich_image.sh OCI_DIR regular|ascii DEB_CACHE
 # (exit 77: no mirror configured)
 set -euo pipefail
@@ -39,15 +39,17 @@ deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $DEBIAN_SECURITY_
 # base_image: the mmdebstrap root as the tag `base` of a new layout.
 base_image() {
     local include=debian-archive-keyring,ca-certificates,openssl,iputils-ping,libcap2-bin,python3,locales
-    mkdir -p "$debs"
+    # The .debs of this build replace the cache (old versions do not pile up).
+    mkdir -p "$debs" "$work/debs"
     mmdebstrap --quiet --variant=minbase --include="$include" --format=tar \
         --skip=essential/unlink \
         --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
         --setup-hook="sync-in $debs /var/cache/apt/archives/" \
-        --customize-hook="sync-out /var/cache/apt/archives $debs" \
+        --customize-hook="sync-out /var/cache/apt/archives $work/debs" \
         --customize-hook="printf '%s\n' \"$sources\" > \"\$1/etc/apt/sources.list\"" \
         --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb' \
         bookworm "$work/rootfs.tar" "deb $DEBIAN_MIRROR bookworm main" >&2
+    rm -rf "$debs" && mv "$work/debs" "$debs"
     rm -rf "$out"
     umoci init --layout "$out" >&2
     umoci new --image "$out:base" >&2
