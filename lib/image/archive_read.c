@@ -111,6 +111,8 @@ static const tree_entry *find(const copa__archive_tree *t, const char *name)
 {
     tree_entry key;
 
+    if (t->count == 0) /* an empty archive has no table: NULL must not reach bsearch */
+        return NULL;
     key.name = (char *)name;
     return bsearch(&key, t->entries, t->count, sizeof(*t->entries), compare_entries);
 }
@@ -255,7 +257,8 @@ static int finish_index(copa__archive_tree *t)
     size_t i;
     int error = 0;
 
-    qsort(t->entries, t->count, sizeof(*t->entries), compare_entries);
+    if (t->count > 0) /* an empty archive has no table: NULL must not reach qsort */
+        qsort(t->entries, t->count, sizeof(*t->entries), compare_entries);
     for (i = 0; i < t->count && error == 0; i++) {
         tree_entry *e = &t->entries[i];
         const tree_entry *link;

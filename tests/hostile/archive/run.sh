@@ -92,6 +92,13 @@ device)
 duplicate)
     expect 3 "duplicate entry 'layer.tar'" "$copa" inspect docker-archive:duplicate.tar
     ;;
+empty)
+    # An archive with no entry at all (found by fuzz_archive: the empty index
+    # reached qsort/bsearch as NULL, undefined behaviour under UBSan).
+    tar cf empty.tar --files-from /dev/null
+    expect 3 "no manifest.json" "$copa" inspect docker-archive:empty.tar
+    expect 4 "no oci-layout" "$copa" inspect oci-archive:empty.tar
+    ;;
 huge)
     expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
     ;;
