@@ -8,7 +8,7 @@ packages=(
     # Build
     build-essential cmake pkg-config git
     # Libraries libcopa links
-    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev
+    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev libyaml-dev
     # Unit tests, formatting, memory checks, fuzzing
     libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
     # Reference tools the differential tests compare against
