@@ -94,6 +94,29 @@ static int candidates(char ***out, size_t *count, const copa__bulk_image *image,
     return 0;
 }
 
+/*
+ * latest means the newest release: move the highest tag without a
+ * pre-release part ("2.0.0" rather than "2.1.0-rc.1") to the front. Only
+ * when every tag has one ("3.19-alpine" parses with pre-release "alpine")
+ * does the highest of them win.
+ */
+static void prefer_release(char **sorted, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        const char *tag = sorted[i] + (sorted[i][0] == 'v');
+
+        if (strchr(tag, '-') == NULL) {
+            char *release = sorted[i];
+
+            memmove(&sorted[1], &sorted[0], i * sizeof(char *));
+            sorted[0] = release;
+            return;
+        }
+    }
+}
+
 int copa__bulk_select_tags(char ***out, size_t *count, const copa__bulk_image *image,
                            char *const *available, size_t available_count)
 {
@@ -109,6 +132,7 @@ int copa__bulk_select_tags(char ***out, size_t *count, const copa__bulk_image *i
     if (*count > 1)
         qsort(*out, *count, sizeof(char *), compare_desc);
     if (image->strategy == COPA__TAGS_LATEST) {
+        prefer_release(*out, *count);
         if (*count == 0) {
             rc = copa__error_set(COPA_ENOTFOUND,
                                  "%s: no tag of %s parses as a semantic version (strategy latest)",

@@ -27,7 +27,8 @@ int copa__semver_valid(const char *tag);
  * given, minus exclude). pattern: the matching tags ordered by semver
  * (tags that parse, highest first) then the others in descending lexical
  * order, minus exclude, the first maxTags. latest: the highest semver tag
- * not excluded; COPA_ENOTFOUND when none parses. *out is a NULL-terminated
+ * without a pre-release part not excluded (the highest pre-release only
+ * when every tag has one); COPA_ENOTFOUND when none parses. *out is a NULL-terminated
  * malloc'd array of malloc'd strings (free with copa__bulk_tags_free).
  */
 int copa__bulk_select_tags(char ***out, size_t *count, const copa__bulk_image *image,

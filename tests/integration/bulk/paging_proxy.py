@@ -9,7 +9,10 @@ the distribution spec says (lexical order, `n` and `last`, a
 `Link: <...>; rel="next"` header). Repository "evil/link" answers with a
 next link to another host, which a client must refuse. Loopback only.
 
-usage: paging_proxy.py UPSTREAM_HOST:PORT INFO_FILE   (writes its port to INFO_FILE)
+It also appends "METHOD PATH" per request to LOG (when given), so tests can
+count what a client sent.
+
+usage: paging_proxy.py UPSTREAM_HOST:PORT INFO_FILE [LOG]   (writes its port to INFO_FILE)
 """
 import http.client
 import http.server
@@ -18,7 +21,11 @@ import socketserver
 import sys
 import urllib.parse
 
+import threading
+
 upstream, info = sys.argv[1], sys.argv[2]
+log = sys.argv[3] if len(sys.argv) > 3 else None
+log_lock = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -27,27 +34,50 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def forward(self):
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return body
+                body += self.rfile.read(size)
+                self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
+        return self.rfile.read(length) if length else None
+
+    def forward(self):
+        body = self.read_body()
         conn = http.client.HTTPConnection(upstream, timeout=30)
-        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-        conn.request(self.command, self.path, body, headers)
+        # Host stays the client's, so the registry's Location URLs point back here.
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("transfer-encoding", "content-length")}
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        conn.request(self.command, self.path, body, headers, encode_chunked=False)
         resp = conn.getresponse()
         data = resp.read()
         return resp, data
 
     def reply(self, status, headers, data):
         self.send_response(status)
+        length = str(len(data))
         for k, v in headers:
-            if k.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
+            if k.lower() == "content-length" and self.command == "HEAD":
+                length = v  # a HEAD answer has no body but tells the size
+            elif k.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
                 self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", length)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
     def handle_any(self):
+        if log:
+            with log_lock, open(log, "a") as f:
+                f.write(f"{self.command} {self.path}\n")
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/v2/evil/link/tags/list":
             data = json.dumps({"name": "evil/link", "tags": ["a"]}).encode()

@@ -113,7 +113,7 @@ static void latest_strategy(void **state)
     size_t count = 0;
     char *exclude[] = {"1.11.0"};
     const char *const want[] = {"1.11.0", NULL};
-    const char *const want_excluded[] = {"1.11.0-rc.1", NULL};
+    const char *const want_excluded[] = {"1.10.1", NULL}; /* a release, not 1.11.0-rc.1 */
     (void)state;
 
     image.name = "n";
@@ -129,6 +129,21 @@ static void latest_strategy(void **state)
                      0);
     expect(tags, count, want_excluded);
     copa__bulk_tags_free(tags, count);
+    /* a pre-release is chosen only when there is no release */
+    {
+        char *pre[] = {"2.1.0-rc.1", "2.0.0", "1.9.9"};
+        char *only_pre[] = {"3.18-alpine", "3.19-alpine"};
+        const char *const want_release[] = {"2.0.0", NULL};
+        const char *const want_pre[] = {"3.19-alpine", NULL};
+
+        image.exclude_count = 0;
+        assert_int_equal(copa__bulk_select_tags(&tags, &count, &image, pre, 3), 0);
+        expect(tags, count, want_release);
+        copa__bulk_tags_free(tags, count);
+        assert_int_equal(copa__bulk_select_tags(&tags, &count, &image, only_pre, 2), 0);
+        expect(tags, count, want_pre);
+        copa__bulk_tags_free(tags, count);
+    }
     /* "stable", "alpha": neither is a version */
     assert_int_equal(copa__bulk_select_tags(&tags, &count, &image, registry_tags + 7, 2),
                      COPA_ENOTFOUND);
