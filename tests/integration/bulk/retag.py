@@ -23,14 +23,14 @@ accept = ", ".join(["application/vnd.oci.image.manifest.v1+json",
                     "application/vnd.docker.distribution.manifest.v2+json"])
 
 
-def call(method, url, data=None, headers=None):
+def registry_request(method, url, data=None, headers=None):
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if user:
         request.add_header("Authorization", "Basic " + base64.b64encode(user.encode()).decode())
     return urllib.request.urlopen(request, context=context, timeout=30)
 
 
-with call("GET", f"{base}/v2/{repo}/manifests/{source}", headers={"Accept": accept}) as r:
+with registry_request("GET", f"{base}/v2/{repo}/manifests/{source}", headers={"Accept": accept}) as r:
     body, media = r.read(), r.headers["Content-Type"]
 for tag in tags:
-    call("PUT", f"{base}/v2/{repo}/manifests/{tag}", body, {"Content-Type": media}).close()
+    registry_request("PUT", f"{base}/v2/{repo}/manifests/{tag}", body, {"Content-Type": media}).close()
