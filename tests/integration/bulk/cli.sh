@@ -154,6 +154,45 @@ if expect_rc run2 0; then
     else ok run2; fi
 fi
 
+# 4b. -r DIR: a clean report of a patched image (matched by ArtifactName,
+#     whatever the file is called) skips its job; one with fixes does not;
+#     a file that is no report is ignored with a warning.
+mkdir -p "$work/reports"
+fixtures=$here/../../fixtures/report
+python3 - "$fixtures" "$work/reports" "$px" <<'PY'
+import json, sys
+fixtures, out, px = sys.argv[1:4]
+clean = json.load(open(fixtures + "/trivy-nothing.json"))
+clean["ArtifactName"] = px + "/base/app:dev-patched"
+json.dump(clean, open(out + "/any-name.json", "w"))
+dirty = json.load(open(fixtures + "/trivy-debian.json"))
+dirty["ArtifactName"] = px + "/base/app:0.9.0-patched"
+json.dump(dirty, open(out + "/other.json", "w"))
+open(out + "/notes.json", "w").write("not a report")
+PY
+cat >"$work/reports.yaml" <<YAML
+apiVersion: copa.sh/v1alpha1
+kind: PatchConfig
+images:
+  - name: app
+    image: $px/base/app
+    tags: {strategy: list, list: [dev, 0.9.0]}
+YAML
+bulk reports --config reports.yaml --push -r reports --summary-json reports.json
+if expect_rc reports 0; then
+    if ! python3 - "$work/reports.json" <<'PY'
+import json, sys
+jobs = {j["key"]: j for j in json.load(open(sys.argv[1]))["jobs"]}
+assert jobs["app/dev"]["status"] == "Up to date", jobs["app/dev"]
+assert "report" in jobs["app/dev"]["message"], jobs["app/dev"]
+assert jobs["app/0.9.0"]["status"] == "Patched", jobs["app/0.9.0"]
+PY
+    then fail reports "$(cat "$work/reports.out")"
+    elif ! grep -q "notes.json.*not used for skipping" "$work/reports.err"; then
+        fail reports "no warning for notes.json: $(grep -v '^\[' "$work/reports.err")"
+    else ok reports; fi
+fi
+
 # 5. One failing job: without --ignore-errors the run fails with the job's
 #    code (9: no os-release); with it the others still run and it exits 0.
 cat >"$work/mixed.yaml" <<YAML
