@@ -48,25 +48,8 @@ expect_rc() {
 }
 
 # --- images: base/app and base/tool (patchable), broken/img (no os-release)
-r=$work/root
-mkdir -p "$r/etc/apt/sources.list.d" "$r/usr/share/keyrings" "$r/var/lib/dpkg/info" "$r/usr/lib"
-printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$r/usr/lib/os-release"
-ln -s ../usr/lib/os-release "$r/etc/os-release"
-cp "$work/keys/rsa3072.gpg" "$r/usr/share/keyrings/copa-test.gpg"
-printf 'Types: deb\nURIs: %s/good\nSuites: stable\nComponents: main\nSigned-By: /usr/share/keyrings/copa-test.gpg\n' \
-    "$apt_base" >"$r/etc/apt/sources.list.d/test.sources"
-for p in "copa-data 1.0 all" "hello-copa 1.0-1 amd64"; do
-    set -- $p
-    printf 'Package: %s\nStatus: install ok installed\nPriority: optional\nMaintainer: T <t@copa.test>\nArchitecture: %s\nVersion: %s\nDescription: test %s\n\n' \
-        "$1" "$3" "$2" "$1" >>"$r/var/lib/dpkg/status"
-done
-echo amd64 >"$r/var/lib/dpkg/arch"
 img=$work/layout
-umoci init --layout "$img" >/dev/null && umoci new --image "$img:base" >/dev/null &&
-    umoci config --image "$img:base" --architecture amd64 --os linux >/dev/null &&
-    umoci unpack --rootless --image "$img:base" "$work/bundle" >/dev/null &&
-    cp -a "$r/." "$work/bundle/rootfs/" &&
-    umoci repack --image "$img:base" "$work/bundle" >/dev/null ||
+"$here/fleet_image.sh" "$work" "$apt_base" "$work/keys/rsa3072.gpg" "$img" ||
     { echo "cannot build the test image"; exit 1; }
 sk() { skopeo "$@" 2>>"$work/skopeo.err"; }
 sk copy -q --dest-tls-verify=false "oci:$img:base" "docker://$reg/base/app:1.0.0" &&
