@@ -443,9 +443,18 @@ static void *worker(void *payload)
         pthread_mutex_lock(&p->lock);
         if (slot < p->slots && p->busy[slot] == p->repository[i])
             p->busy[slot] = NULL;
-        if (p->run->progress != CLI_PROGRESS_QUIET && p->run->progress != CLI_PROGRESS_JSON)
+        if (p->run->progress == CLI_PROGRESS_JSON) {
+            fputs("{\"job\":", stderr);
+            cli_json_string(stderr, o->key);
+            fputs(",\"event\":\"job-end\",\"status\":", stderr);
+            cli_json_string(stderr, o->status);
+            fputs(",\"message\":", stderr);
+            cli_json_string(stderr, o->message);
+            fprintf(stderr, ",\"exitCode\":%d}\n", o->exit_code);
+        } else if (p->run->progress != CLI_PROGRESS_QUIET) {
             fprintf(stderr, "[%s] %s%s%s\n", o->key, o->status, o->message[0] ? ": " : "",
                     o->message);
+        }
         if (o->exit_code != 0 && !p->run->ignore_errors)
             p->stop = 1;
         pthread_cond_broadcast(&p->changed);

@@ -257,8 +257,9 @@ static int finish(const bulk_args *a, cli_bulk_summary *summary)
         return CLI_EXIT_FAILURE;
     for (i = 0; i < summary->count; i++)
         if (summary->jobs[i].exit_code != 0) {
-            fprintf(stderr, "copa: %s failed: %s\n", summary->jobs[i].key,
-                    summary->jobs[i].message);
+            if (a->run.progress != CLI_PROGRESS_JSON) /* JSON mode: the job-end event says it */
+                fprintf(stderr, "copa: %s failed: %s\n", summary->jobs[i].key,
+                        summary->jobs[i].message);
             if (!a->run.ignore_errors)
                 return summary->jobs[i].exit_code;
         }

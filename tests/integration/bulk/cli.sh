@@ -201,6 +201,50 @@ if expect_rc fail_go 0; then
     else fail fail_go "statuses: $(cat "$work/fail_go.out")"; fi
 fi
 
+# 5b. --progress json: every line is a JSON event that names its job; each
+#     job ends with a job-end event carrying its status.
+bulk json_progress --config mixed.yaml --dry-run --ignore-errors --progress json
+if expect_rc json_progress 0; then
+    if python3 - "$work/json_progress.err" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+events = [json.loads(l) for l in lines]
+assert events and all(e.get("job") in ("app/0.9.0", "app/dev", "app/latest", "broken/v1") for e in events), lines[:3]
+assert {e["job"] for e in events} == {"app/0.9.0", "app/dev", "app/latest", "broken/v1"}
+ends = {e["job"]: e for e in events if e["event"] == "job-end"}
+assert ends["broken/v1"]["status"] == "Failed" and ends["broken/v1"]["exitCode"] == 9, ends
+assert ends["app/dev"]["status"] == "Planned", ends
+PY
+    then ok json_progress
+    else fail json_progress "$(head -3 "$work/json_progress.err")"; fi
+fi
+
+# 5c. TLS + htpasswd registry: tags discovered with --creds and --ca-file.
+tls=${COPA_TEST_TLS:?}
+sk copy -q --dest-cert-dir "$COPA_TEST_WORK/certs" --dest-creds "$COPA_TEST_USER:$COPA_TEST_PASS" \
+    "oci:$img:base" "docker://$tls/secure/app:3.0.0" &&
+    python3 "$here/retag.py" "https://$tls" secure/app 3.0.0 3.1.0 4.0.0-beta \
+        --user "$COPA_TEST_USER:$COPA_TEST_PASS" --ca "$COPA_TEST_CA" ||
+    { echo "cannot push to the TLS registry: $(cat "$work/skopeo.err")"; exit 1; }
+cat >"$work/tls.yaml" <<YAML
+apiVersion: copa.sh/v1alpha1
+kind: PatchConfig
+images:
+  - name: secure
+    image: $tls/secure/app
+    tags: {strategy: latest}
+YAML
+(cd "$work" && "$copa" patch --config tls.yaml --list-jobs --ca-file "$COPA_TEST_CA" \
+    --creds "$COPA_TEST_USER:$COPA_TEST_PASS") >"$work/tls.out" 2>"$work/tls.err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(cut -f1 "$work/tls.out")" = secure/3.1.0 ]; then ok tls_auth
+else fail tls_auth "exit $rc: $(cat "$work/tls.out" "$work/tls.err")"; fi
+(cd "$work" && "$copa" patch --config tls.yaml --list-jobs --ca-file "$COPA_TEST_CA" \
+    --creds "$COPA_TEST_USER:wrong") >"$work/tls_bad.out" 2>"$work/tls_bad.err"
+rc=$?
+if [ "$rc" -eq 5 ] && grep -q "secure/.*error:" "$work/tls_bad.out"; then ok tls_bad_creds
+else fail tls_bad_creds "exit $rc: $(cat "$work/tls_bad.out" "$work/tls_bad.err")"; fi
+
 # 6. The same config in three shards at once; the merged summary is the single
 #    run's, byte for byte, and merge exits 1 because a job failed.
 for i in 0 1 2; do
