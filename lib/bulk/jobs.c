@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* Docker's tag grammar: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. */
-static int tag_is_valid(const char *tag)
+int copa__bulk_tag_valid(const char *tag)
 {
     size_t i, n = strlen(tag);
 
@@ -72,9 +72,9 @@ static int fill(copa_bulk_job *job, const copa__bulk_image *image, const char *r
         asprintf((char **)&job->target, "%s:%s", repository, target_tag) < 0 ||
         (job->error = strdup("")) == NULL)
         return copa__error_oom();
-    if (!tag_is_valid(tag))
+    if (!copa__bulk_tag_valid(tag))
         return copa__error_set(COPA_EINVALID, "%s: '%s' is not a valid tag", image->name, tag);
-    if (!tag_is_valid(target_tag))
+    if (!copa__bulk_tag_valid(target_tag))
         return copa__error_set(COPA_EINVALID,
                                "%s: target tag '%s' (from '%s' for tag %s) is not a valid tag",
                                image->name, target_tag, template_text, tag);

@@ -27,6 +27,9 @@ typedef struct copa__bulk_jobs {
 int copa__bulk_jobs_expand(copa__bulk_jobs *jobs, const copa__bulk_config *config,
                            size_t image_index, char *const *tags, size_t tag_count);
 
+/* 1 when `tag` is a valid Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}). */
+int copa__bulk_tag_valid(const char *tag);
+
 /* Append the one failed job of an entry whose tags could not be found. */
 int copa__bulk_jobs_add_error(copa__bulk_jobs *jobs, const copa__bulk_image *image, int code,
                               const char *message);

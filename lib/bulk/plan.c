@@ -81,6 +81,24 @@ int copa_bulk_shard_parse(unsigned int *index, unsigned int *count, const char *
     return 0;
 }
 
+/*
+ * A registry may list names that are no tags ("../x", "a b"); they could not
+ * be pulled, and must not reach a target template, so they are left out.
+ */
+static void drop_invalid_tags(char **tags, size_t *count)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < *count; i++) {
+        if (copa__bulk_tag_valid(tags[i]))
+            tags[kept++] = tags[i];
+        else
+            free(tags[i]);
+    }
+    tags[kept] = NULL;
+    *count = kept;
+}
+
 /* The tags of one entry, listed from the registry when the strategy needs them. */
 static int discover(copa__bulk_jobs *jobs, const copa__bulk_config *config, size_t i,
                     copa__registry *registry, unsigned int page_size)
@@ -90,9 +108,12 @@ static int discover(copa__bulk_jobs *jobs, const copa__bulk_config *config, size
     size_t available_count = 0, count = 0;
     int rc = 0;
 
-    if (image->strategy != COPA__TAGS_LIST)
+    if (image->strategy != COPA__TAGS_LIST) {
         rc = copa__registry_tags_list(&available, &available_count, registry, image->registry,
                                       image->repository, page_size);
+        if (rc == 0)
+            drop_invalid_tags(available, &available_count);
+    }
     if (rc == 0)
         rc = copa__bulk_select_tags(&tags, &count, image, available, available_count);
     copa__registry_tags_free(available, available_count);

@@ -3,7 +3,9 @@
  * Link: <...>; rel="next" header of the distribution spec. A next link
  * must stay on the same registry (a path "/v2/..." or the same
  * scheme://host), so a registry cannot send our credentials elsewhere;
- * pages and tags are bounded so a looping registry cannot hold us forever.
+ * a next link naming the same page, or a page that adds no tag yet links
+ * on, is refused, and pages and tags are bounded, so a looping registry
+ * cannot hold us for long.
  */
 #include "registry/client.h"
 #include "util/error.h"
@@ -135,6 +137,7 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
 {
     char *url = NULL, *next = NULL;
     unsigned int pages = 0;
+    size_t before;
     int rc;
 
     *out = NULL;
@@ -149,11 +152,26 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
                                  registry, repository, PAGES_MAX);
             break;
         }
+        before = *count;
         rc = get_page(&next, out, count, r, registry, repository, url);
-        free(url);
-        url = NULL;
-        if (rc == 0 && next != NULL)
-            rc = copa__registry_url(&url, r, registry, "%s", next);
+        /* a next link that names this page again, or a page that adds
+         * nothing yet promises more, would loop until PAGES_MAX */
+        if (rc == 0 && next != NULL) {
+            char *next_url = NULL;
+
+            rc = copa__registry_url(&next_url, r, registry, "%s", next);
+            if (rc == 0 && (strcmp(next_url, url) == 0 || *count == before))
+                rc = copa__error_set(COPA_EINVALID,
+                                     "registry %s: tag list of %s: the next page link loops",
+                                     registry, repository);
+            free(url);
+            url = rc == 0 ? next_url : NULL;
+            if (rc != 0)
+                free(next_url);
+        } else {
+            free(url);
+            url = NULL;
+        }
         free(next);
         next = NULL;
     }
