@@ -245,6 +245,20 @@ rc=$?
 if [ "$rc" -eq 5 ] && grep -q "secure/.*error:" "$work/tls_bad.out"; then ok tls_bad_creds
 else fail tls_bad_creds "exit $rc: $(cat "$work/tls_bad.out" "$work/tls_bad.err")"; fi
 
+# 5d. --timeout applies to each job: a timeout no job can meet fails every
+#     patchable job with exit 11, and --ignore-errors still exits 0.
+bulk timeout --config mixed.yaml --dry-run --ignore-errors --timeout 1ms --summary-json timeout.json
+if expect_rc timeout 0; then
+    if python3 - "$work/timeout.json" <<'PY'
+import json, sys
+jobs = {j["key"]: j for j in json.load(open(sys.argv[1]))["jobs"]}
+for key in ("app/0.9.0", "app/dev", "app/latest"):
+    assert jobs[key]["status"] == "Failed" and jobs[key]["exitCode"] == 11, jobs[key]
+PY
+    then ok timeout
+    else fail timeout "$(cat "$work/timeout.out")"; fi
+fi
+
 # 6. The same config in three shards at once; the merged summary is the single
 #    run's, byte for byte, and merge exits 1 because a job failed.
 for i in 0 1 2; do
