@@ -266,12 +266,37 @@ static int finish(const bulk_args *a, cli_bulk_summary *summary)
     return CLI_EXIT_OK;
 }
 
+/*
+ * Check the per-job options (layer compression, $COPA_THREADS) once, before
+ * any job: copa_patch() validates its options before it opens anything, and
+ * a source that cannot exist makes it stop right after, without I/O beyond
+ * one failed local lookup. Only COPA_EINVALID comes from the options.
+ */
+static int preflight(const cli_bulk_run *run)
+{
+    copa_patch_options probe = run->base;
+    copa_patch_result *result = NULL;
+    int rc;
+
+    probe.image = "oci:/nonexistent/copa-bulk-preflight:x";
+    probe.dry_run = 1;
+    probe.progress = NULL;
+    rc = copa_patch(&result, &probe);
+    copa_patch_result_free(result);
+    if (rc == COPA_EINVALID)
+        return cli_fail_with_last_error();
+    copa_error_clear();
+    return 0;
+}
+
 static int run(bulk_args *a)
 {
     cli_bulk_summary summary;
     copa_bulk_plan *plan = NULL;
     int rc;
 
+    if (!a->list_jobs && (rc = preflight(&a->run)) != 0)
+        return rc;
     if (a->shard != NULL && copa_bulk_shard_parse(&a->plan.shard_index, &a->plan.shard_count,
                                                   a->shard, getenv("JOB_COMPLETION_INDEX")) != 0)
         return cli_fail_with_last_error();

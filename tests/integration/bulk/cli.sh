@@ -315,6 +315,8 @@ bad_case bad_template "bad_template.yaml:7: target.tag: '{{ .Tag }}-p': unknown 
     target: {tag: \"{{ .Tag }}-p\"}"
 bad_case bad_shard "shard '3/3': INDEX 3 is not below COUNT 3" "$head6
     tags: {strategy: latest}" --shard 3/3
+bad_case bad_compression "layer compression 'bogus' is not one of" "$head6
+    tags: {strategy: latest}" --layer-compression bogus
 printf '%s\n    tags: {strategy: latest}\n' "$head6" >"$work/good.yaml"
 bulk with_image --config good.yaml -i "$px/base/app:1.0.0"
 if [ "$rc" -eq 2 ] && grep -q "cannot be combined with -i" "$work/with_image.err"; then ok with_image
