@@ -176,6 +176,17 @@ PY
     else ok reports; fi
 fi
 
+# 4c. --oci-dir DIR: each config entry gets the layout DIR/NAME, tagged with
+#     the target tag; nothing is pushed.
+: >"$work/requests.log"
+bulk oci_dir --config reports.yaml --oci-dir out
+if expect_rc oci_dir 0; then
+    tags_out=$(umoci ls --layout "$work/out/app" 2>&1 | sort | tr '\n' ' ')
+    if [ "$tags_out" != "0.9.0-patched dev-patched " ]; then fail oci_dir "tags: $tags_out"
+    elif grep -qE '^(PUT|POST|PATCH) ' "$work/requests.log"; then fail oci_dir "pushed"
+    else ok oci_dir; fi
+fi
+
 # 5. One failing job: without --ignore-errors the run fails with the job's
 #    code (9: no os-release); with it the others still run and it exits 0.
 cat >"$work/mixed.yaml" <<YAML
