@@ -2,6 +2,7 @@
  * copa patch: patch the OS packages of an image (docs/patch.md). Flags
  * named like Project Copacetic's keep their meaning.
  */
+#include "bulk.h"
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
@@ -21,6 +22,9 @@ static const char patch_help[] =
     "                  [--timeout D] [--progress auto|plain|json|quiet] [--debug]\n"
     "                  [--vex-author A] [--layer-compression C] [--sbom FILE]\n"
     "                  [registry options]\n"
+    "       copa patch --config FILE [-r REPORT_DIR] [--push | --oci-dir DIR] [--dry-run]\n"
+    "                  [--jobs N] [--shard INDEX/COUNT | auto/COUNT] [--summary-json FILE]\n"
+    "                  [--list-jobs] [--ignore-errors] [--timeout D] [global options]\n"
     "\n"
     "Patch the OS packages of IMAGE with one new layer. With a scanner report (-r)\n"
     "the reported packages are upgraded to their fixed versions; without one every\n"
@@ -60,7 +64,16 @@ static const char patch_help[] =
     "      --timeout D           give up after D (\"90s\", \"5m\", \"1h\"; default none)\n"
     "      --progress MODE       auto (bars on a terminal), plain, json or quiet\n"
     "      --debug               more detail in progress output\n"
-    "  -h, --help                show this help\n" CLI_TRANSPORT_HELP "\n"
+    "  -h, --help                show this help\n"
+    "\n"
+    "Bulk mode (--config FILE, a Copacetic PatchConfig; see docs/cli.md):\n"
+    "      --config FILE         patch every image and tag the config selects\n"
+    "  -r DIR                    with --config: reports of patched images (by\n"
+    "                            ArtifactName); a clean one skips its job\n"
+    "      --jobs N              jobs at once (default $COPA_THREADS, else up to 4)\n"
+    "      --shard I/N           run only shard I of N (auto/N: $JOB_COMPLETION_INDEX)\n"
+    "      --summary-json FILE   write the summary as JSON (copa summary merge)\n"
+    "      --list-jobs           print this shard's jobs and exit\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 patched or already up to date, 2 usage, 3 bad input (image\n"
     "reference, report, layer compression, OS that contradicts the report), 4 image/tag/platform "
     "or\n"
@@ -310,6 +323,8 @@ static int run_patch(int argc, char **argv)
     copa_patch_result *result = NULL;
     int rc;
 
+    if (cli_bulk_requested(argc, argv))
+        return cli_patch_bulk(argc, argv);
     memset(&a, 0, sizeof(a));
     copa_patch_options_init(&a.opts, COPA_PATCH_OPTIONS_VERSION);
     a.opts.mirrors = a.mirrors;

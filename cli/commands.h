@@ -22,6 +22,7 @@ extern const cli_command cli_cmd_packages;
 extern const cli_command cli_cmd_sources;
 extern const cli_command cli_cmd_copy;
 extern const cli_command cli_cmd_patch;
+extern const cli_command cli_cmd_summary;
 
 /* All commands, NULL-terminated, in the order `copa help` lists them. */
 extern const cli_command *const cli_commands[];

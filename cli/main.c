@@ -19,6 +19,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_patch,
     &cli_cmd_report,
     &cli_cmd_sources,
+    &cli_cmd_summary,
     &cli_cmd_vercmp,
     NULL,
 };

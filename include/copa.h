@@ -10,6 +10,7 @@
 
 #include "copa/common.h"
 #include "copa/apt.h"
+#include "copa/bulk.h"
 #include "copa/errors.h"
 #include "copa/global.h"
 #include "copa/image.h"

@@ -8,7 +8,7 @@ packages=(
     # Build
     build-essential cmake pkg-config git
     # Libraries libcopa links
-    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev
+    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev libyaml-dev
     # Unit tests, formatting, memory checks, fuzzing
     libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
     # Reference tools the differential tests compare against
@@ -16,7 +16,7 @@ packages=(
     # Real components the integration tests start on loopback
     docker-registry apache2-utils skopeo umoci openssl curl jq
     # Scripting used by tests and benchmarks
-    python3 python3-jsonschema python3-pytest python3-setuptools python3-venv golang-go doxygen xz-utils time lz4 dctrl-tools python3-apt
+    python3 python3-jsonschema python3-yaml python3-pytest python3-setuptools python3-venv golang-go doxygen xz-utils time lz4 dctrl-tools python3-apt
 )
 
 missing=()

@@ -150,4 +150,16 @@ int copa__registry_push_image(char digest[COPA_DIGEST_STRING_MAX], copa__registr
                               const copa__push_blob *blobs, size_t count, const char *media_type,
                               const void *manifest, size_t length);
 
+/*
+ * Every tag of `repository` (GET /v2/<name>/tags/list, following Link
+ * rel="next" pages; page_size > 0 asks for pages of that many with ?n=).
+ * *out is a NULL-terminated malloc'd array (copa__registry_tags_free).
+ * COPA_ENOTFOUND for an unknown repository, COPA_EAUTH, COPA_ENETWORK,
+ * COPA_EINVALID for a malformed page or a next link off the registry.
+ */
+int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, const char *registry,
+                             const char *repository, unsigned int page_size);
+
+void copa__registry_tags_free(char **tags, size_t count);
+
 #endif

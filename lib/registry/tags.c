@@ -1,0 +1,185 @@
+/*
+ * Tag listing: GET /v2/<name>/tags/list, page by page, following the
+ * Link: <...>; rel="next" header of the distribution spec. A next link
+ * must stay on the same registry (a path "/v2/..." or the same
+ * scheme://host), so a registry cannot send our credentials elsewhere;
+ * a next link naming the same page, or a page that adds no tag yet links
+ * on, is refused, and pages and tags are bounded, so a looping registry
+ * cannot hold us for long.
+ */
+#include "registry/client.h"
+#include "util/error.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { PAGE_BODY_MAX = 16 * 1024 * 1024, PAGES_MAX = 10000, TAGS_MAX = 1000000 };
+
+void copa__registry_tags_free(char **tags, size_t count)
+{
+    size_t i;
+
+    for (i = 0; tags != NULL && i < count; i++)
+        free(tags[i]);
+    free(tags);
+}
+
+/* The URL of rel="next" in a Link header value, as a path below the registry; NULL when none. */
+static char *next_path(const char *link, const char *base)
+{
+    const char *open = strchr(link, '<'), *close = open ? strchr(open, '>') : NULL;
+    char *target;
+
+    if (open == NULL || close == NULL)
+        return NULL;
+    /* rel="next" (or rel=next) among the parameters after '>' */
+    if (strstr(close, "rel=\"next\"") == NULL && strstr(close, "rel=next") == NULL)
+        return NULL;
+    target = strndup(open + 1, (size_t)(close - open - 1));
+    if (target == NULL)
+        return NULL;
+    if (strncasecmp(target, base, strlen(base)) == 0 && target[strlen(base)] == '/')
+        memmove(target, target + strlen(base), strlen(target + strlen(base)) + 1);
+    return target;
+}
+
+/* Append the "tags" array of one page. */
+static int add_page(char ***tags, size_t *count, const char *body, size_t length,
+                    const char *repository)
+{
+    cJSON *root = cJSON_ParseWithLength(body, length);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "tags"), *item;
+    int rc = 0;
+
+    if (!cJSON_IsObject(root) || !(cJSON_IsArray(list) || cJSON_IsNull(list) || list == NULL)) {
+        cJSON_Delete(root);
+        return copa__error_set(COPA_EINVALID, "tag list of %s: not a JSON object with \"tags\"",
+                               repository);
+    }
+    cJSON_ArrayForEach(item, list)
+    {
+        char **grown;
+
+        if (!cJSON_IsString(item) || item->valuestring[0] == '\0') {
+            rc =
+                copa__error_set(COPA_EINVALID, "tag list of %s: a tag is not a string", repository);
+            break;
+        }
+        if (*count >= TAGS_MAX) {
+            rc = copa__error_set(COPA_EINVALID, "tag list of %s: more than %d tags", repository,
+                                 TAGS_MAX);
+            break;
+        }
+        if ((grown = realloc(*tags, (*count + 2) * sizeof(char *))) == NULL ||
+            (grown[*count] = strdup(item->valuestring)) == NULL) {
+            if (grown != NULL)
+                *tags = grown;
+            rc = copa__error_oom();
+            break;
+        }
+        *tags = grown;
+        grown[++*count] = NULL;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* GET one page; the next page's path (or NULL) goes to *next. */
+static int get_page(char **next, char ***tags, size_t *count, copa__registry *r,
+                    const char *registry, const char *repository, const char *url)
+{
+    copa__http_request request = {0};
+    copa__http_response response = {0};
+    char *scope = NULL, *link = NULL, *base = NULL, what[512];
+    int rc;
+
+    *next = NULL;
+    snprintf(what, sizeof(what), "tag list of %s", repository);
+    if (asprintf(&scope, "repository:%s:pull", repository) < 0)
+        return copa__error_oom();
+    request.method = "GET";
+    request.url = url;
+    request.max_body = PAGE_BODY_MAX;
+    if ((rc = copa__registry_send(r, registry, scope, &request, &response)) != 0)
+        goto done;
+    if (response.status != 200) {
+        rc = copa__registry_status_error(&response, registry, what);
+        goto done;
+    }
+    if ((rc = add_page(tags, count, response.body.data ? response.body.data : "{}",
+                       response.body.data ? response.body.length : 2, repository)) != 0)
+        goto done;
+    if (copa__http_header(&link, &response, "Link") != 0)
+        goto done;
+    if ((rc = copa__registry_url(&base, r, registry, "%s", "")) != 0)
+        goto done;
+    *next = next_path(link, base);
+    if (*next != NULL && strncmp(*next, "/v2/", 4) != 0) {
+        rc =
+            copa__error_set(COPA_EINVALID, "registry %s: %s: next page '%s' is not on the registry",
+                            registry, what, *next);
+        free(*next);
+        *next = NULL;
+    }
+done:
+    copa__http_response_free(&response);
+    free(scope);
+    free(link);
+    free(base);
+    return rc;
+}
+
+int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, const char *registry,
+                             const char *repository, unsigned int page_size)
+{
+    char *url = NULL, *next = NULL;
+    unsigned int pages = 0;
+    size_t before;
+    int rc;
+
+    *out = NULL;
+    *count = 0;
+    if (page_size != 0)
+        rc = copa__registry_url(&url, r, registry, "/v2/%s/tags/list?n=%u", repository, page_size);
+    else
+        rc = copa__registry_url(&url, r, registry, "/v2/%s/tags/list", repository);
+    while (rc == 0 && url != NULL) {
+        if (++pages > PAGES_MAX) {
+            rc = copa__error_set(COPA_EINVALID, "registry %s: tag list of %s: more than %d pages",
+                                 registry, repository, PAGES_MAX);
+            break;
+        }
+        before = *count;
+        rc = get_page(&next, out, count, r, registry, repository, url);
+        /* a next link that names this page again, or a page that adds
+         * nothing yet promises more, would loop until PAGES_MAX */
+        if (rc == 0 && next != NULL) {
+            char *next_url = NULL;
+
+            rc = copa__registry_url(&next_url, r, registry, "%s", next);
+            if (rc == 0 && (strcmp(next_url, url) == 0 || *count == before))
+                rc = copa__error_set(COPA_EINVALID,
+                                     "registry %s: tag list of %s: the next page link loops",
+                                     registry, repository);
+            free(url);
+            url = rc == 0 ? next_url : NULL;
+            if (rc != 0)
+                free(next_url);
+        } else {
+            free(url);
+            url = NULL;
+        }
+        free(next);
+        next = NULL;
+    }
+    free(url);
+    if (rc != 0) {
+        copa__registry_tags_free(*out, *count);
+        *out = NULL;
+        *count = 0;
+    }
+    return rc;
+}
