@@ -6,6 +6,7 @@
  */
 #include "bulk.h"
 #include "exit_codes.h"
+#include "text_output.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -75,9 +76,9 @@ static int progress_line(const copa_progress *event, void *payload)
         if (copa_progress_to_json(&json, event) == 0 && json[0] == '{') {
             /* the job key first, then the event's own fields */
             pthread_mutex_lock(&jp->pool->lock);
-            fputs("{\"job\":", stderr);
+            cli_put(stderr, "{\"job\":");
             cli_json_string(stderr, jp->key);
-            fprintf(stderr, "%s%s\n", json[1] == '}' ? "" : ",", json + 1);
+            cli_printf(stderr, "%s%s\n", json[1] == '}' ? "" : ",", json + 1);
             pthread_mutex_unlock(&jp->pool->lock);
         }
         copa_progress_json_free(json);
@@ -86,8 +87,8 @@ static int progress_line(const copa_progress *event, void *payload)
     if (event->kind != COPA_PROGRESS_STAGE_BEGIN)
         return 0;
     pthread_mutex_lock(&jp->pool->lock);
-    fprintf(stderr, "[%s] %s%s%s\n", jp->key, event->stage, event->message[0] ? ": " : "",
-            event->message);
+    cli_printf(stderr, "[%s] %s%s%s\n", jp->key, event->stage, event->message[0] ? ": " : "",
+               event->message);
     pthread_mutex_unlock(&jp->pool->lock);
     return 0;
 }
@@ -99,8 +100,8 @@ static void load_reports(pool *p)
     struct dirent *entry;
 
     if (p->run->report_dir != NULL && dir == NULL)
-        fprintf(stderr, "copa: warning: report directory %s: %s; patching every job\n",
-                p->run->report_dir, strerror(errno));
+        cli_printf(stderr, "copa: warning: report directory %s: %s; patching every job\n",
+                   p->run->report_dir, strerror(errno));
     while (dir != NULL && (entry = readdir(dir)) != NULL) {
         size_t n = strlen(entry->d_name);
         copa_report *report = NULL;
@@ -112,8 +113,8 @@ static void load_reports(pool *p)
             continue;
         snprintf(path, sizeof(path), "%s/%s", p->run->report_dir, entry->d_name);
         if (copa_report_parse_file(&report, path, NULL) != 0) {
-            fprintf(stderr, "copa: warning: %s: %s; not used for skipping\n", path,
-                    copa_error_last());
+            cli_printf(stderr, "copa: warning: %s: %s; not used for skipping\n", path,
+                       copa_error_last());
             continue;
         }
         meta = copa_report_metadata_get(report);
@@ -444,16 +445,16 @@ static void *worker(void *payload)
         if (slot < p->slots && p->busy[slot] == p->repository[i])
             p->busy[slot] = NULL;
         if (p->run->progress == CLI_PROGRESS_JSON) {
-            fputs("{\"job\":", stderr);
+            cli_put(stderr, "{\"job\":");
             cli_json_string(stderr, o->key);
-            fputs(",\"event\":\"job-end\",\"status\":", stderr);
+            cli_put(stderr, ",\"event\":\"job-end\",\"status\":");
             cli_json_string(stderr, o->status);
-            fputs(",\"message\":", stderr);
+            cli_put(stderr, ",\"message\":");
             cli_json_string(stderr, o->message);
-            fprintf(stderr, ",\"exitCode\":%d}\n", o->exit_code);
+            cli_printf(stderr, ",\"exitCode\":%d}\n", o->exit_code);
         } else if (p->run->progress != CLI_PROGRESS_QUIET) {
-            fprintf(stderr, "[%s] %s%s%s\n", o->key, o->status, o->message[0] ? ": " : "",
-                    o->message);
+            cli_printf(stderr, "[%s] %s%s%s\n", o->key, o->status, o->message[0] ? ": " : "",
+                       o->message);
         }
         if (o->exit_code != 0 && !p->run->ignore_errors)
             p->stop = 1;
@@ -506,7 +507,7 @@ void cli_bulk_execute(cli_bulk_summary *summary, const cli_bulk_run *run,
     p.busy = calloc(workers, sizeof(char *));
     p.slots = workers;
     if (summary->jobs == NULL || p.started == NULL || p.repository == NULL || p.busy == NULL) {
-        fprintf(stderr, "copa: out of memory\n");
+        cli_printf(stderr, "copa: out of memory\n");
         summary->count = 0;
         goto done;
     }

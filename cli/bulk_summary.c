@@ -6,6 +6,7 @@
  */
 #include "bulk.h"
 #include "exit_codes.h"
+#include "text_output.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -44,11 +45,11 @@ void cli_json_string(FILE *out, const char *text)
     fputc('"', out);
     for (p = (const unsigned char *)text; *p != '\0'; p++) {
         if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
+            cli_printf(out, "\\%c", *p);
         else if (*p == '\n')
-            fputs("\\n", out);
+            cli_put(out, "\\n");
         else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
+            cli_printf(out, "\\u%04x", *p);
         else
             fputc(*p, out);
     }
@@ -104,29 +105,30 @@ void cli_bulk_summary_print(FILE *out, const cli_bulk_summary *summary)
         w_status = column(o->status, w_status);
         w_digest = column(o->digest[0] ? o->digest : "-", w_digest);
     }
-    fprintf(out, "%-*s  %-*s  %-*s  %7s  %-*s  %s\n", w_image, "IMAGE", w_platforms, "PLATFORMS",
-            w_status, "STATUS", "UPDATES", w_digest, "DIGEST", "MESSAGE");
+    cli_printf(out, "%-*s  %-*s  %-*s  %7s  %-*s  %s\n", w_image, "IMAGE", w_platforms, "PLATFORMS",
+               w_status, "STATUS", "UPDATES", w_digest, "DIGEST", "MESSAGE");
     for (i = 0; i < summary->count; i++) {
         const cli_bulk_outcome *o = &summary->jobs[i];
 
-        fprintf(out, "%-*s  %-*s  %-*s  %7zu  %-*s  %s\n", w_image, o->source, w_platforms,
-                o->platforms[0] ? o->platforms : "-", w_status, o->status, o->updates, w_digest,
-                o->digest[0] ? o->digest : "-", o->message);
+        cli_printf(out, "%-*s  %-*s  %-*s  %7zu  %-*s  %s\n", w_image, o->source, w_platforms,
+                   o->platforms[0] ? o->platforms : "-", w_status, o->status, o->updates, w_digest,
+                   o->digest[0] ? o->digest : "-", o->message);
         failed += o->exit_code != 0;
         patched += strcmp(o->status, "Patched") == 0;
         current += strcmp(o->status, "Up to date") == 0;
     }
-    fprintf(out, "%zu job(s): %zu patched, %zu up to date, %zu failed, %zu other\n", summary->count,
-            patched, current, failed, summary->count - patched - current - failed);
+    cli_printf(out, "%zu job(s): %zu patched, %zu up to date, %zu failed, %zu other\n",
+               summary->count, patched, current, failed,
+               summary->count - patched - current - failed);
 }
 
 static void field(FILE *f, const char *key, const char *value, int last)
 {
-    fprintf(f, "      ");
+    cli_printf(f, "      ");
     cli_json_string(f, key);
-    fputs(": ", f);
+    cli_put(f, ": ");
     cli_json_string(f, value);
-    fputs(last ? "\n" : ",\n", f);
+    cli_put(f, last ? "\n" : ",\n");
 }
 
 int cli_bulk_summary_write(const cli_bulk_summary *summary, const char *path)
@@ -135,16 +137,16 @@ int cli_bulk_summary_write(const cli_bulk_summary *summary, const char *path)
     size_t i;
 
     if (f == NULL) {
-        fprintf(stderr, "copa: cannot write summary %s\n", path);
+        cli_printf(stderr, "copa: cannot write summary %s\n", path);
         return -1;
     }
-    fprintf(f, "{\n  \"kind\": \"CopaBulkSummary\",\n  \"version\": 1,\n");
-    fprintf(f, "  \"shard\": \"%u/%u\",\n  \"total\": %zu,\n  \"jobs\": [", summary->shard_index,
-            summary->shard_count ? summary->shard_count : 1, summary->total);
+    cli_printf(f, "{\n  \"kind\": \"CopaBulkSummary\",\n  \"version\": 1,\n");
+    cli_printf(f, "  \"shard\": \"%u/%u\",\n  \"total\": %zu,\n  \"jobs\": [", summary->shard_index,
+               summary->shard_count ? summary->shard_count : 1, summary->total);
     for (i = 0; i < summary->count; i++) {
         const cli_bulk_outcome *o = &summary->jobs[i];
 
-        fputs(i ? ",\n    {\n" : "\n    {\n", f);
+        cli_put(f, i ? ",\n    {\n" : "\n    {\n");
         field(f, "key", o->key, 0);
         field(f, "name", o->name, 0);
         field(f, "image", o->source, 0);
@@ -152,15 +154,15 @@ int cli_bulk_summary_write(const cli_bulk_summary *summary, const char *path)
         field(f, "target", o->target, 0);
         field(f, "platforms", o->platforms, 0);
         field(f, "status", o->status, 0);
-        fprintf(f, "      \"updates\": %zu,\n", o->updates);
+        cli_printf(f, "      \"updates\": %zu,\n", o->updates);
         field(f, "digest", o->digest, 0);
-        fprintf(f, "      \"exitCode\": %d,\n", o->exit_code);
+        cli_printf(f, "      \"exitCode\": %d,\n", o->exit_code);
         field(f, "message", o->message, 1);
-        fputs("    }", f);
+        cli_put(f, "    }");
     }
-    fputs(summary->count ? "\n  ]\n}\n" : "]\n}\n", f);
+    cli_put(f, summary->count ? "\n  ]\n}\n" : "]\n}\n");
     if (fclose(f) != 0) {
-        fprintf(stderr, "copa: cannot write summary %s\n", path);
+        cli_printf(stderr, "copa: cannot write summary %s\n", path);
         return -1;
     }
     return 0;
@@ -168,7 +170,7 @@ int cli_bulk_summary_write(const cli_bulk_summary *summary, const char *path)
 
 static int bad(const char *path, const char *what)
 {
-    fprintf(stderr, "copa: %s: %s\n", path, what);
+    cli_printf(stderr, "copa: %s: %s\n", path, what);
     return CLI_EXIT_INVALID_INPUT;
 }
 
@@ -214,7 +216,7 @@ int cli_bulk_summary_read(cli_bulk_summary *out, const char *path)
 
     memset(out, 0, sizeof(*out));
     if (f == NULL) {
-        fprintf(stderr, "copa: %s: cannot open\n", path);
+        cli_printf(stderr, "copa: %s: cannot open\n", path);
         return CLI_EXIT_NOT_FOUND;
     }
     text = malloc(SUMMARY_MAX + 1);

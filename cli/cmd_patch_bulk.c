@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "transport_flags.h"
+#include "text_output.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -143,7 +144,7 @@ static int option(bulk_args *a, int opt, char *arg)
         a->list_jobs = 1;
         return 0;
     case 'h':
-        fputs(cli_cmd_patch.help, stdout);
+        cli_put(stdout, cli_cmd_patch.help);
         return 1;
     case 'i':
     case 't':
@@ -233,18 +234,18 @@ static int list_jobs(const copa_bulk_plan *plan)
         size_t k;
 
         if (job->error_code != 0) {
-            printf("%s\t%s\terror: %s\n", job->key, job->source, job->error);
+            cli_printf(stdout, "%s\t%s\terror: %s\n", job->key, job->source, job->error);
             if (rc == CLI_EXIT_OK)
                 rc = cli_exit_code_for(job->error_code);
             continue;
         }
-        printf("%s\t%s\t%s\t", job->key, job->source, job->target);
+        cli_printf(stdout, "%s\t%s\t%s\t", job->key, job->source, job->target);
         for (k = 0; k < job->platform_count; k++)
-            printf("%s%s", k ? "," : "", job->platforms[k]);
-        printf("%s\n", job->platform_count ? "" : "-");
+            cli_printf(stdout, "%s%s", k ? "," : "", job->platforms[k]);
+        cli_printf(stdout, "%s\n", job->platform_count ? "" : "-");
     }
-    fprintf(stderr, "%zu of %zu job(s)\n", copa_bulk_plan_job_count(plan),
-            copa_bulk_plan_total_count(plan));
+    cli_printf(stderr, "%zu of %zu job(s)\n", copa_bulk_plan_job_count(plan),
+               copa_bulk_plan_total_count(plan));
     return rc;
 }
 
@@ -258,8 +259,8 @@ static int finish(const bulk_args *a, cli_bulk_summary *summary)
     for (i = 0; i < summary->count; i++)
         if (summary->jobs[i].exit_code != 0) {
             if (a->run.progress != CLI_PROGRESS_JSON) /* JSON mode: the job-end event says it */
-                fprintf(stderr, "copa: %s failed: %s\n", summary->jobs[i].key,
-                        summary->jobs[i].message);
+                cli_printf(stderr, "copa: %s failed: %s\n", summary->jobs[i].key,
+                           summary->jobs[i].message);
             if (!a->run.ignore_errors)
                 return summary->jobs[i].exit_code;
         }
@@ -284,7 +285,7 @@ static int preflight(const cli_bulk_run *run)
     rc = copa_patch(&result, &probe);
     copa_patch_result_free(result);
     if (rc == COPA_EINVALID)
-        return cli_fail_with_last_error();
+        return cli_fail_with_last_error("patch", rc);
     copa_error_clear();
     return 0;
 }
@@ -297,12 +298,13 @@ static int run(bulk_args *a)
 
     if (!a->list_jobs && (rc = preflight(&a->run)) != 0)
         return rc;
-    if (a->shard != NULL && copa_bulk_shard_parse(&a->plan.shard_index, &a->plan.shard_count,
-                                                  a->shard, getenv("JOB_COMPLETION_INDEX")) != 0)
-        return cli_fail_with_last_error();
+    if (a->shard != NULL &&
+        (rc = copa_bulk_shard_parse(&a->plan.shard_index, &a->plan.shard_count, a->shard,
+                                    getenv("JOB_COMPLETION_INDEX"))) != 0)
+        return cli_fail_with_last_error("patch", rc);
     CLI_APPLY_REGISTRY_FLAGS(a->plan, a->flags);
-    if (copa_bulk_plan_create(&plan, a->config, &a->plan) != 0)
-        return cli_fail_with_last_error();
+    if ((rc = copa_bulk_plan_create(&plan, a->config, &a->plan)) != 0)
+        return cli_fail_with_last_error("patch", rc);
     if (a->list_jobs) {
         rc = list_jobs(plan);
         copa_bulk_plan_free(plan);

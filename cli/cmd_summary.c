@@ -5,6 +5,7 @@
 #include "bulk.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "text_output.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -48,13 +49,13 @@ static int check(const cli_bulk_summary *all, int n)
     for (i = 1; i < all->count; i++)
         if (strcmp(all->jobs[i - 1].key, all->jobs[i].key) == 0 &&
             strcmp(all->jobs[i - 1].source, all->jobs[i].source) == 0) {
-            fprintf(stderr, "copa: job %s appears in two summaries\n", all->jobs[i].key);
+            cli_printf(stderr, "copa: job %s appears in two summaries\n", all->jobs[i].key);
             return CLI_EXIT_INVALID_INPUT;
         }
     if (all->count != all->total) {
-        fprintf(stderr,
-                "copa: the %d summaries hold %zu of the run's %zu jobs; a shard is missing\n", n,
-                all->count, all->total);
+        cli_printf(stderr,
+                   "copa: the %d summaries hold %zu of the run's %zu jobs; a shard is missing\n", n,
+                   all->count, all->total);
         return CLI_EXIT_INVALID_INPUT;
     }
     return 0;
@@ -77,7 +78,7 @@ static int merge(int argc, char **argv)
         if (opt == 'o')
             output = optarg;
         else if (opt == 'h')
-            return fputs(summary_help, stdout), CLI_EXIT_OK;
+            return cli_put(stdout, summary_help), CLI_EXIT_OK;
         else
             return cli_usage_error("summary", "unknown option");
     }
@@ -88,8 +89,8 @@ static int merge(int argc, char **argv)
         if ((rc = cli_bulk_summary_read(&part, argv[i])) != 0)
             break;
         if (i > optind && part.total != all.total) {
-            fprintf(stderr, "copa: %s is from another run (%zu jobs, not %zu)\n", argv[i],
-                    part.total, all.total);
+            cli_printf(stderr, "copa: %s is from another run (%zu jobs, not %zu)\n", argv[i],
+                       part.total, all.total);
             rc = CLI_EXIT_INVALID_INPUT;
         } else if (append(&all, &part) != 0) {
             rc = CLI_EXIT_FAILURE;
@@ -118,7 +119,7 @@ static int merge(int argc, char **argv)
 static int run_summary(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-        return fputs(summary_help, stdout), CLI_EXIT_OK;
+        return cli_put(stdout, summary_help), CLI_EXIT_OK;
     if (argc < 2 || strcmp(argv[1], "merge") != 0)
         return cli_usage_error("summary", "the only subcommand is merge");
     return merge(argc - 1, argv + 1);

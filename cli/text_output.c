@@ -18,6 +18,7 @@ void cli_put(FILE *out, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
 
+    flockfile(out); /* one call, one unbroken piece of output, whatever other threads print */
     for (; *p != '\0'; p++) {
         if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
             fprintf(out, "\\x%02x", *p);
@@ -28,6 +29,7 @@ void cli_put(FILE *out, const char *text)
             fputc(*p, out);
         }
     }
+    funlockfile(out);
 }
 
 void cli_printf(FILE *out, const char *fmt, ...)

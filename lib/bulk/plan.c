@@ -99,9 +99,28 @@ static void drop_invalid_tags(char **tags, size_t *count)
     *count = kept;
 }
 
+/*
+ * The registry's tag list for one entry, through a client made for that
+ * registry host (its certs.d trust is per host).
+ */
+static int list_tags(char ***out, size_t *count, const copa__bulk_image *image,
+                     const copa__transport_options *transport, unsigned int page_size)
+{
+    copa__registry *registry = NULL;
+    char *bundle = NULL;
+    int rc = copa__transport_registry_new(&registry, &bundle, transport, image->registry);
+
+    if (rc == 0)
+        rc = copa__registry_tags_list(out, count, registry, image->registry, image->repository,
+                                      page_size);
+    copa__registry_free(registry);
+    copa__transport_bundle_free(bundle);
+    return rc;
+}
+
 /* The tags of one entry, listed from the registry when the strategy needs them. */
 static int discover(copa__bulk_jobs *jobs, const copa__bulk_config *config, size_t i,
-                    copa__registry *registry, unsigned int page_size)
+                    const copa__transport_options *transport, unsigned int page_size)
 {
     const copa__bulk_image *image = &config->images[i];
     char **available = NULL, **tags = NULL;
@@ -109,8 +128,7 @@ static int discover(copa__bulk_jobs *jobs, const copa__bulk_config *config, size
     int rc = 0;
 
     if (image->strategy != COPA__TAGS_LIST) {
-        rc = copa__registry_tags_list(&available, &available_count, registry, image->registry,
-                                      image->repository, page_size);
+        rc = list_tags(&available, &available_count, image, transport, page_size);
         if (rc == 0)
             drop_invalid_tags(available, &available_count);
     }
@@ -128,21 +146,9 @@ static int discover(copa__bulk_jobs *jobs, const copa__bulk_config *config, size
     return rc;
 }
 
-static int needs_registry(const copa__bulk_config *config)
-{
-    size_t i;
-
-    for (i = 0; i < config->image_count; i++)
-        if (config->images[i].strategy != COPA__TAGS_LIST)
-            return 1;
-    return 0;
-}
-
 static int build(copa_bulk_plan *plan, const char *config_path, const copa_bulk_options *options)
 {
     copa__transport_options transport = {0};
-    copa__registry *registry = NULL;
-    char *bundle = NULL;
     size_t i;
     int rc;
 
@@ -152,14 +158,9 @@ static int build(copa_bulk_plan *plan, const char *config_path, const copa_bulk_
     transport.insecure_registries = options->insecure_registries;
     transport.ca_file = options->ca_file;
     transport.cert_dir = options->cert_dir;
-    if (needs_registry(plan->config) &&
-        (rc = copa__transport_registry_new(&registry, &bundle, &transport)) != 0)
-        return rc;
     for (i = 0; rc == 0 && i < plan->config->image_count; i++)
-        rc = discover(&plan->jobs, plan->config, i, registry,
+        rc = discover(&plan->jobs, plan->config, i, &transport,
                       options->page_size ? options->page_size : DEFAULT_PAGE_SIZE);
-    copa__registry_free(registry);
-    copa__transport_bundle_free(bundle);
     if (rc == 0)
         rc = copa__bulk_jobs_sort(&plan->jobs);
     if (rc == 0) {
