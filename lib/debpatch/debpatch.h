@@ -61,6 +61,17 @@ typedef struct copa__debpatch_input {
     /* Threads decoding packages ahead of the unpacker: 0 for
      * copa__threads_count, 1 to decode each package as it is unpacked. */
     int threads;
+    /*
+     * Distroless images record no conffile hashes (old_conffiles.c): when
+     * one is needed, the installed version's own .deb says what it shipped.
+     * Sets *path (malloc'd) to a verified local copy of NAME VERSION for
+     * ARCH; COPA_ENOTFOUND (with a message) when the sources do not publish
+     * it. Any failure but COPA_ECANCELLED leaves the conffile unjudged (a
+     * note). NULL: never looked up.
+     */
+    int (*old_deb)(char **path, void *payload, const char *name, const char *arch,
+                   const char *version);
+    void *old_deb_payload;
 } copa__debpatch_input;
 
 typedef struct copa__debpatch_result {

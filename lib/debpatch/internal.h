@@ -103,6 +103,10 @@ typedef struct copa__dp_pkg {
     size_t nfresh;
     copa__dpkg_md5sums old_sums; /* distroless: the old md5sums, for conffiles */
     int old_sums_loaded;
+    copa__dpkg_conffile *old_deb_conffiles; /* distroless: the old .deb's (arena) */
+    size_t nold_deb_conffiles;
+    int old_deb_state;           /* 0: not read, 1: read, -1: not available */
+    const char *old_deb_why;     /* why not available (arena) */
     copa__dpkg_conffile *merged; /* what the status records (arena) */
     size_t nmerged;
 } copa__dp_pkg;
@@ -134,6 +138,16 @@ typedef struct copa__dp_ctx {
 
 /* unpack.c: write one package's data.tar into the layer. */
 int copa__dp_unpack(copa__dp_ctx *c, copa__dp_pkg *p);
+
+/*
+ * old_conffiles.c: what the installed version of a distroless package
+ * shipped at conffile `abs`, read from its own .deb (in->old_deb):
+ * *md5 is set, or NULL when that .deb has no such conffile. Returns 1
+ * when the .deb is not available (a note names the conffile and why),
+ * 0, or an error (COPA_ECANCELLED, COPA_ENOMEM).
+ */
+int copa__dp_old_deb_conffile_md5(const char **md5, copa__dp_ctx *c, copa__dp_pkg *p,
+                                  const char *abs);
 
 /* Add a generated file (root-owned, epoch mtime) and record it in the view. */
 int copa__dp_add_generated(copa__dp_ctx *c, const char *path, unsigned int mode, const void *data,

@@ -168,6 +168,13 @@ static const char *old_conffile_md5(copa__dp_ctx *c, copa__dp_pkg *p, const char
     return copa__dpkg_md5sums_find(&p->old_sums, abs);
 }
 
+/* The old .deb's hash, or NULL when it cannot be read (noted): not an error. */
+static int old_deb_md5(const char **md5, copa__dp_ctx *c, copa__dp_pkg *p, const char *abs)
+{
+    int rc = copa__dp_old_deb_conffile_md5(md5, c, p, abs);
+    return rc < 0 ? rc : 0;
+}
+
 static int add_fresh(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const char *md5)
 {
     copa__dpkg_conffile *grown = copa__arena_alloc(&c->arena, (p->nfresh + 1) * sizeof(*grown));
@@ -191,6 +198,7 @@ static int conffile(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const cha
     const copa__image_files *f = c->in->files;
     copa__buf data = COPA__BUF_INIT;
     char *cur = NULL, cur_md5[33], *dist = NULL;
+    const char *old_md5;
     size_t cur_len;
     copa__conffile_action act;
     int rc = slurp(&data, p->deb, abs), have_cur;
@@ -210,7 +218,13 @@ static int conffile(copa__dp_ctx *c, copa__dp_pkg *p, const char *abs, const cha
         rc = copa__dp_md5_hex(cur_md5, cur, cur_len);
     if (rc == 0)
         rc = add_fresh(c, p, abs, md5);
-    act = copa__conffile_decide(have_cur ? cur_md5 : NULL, old_conffile_md5(c, p, abs), md5);
+    old_md5 = rc == 0 ? old_conffile_md5(c, p, abs) : NULL;
+    /* Distroless: only a file that differs from the new version needs the
+     * old version's hash, read from its own .deb. */
+    if (rc == 0 && old_md5 == NULL && p->old != NULL && p->old->distroless && have_cur &&
+        strcmp(cur_md5, "not-kept") != 0 && strcmp(cur_md5, md5) != 0)
+        rc = old_deb_md5(&old_md5, c, p, abs);
+    act = copa__conffile_decide(have_cur ? cur_md5 : NULL, old_md5, md5);
     if (rc == 0 && act != COPA__CONFFILE_INSTALL && have_cur && strcmp(cur_md5, md5) != 0)
         c->res->conffiles_kept++; /* the image's own version stays */
     if (rc == 0 && act == COPA__CONFFILE_KEEP_DIST) {

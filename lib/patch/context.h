@@ -6,6 +6,7 @@
 #ifndef COPA_LIB_PATCH_CONTEXT_H
 #define COPA_LIB_PATCH_CONTEXT_H
 
+#include "debpatch/debpatch.h"
 #include "image/transport.h"
 #include "layer/rootfs.h"
 #include "layer/sink.h"
@@ -50,6 +51,20 @@ void copa__patch_ctx_free(copa__patch_ctx *ctx);
 
 /* Download, build the layer, write the image, the VEX (write.c). */
 int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res);
+
+/* Where copa__patch_old_deb looks and how it downloads (old_deb.c). */
+typedef struct copa__patch_old_deb_source {
+    copa__patch_ctx *ctx;
+    const copa__debpatch_fetch_options *fetch;
+} copa__patch_old_deb_source;
+
+/*
+ * The debpatch old_deb callback (payload: a copa__patch_old_deb_source):
+ * NAME VERSION for ARCH from the image's sources, verified and cached like
+ * the plan's packages. COPA_ENOTFOUND when no source publishes it.
+ */
+int copa__patch_old_deb(char **path, void *payload, const char *name, const char *arch,
+                        const char *version);
 
 /* The CycloneDX SBOM of the image just written, to opts->sbom_path (sbom.c). */
 int copa__patch_write_sbom(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *layer_path,

@@ -87,7 +87,8 @@ typedef struct layer_file {
 static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_file *lf,
                        copa_patch_result *res)
 {
-    copa__debpatch_fetch_options fo;
+    copa__debpatch_fetch_options fo, old_fo;
+    copa__patch_old_deb_source old_src;
     copa__debpatch_input in;
     copa__debpatch_result dr;
     copa__layer_writer_options wo;
@@ -123,6 +124,13 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
     in.deb_paths = (const char *const *)paths;
     in.epoch = -1;
     in.writer = writer;
+    /* Old versions' .debs (distroless conffiles) come mid-build: no byte progress. */
+    old_fo = fo;
+    old_fo.progress = NULL;
+    old_src.ctx = ctx;
+    old_src.fetch = &old_fo;
+    in.old_deb = copa__patch_old_deb;
+    in.old_deb_payload = &old_src;
     rc = copa__debpatch_build(&dr, &in);
     for (i = 0; rc == 0 && i < dr.nskipped_scripts; i++)
         rc = copa__patch_result_add_script(res, dr.skipped_scripts[i]);
