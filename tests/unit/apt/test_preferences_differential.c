@@ -89,7 +89,8 @@ static void write_text(const char *rel, const char *text)
 {
     char path[512];
     FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    if (snprintf(path, sizeof(path), "%s/%s", root, rel) >= (int)sizeof(path))
+        fail_msg("path too long: %s/%s", root, rel);
     if ((f = fopen(path, "w")) == NULL || fputs(text, f) < 0 || fclose(f) != 0)
         fail_msg("cannot write %s", path);
 }
