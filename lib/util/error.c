@@ -37,6 +37,9 @@ int copa__error_prefix(const char *fmt, ...)
     if (written < 0)
         return last_code;
     prefix_length = (size_t)written < sizeof(joined) ? (size_t)written : sizeof(joined) - 1;
+    /* Two layers naming the same thing ("IMAGE: IMAGE: ...") say it once. */
+    if (strncmp(last_message, joined, prefix_length) == 0)
+        return last_code;
     /* The message goes after the prefix, cut to what still fits. */
     message_length = strnlen(last_message, sizeof(last_message) - 1);
     if (message_length > sizeof(joined) - 1 - prefix_length)

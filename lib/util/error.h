@@ -15,7 +15,8 @@ int copa__error_set(int code, const char *fmt, ...) __attribute__((format(printf
 /*
  * Prepend context to the current message ("report.json: " + message) and
  * return the current code. Used by callers that know which file or object
- * a lower layer was working on.
+ * a lower layer was working on. A message that already starts with the
+ * prefix keeps it once (two layers naming the same image).
  */
 int copa__error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -26,6 +26,11 @@ static void prefix_adds_context(void **state)
     copa__error_set(COPA_EVERIFY, "digest mismatch");
     assert_int_equal(copa__error_prefix("%s: ", "layer.tar"), COPA_EVERIFY);
     assert_string_equal(copa_error_last(), "layer.tar: digest mismatch");
+    /* The same prefix again (another layer naming the same object) is not doubled. */
+    assert_int_equal(copa__error_prefix("%s: ", "layer.tar"), COPA_EVERIFY);
+    assert_string_equal(copa_error_last(), "layer.tar: digest mismatch");
+    assert_int_equal(copa__error_prefix("%s: ", "image"), COPA_EVERIFY);
+    assert_string_equal(copa_error_last(), "image: layer.tar: digest mismatch");
 }
 
 static void clear_resets(void **state)
