@@ -99,6 +99,37 @@ empty)
     expect 3 "no manifest.json" "$copa" inspect docker-archive:empty.tar
     expect 4 "no oci-layout" "$copa" inspect oci-archive:empty.tar
     ;;
+layer_repeat)
+    # manifest.json may name one file many times (under one name, or through
+    # links); each distinct file is hashed once, not once per mention: 4000
+    # mentions of a 16 MiB layer must not mean 64 GiB of hashing. More than
+    # 4096 layers are refused.
+    cat >repeat.py <<'PY'
+import hashlib, io, json, os, sys, tarfile
+count = int(sys.argv[1])
+layer = os.urandom(16 << 20)
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers",
+      "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}).encode()
+names = (["layer.tar", "alias.tar"] * count)[:count]
+with tarfile.open("repeat.tar", "w", format=tarfile.PAX_FORMAT) as tar:
+    for name, data in (("layer.tar", layer), ("config.json", cfg),
+                       ("manifest.json", json.dumps([{"Config": "config.json",
+                        "RepoTags": ["x:1"], "Layers": names}]).encode())):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    info = tarfile.TarInfo("alias.tar")
+    info.type = tarfile.SYMTYPE
+    info.linkname = "layer.tar"
+    tar.addfile(info)
+PY
+    python3 repeat.py 4000 || die "building repeat.tar"
+    expect 3 "config lists 1 diff_ids for 4000 layers" \
+        timeout 20 "$copa" inspect docker-archive:repeat.tar
+    python3 repeat.py 4097 || die "building repeat.tar"
+    expect 3 "manifest.json lists more than 4096 layers" \
+        timeout 20 "$copa" inspect docker-archive:repeat.tar
+    ;;
 huge)
     expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
     ;;
