@@ -277,10 +277,12 @@ static int store(const char *root, const char *digest, copa__blob_reader *reader
     if ((error = temp_beside(&temp, &fd, path)) != 0)
         goto done;
     error = copy_in(fd, temp, digest, reader, data, length);
-    if (error == 0 && (fchmod(fd, 0644) != 0 || close(fd) != 0))
+    /* Durable before it has its name: an index.json committed after this
+     * rename must never name a blob a crash could leave empty. */
+    if (error == 0 && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
         error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
-    else if (error != 0)
-        close(fd);
+    if (close(fd) != 0 && error == 0)
+        error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
     if (error == 0 && rename(temp, path) != 0)
         error = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
     if (error == 0 && created != NULL)
