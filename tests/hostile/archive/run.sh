@@ -98,6 +98,10 @@ empty)
     tar cf empty.tar --files-from /dev/null
     expect 3 "no manifest.json" "$copa" inspect docker-archive:empty.tar
     expect 4 "no oci-layout" "$copa" inspect oci-archive:empty.tar
+    # The message names the archive, not copa's private copy of it.
+    grep -qF "empty.tar: not an OCI image layout (no oci-layout)" err.txt ||
+        die "the message does not name the archive"
+    grep -qF "$TMPDIR" err.txt && die "the message names copa's temporary directory"
     ;;
 layer_repeat)
     # manifest.json may name one file many times (under one name, or through
