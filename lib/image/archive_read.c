@@ -303,8 +303,11 @@ static int open_archive(struct archive **out, const char *archive)
     archive_read_support_format_tar(in);
     if (archive_read_open_filename(in, archive, 65536) != ARCHIVE_OK) {
         int err = archive_errno(in);
+        /* An unknown format is EILSEQ (libarchive's ARCHIVE_ERRNO_FILE_FORMAT), whose
+         * strerror (a "multibyte character") says nothing useful. */
+        int system = err > 0 && err != EILSEQ;
         error = copa__error_set(err == ENOENT ? COPA_ENOTFOUND : COPA_EINVALID, "%s: %s", archive,
-                                err > 0 ? strerror(err) : archive_error_string(in));
+                                system ? strerror(err) : archive_error_string(in));
         archive_read_free(in);
         return error;
     }

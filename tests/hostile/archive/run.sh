@@ -134,6 +134,14 @@ PY
     expect 3 "manifest.json lists more than 4096 layers" \
         timeout 20 "$copa" inspect docker-archive:repeat.tar
     ;;
+not_tar)
+    # libarchive reports an unknown format with errno EILSEQ; its strerror
+    # ("Invalid or incomplete multibyte or wide character") says nothing.
+    printf 'this is not an archive\n' >notar.tar
+    expect 3 "notar.tar: Unrecognized archive format" "$copa" inspect docker-archive:notar.tar
+    expect 4 "nonexistent.tar: No such file or directory" \
+        "$copa" inspect docker-archive:nonexistent.tar
+    ;;
 huge)
     expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
     ;;
