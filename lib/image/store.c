@@ -32,6 +32,7 @@ int copa__blob_reader_open(copa__blob_reader **out, const char *path, const char
                            double size)
 {
     copa__blob_reader *r;
+    struct stat st;
     int error;
 
     *out = NULL;
@@ -43,10 +44,17 @@ int copa__blob_reader_open(copa__blob_reader **out, const char *path, const char
     }
     snprintf(r->digest, sizeof(r->digest), "%s", digest);
     r->expected_size = size;
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking: a fifo put where a blob belongs must not wait for a
+     * writer (on a regular file the flag changes nothing). */
+    r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (r->fd < 0) {
         error = copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "blob %s: %s: %s",
                                 digest, path, strerror(errno));
+        copa__blob_reader_free(r);
+        return error;
+    }
+    if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        error = copa__error_set(COPA_EINVALID, "blob %s: %s: not a regular file", digest, path);
         copa__blob_reader_free(r);
         return error;
     }
