@@ -191,13 +191,17 @@ char *copa__blob_path(const char *root, const char *digest)
     return copa__buf_detach(&path);
 }
 
-/* An existing blob is kept only when its bytes verify. */
+/*
+ * An existing blob is kept only when it is a regular file whose bytes
+ * verify (a fifo there would block the hashing; it is replaced instead).
+ */
 static int already_stored(const char *path, const char *digest)
 {
     char actual[COPA_DIGEST_STRING_MAX];
+    struct stat st;
     double size;
 
-    if (access(path, F_OK) != 0)
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     if (copa__file_digest(actual, &size, path) == 0 && strcmp(actual, digest) == 0)
         return 1;
