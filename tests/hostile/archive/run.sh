@@ -142,6 +142,35 @@ not_tar)
     expect 4 "nonexistent.tar: No such file or directory" \
         "$copa" inspect docker-archive:nonexistent.tar
     ;;
+long_link)
+    # Resolving a name costs what its links spell out, once per mention in
+    # manifest.json: a 500 KB link target, or 40 chained 4 KB ones, named by
+    # 4096 layers took minutes to hours. Targets are at most 4096 bytes (as
+    # PATH_MAX) and one lookup walks at most 4096 components.
+    cat >longlink.py <<'PY'
+import io, json, sys, tarfile
+chain, length = int(sys.argv[1]), int(sys.argv[2])
+with tarfile.open("longlink.tar", "w", format=tarfile.PAX_FORMAT) as tar:
+    def add(name, data):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    add("layer.tar", b"x")
+    add("config.json", b"{}")
+    for i in range(chain):
+        info = tarfile.TarInfo("l%d" % i)
+        info.type = tarfile.SYMTYPE
+        info.linkname = "a/../" * (length // 5) + ("l%d" % (i + 1) if i + 1 < chain else "layer.tar")
+        tar.addfile(info)
+    add("manifest.json", json.dumps([{"Config": "config.json", "Layers": ["l0"] * 4096}]).encode())
+PY
+    python3 longlink.py 1 500000 || die "building longlink.tar"
+    expect 3 "symlink 'l0' has a target longer than 4096 bytes" \
+        timeout 10 "$copa" inspect docker-archive:longlink.tar
+    python3 longlink.py 40 4000 || die "building longlink.tar"
+    expect 3 "'l0': too many steps to resolve" \
+        timeout 10 "$copa" inspect docker-archive:longlink.tar
+    ;;
 huge)
     expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
     ;;
