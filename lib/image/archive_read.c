@@ -26,8 +26,12 @@
 /* Bounds that no real image archive comes near; past them the archive is refused. */
 enum {
     MAX_ENTRIES = 1 << 20,
-    MAX_NAME = 4096,
+    MAX_NAME = 4096,    /* names and symlink targets, as PATH_MAX */
     MAX_LINK_HOPS = 40, /* as Linux's path resolution */
+    /* Components one lookup may walk, links included: the cost of a lookup
+     * must not be what the archive's links choose (manifest.json may ask
+     * for thousands). */
+    MAX_RESOLVE_STEPS = 4096,
 };
 
 typedef enum { ENTRY_FILE, ENTRY_SYMLINK, ENTRY_HARDLINK } entry_kind;
@@ -217,6 +221,10 @@ static int read_entry(copa__archive_tree *t, struct archive *in, struct archive_
                                raw);
     if (type == AE_IFLNK) {
         const char *to = archive_entry_symlink(entry);
+        if (to != NULL && strlen(to) > MAX_NAME)
+            return copa__error_set(COPA_EINVALID,
+                                   "%s: symlink '%s' has a target longer than %d bytes", t->archive,
+                                   raw, MAX_NAME);
         if (to == NULL || !link_stays_inside(name->data, to))
             return copa__error_set(COPA_EINVALID, "%s: symlink '%s' points outside the archive",
                                    t->archive, raw);
@@ -303,8 +311,11 @@ static int open_archive(struct archive **out, const char *archive)
     archive_read_support_format_tar(in);
     if (archive_read_open_filename(in, archive, 65536) != ARCHIVE_OK) {
         int err = archive_errno(in);
+        /* An unknown format is EILSEQ (libarchive's ARCHIVE_ERRNO_FILE_FORMAT), whose
+         * strerror (a "multibyte character") says nothing useful. */
+        int system = err > 0 && err != EILSEQ;
         error = copa__error_set(err == ENOENT ? COPA_ENOTFOUND : COPA_EINVALID, "%s: %s", archive,
-                                err > 0 ? strerror(err) : archive_error_string(in));
+                                system ? strerror(err) : archive_error_string(in));
         archive_read_free(in);
         return error;
     }
@@ -407,7 +418,7 @@ static int resolve(const copa__archive_tree *t, const char *name, const tree_ent
     copa__buf pending = COPA__BUF_INIT, done = COPA__BUF_INIT, comp = COPA__BUF_INIT;
     const tree_entry *e = NULL;
     const char *rest;
-    int hops = 0, error;
+    int hops = 0, steps = 0, error;
 
     *out = NULL;
     if (*name == '/')
@@ -417,6 +428,11 @@ static int resolve(const copa__archive_tree *t, const char *name, const tree_ent
         goto out;
     rest = pending.data;
     while (error == 0 && *rest != '\0') {
+        if (++steps > MAX_RESOLVE_STEPS) {
+            error = copa__error_set(COPA_EINVALID, "%s: '%s': too many steps to resolve",
+                                    t->archive, name);
+            break;
+        }
         if ((error = next_component(&comp, &rest)) != 0)
             break;
         if (comp.length == 0 || strcmp(comp.data, ".") == 0)

@@ -16,6 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * Real images have at most a few hundred layers (overlay file systems stop
+ * at about 128); the bound keeps the per-file lookup below cheap.
+ */
+enum { MAX_LAYERS = 4096 };
+
 /* Does a RepoTags entry name the same image as ref? */
 static int repo_tag_matches(const char *repo_tag, const copa_reference *ref)
 {
@@ -85,38 +91,57 @@ static int detect_compression(copa__compression *out, const char *path, const ch
     return 0;
 }
 
-/* Record the file `name` resolves to in the archive as a blob; describe it in `into`. */
-static int add_file(copa__source *src, const copa__archive_tree *tree, const char *name,
-                    cJSON *into, const char *media_type, const char *archive)
+/*
+ * The blob of the private file at `path` (taken over), hashed only the first
+ * time: manifest.json may name one file any number of times, directly or
+ * through links, and must not make copa hash it once per mention.
+ */
+static int file_blob(copa__source *src, char *path, const copa__archive_file **out)
 {
-    copa__archive_file *grown;
-    copa__compression compression;
-    char *path = NULL;
-    double size;
-    int error;
+    copa__archive_file *grown, *file;
+    size_t i;
 
-    /* Resolved in the archive's index: the path is copa's private copy. */
-    if ((error = copa__archive_tree_file(tree, name, &path)) != 0)
-        return error;
+    for (i = 0; i < src->file_count; i++)
+        if (strcmp(src->files[i].path, path) == 0) {
+            free(path);
+            *out = &src->files[i];
+            return 0;
+        }
     grown = realloc(src->files, (src->file_count + 1) * sizeof(*grown));
     if (grown == NULL) {
         free(path);
         return copa__error_oom();
     }
     src->files = grown;
-    src->files[src->file_count].path = path;
-    error = copa__file_digest(src->files[src->file_count].digest, &size, path);
-    src->file_count++;
-    if (error != 0)
+    file = &src->files[src->file_count++];
+    memset(file, 0, sizeof(*file));
+    file->path = path;
+    *out = file;
+    return copa__file_digest(file->digest, &file->size, path);
+}
+
+/* Record the file `name` resolves to in the archive as a blob; describe it in `into`. */
+static int add_file(copa__source *src, const copa__archive_tree *tree, const char *name,
+                    cJSON *into, const char *media_type, const char *archive)
+{
+    const copa__archive_file *file = NULL;
+    copa__compression compression;
+    char *path = NULL;
+    int error;
+
+    /* Resolved in the archive's index: the path is copa's private copy. */
+    if ((error = copa__archive_tree_file(tree, name, &path)) != 0)
+        return error;
+    if ((error = file_blob(src, path, &file)) != 0)
         return copa__error_prefix("%s: %s: ", archive, name);
     if (media_type == NULL) {
-        if ((error = detect_compression(&compression, path, name)) != 0)
+        if ((error = detect_compression(&compression, file->path, name)) != 0)
             return error;
         media_type = copa__layer_media_type(COPA__FAMILY_DOCKER, compression);
     }
     if (cJSON_AddStringToObject(into, "mediaType", media_type) == NULL ||
-        cJSON_AddNumberToObject(into, "size", size) == NULL ||
-        cJSON_AddStringToObject(into, "digest", src->files[src->file_count - 1].digest) == NULL)
+        cJSON_AddNumberToObject(into, "size", file->size) == NULL ||
+        cJSON_AddStringToObject(into, "digest", file->digest) == NULL)
         return copa__error_oom();
     return 0;
 }
@@ -133,6 +158,11 @@ static int build_manifest(copa__source *src, const copa__archive_tree *tree, con
         cJSON_Delete(m);
         return copa__error_set(COPA_EINVALID, "%s: manifest.json entry without Config or Layers",
                                archive);
+    }
+    if (cJSON_GetArraySize(layers) > MAX_LAYERS) {
+        cJSON_Delete(m);
+        return copa__error_set(COPA_EINVALID, "%s: manifest.json lists more than %d layers",
+                               archive, MAX_LAYERS);
     }
     if (m == NULL || cJSON_AddNumberToObject(m, "schemaVersion", 2) == NULL ||
         cJSON_AddStringToObject(m, "mediaType", COPA_MT_DOCKER_MANIFEST) == NULL ||

@@ -59,12 +59,17 @@ static void add_reached(reached *r, const char *digest)
 
 static void walk_document(reached *r, const char *dir, const char *digest, int depth);
 
-/* A descriptor: its digest is reached; a manifest or index it names is read too. */
+/*
+ * A descriptor: its digest is reached; a manifest or index it names is read
+ * too, the first time only (indexes naming the next one many times would
+ * otherwise be read once per path, exponentially many).
+ */
 static void walk_descriptor(reached *r, const char *dir, const cJSON *d, int follow, int depth)
 {
     const cJSON *digest = cJSON_GetObjectItemCaseSensitive(d, "digest");
 
-    if (!cJSON_IsString(digest) || copa__digest_validate(digest->valuestring) != 0)
+    if (!cJSON_IsString(digest) || copa__digest_validate(digest->valuestring) != 0 ||
+        is_reached(r, digest->valuestring))
         return;
     add_reached(r, digest->valuestring);
     if (follow)
@@ -96,7 +101,11 @@ static void walk_document(reached *r, const char *dir, const char *digest, int d
     char *path, *text = NULL;
     cJSON *json;
 
-    if (depth > MAX_DEPTH || (path = copa__blob_path(dir, digest)) == NULL)
+    if (depth > MAX_DEPTH) {
+        r->lost = 1; /* not walked to the end: keep every blob */
+        return;
+    }
+    if ((path = copa__blob_path(dir, digest)) == NULL)
         return;
     /* Not JSON, too big or unreadable: it names nothing more. */
     if (copa__file_read_all(&text, NULL, path, COPA_JSON_DOC_MAX) == 0 &&

@@ -42,6 +42,28 @@ static int open_layout(copa__source *src, const char *dir, const char *tag)
 }
 
 /*
+ * A message about the layout assembled from an archive names copa's private
+ * directory; say the archive instead ("x.tar: no image tagged 'y'").
+ */
+static int name_archive(int error, const char *layout, const char *archive)
+{
+    copa__buf text = COPA__BUF_INIT;
+    const char *p = copa_error_last(), *hit;
+    size_t n = strlen(layout);
+
+    while ((hit = strstr(p, layout)) != NULL) {
+        if (copa__buf_append(&text, p, (size_t)(hit - p)) != 0 ||
+            copa__buf_append_str(&text, archive) != 0)
+            break;
+        p = hit + n;
+    }
+    if (hit == NULL && copa__buf_append_str(&text, p) == 0)
+        copa__error_set(error, "%s", text.data);
+    copa__buf_free(&text);
+    return error;
+}
+
+/*
  * The archive is read into tempdir/files (private copies named by number);
  * an oci-archive's layout is then assembled in tempdir/layout from names copa
  * writes itself. Nothing is created where the archive's paths point.
@@ -65,7 +87,7 @@ static int open_archive(copa__source *src, const copa_reference *ref)
     }
     if ((error = copa__archive_tree_layout(tree, layout.data)) == 0 &&
         (error = open_layout(src, layout.data, ref->tag)) != 0)
-        copa__error_prefix("%s: ", ref->path);
+        name_archive(error, layout.data, ref->path);
 done:
     copa__archive_tree_free(tree);
     copa__buf_free(&files);

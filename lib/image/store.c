@@ -32,6 +32,7 @@ int copa__blob_reader_open(copa__blob_reader **out, const char *path, const char
                            double size)
 {
     copa__blob_reader *r;
+    struct stat st;
     int error;
 
     *out = NULL;
@@ -43,10 +44,17 @@ int copa__blob_reader_open(copa__blob_reader **out, const char *path, const char
     }
     snprintf(r->digest, sizeof(r->digest), "%s", digest);
     r->expected_size = size;
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking: a fifo put where a blob belongs must not wait for a
+     * writer (on a regular file the flag changes nothing). */
+    r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (r->fd < 0) {
         error = copa__error_set(errno == ENOENT ? COPA_ENOTFOUND : COPA_ERROR, "blob %s: %s: %s",
                                 digest, path, strerror(errno));
+        copa__blob_reader_free(r);
+        return error;
+    }
+    if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        error = copa__error_set(COPA_EINVALID, "blob %s: %s: not a regular file", digest, path);
         copa__blob_reader_free(r);
         return error;
     }
@@ -183,13 +191,17 @@ char *copa__blob_path(const char *root, const char *digest)
     return copa__buf_detach(&path);
 }
 
-/* An existing blob is kept only when its bytes verify. */
+/*
+ * An existing blob is kept only when it is a regular file whose bytes
+ * verify (a fifo there would block the hashing; it is replaced instead).
+ */
 static int already_stored(const char *path, const char *digest)
 {
     char actual[COPA_DIGEST_STRING_MAX];
+    struct stat st;
     double size;
 
-    if (access(path, F_OK) != 0)
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
     if (copa__file_digest(actual, &size, path) == 0 && strcmp(actual, digest) == 0)
         return 1;
@@ -277,10 +289,12 @@ static int store(const char *root, const char *digest, copa__blob_reader *reader
     if ((error = temp_beside(&temp, &fd, path)) != 0)
         goto done;
     error = copy_in(fd, temp, digest, reader, data, length);
-    if (error == 0 && (fchmod(fd, 0644) != 0 || close(fd) != 0))
+    /* Durable before it has its name: an index.json committed after this
+     * rename must never name a blob a crash could leave empty. */
+    if (error == 0 && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
         error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
-    else if (error != 0)
-        close(fd);
+    if (close(fd) != 0 && error == 0)
+        error = copa__error_set(COPA_ERROR, "%s: %s", temp, strerror(errno));
     if (error == 0 && rename(temp, path) != 0)
         error = copa__error_set(COPA_ERROR, "%s: %s", path, strerror(errno));
     if (error == 0 && created != NULL)

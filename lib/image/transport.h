@@ -41,6 +41,7 @@ void copa__transport_bundle_free(char *bundle);
 
 typedef struct copa__archive_file {
     char digest[COPA_DIGEST_STRING_MAX];
+    double size;
     char *path;
 } copa__archive_file;
 

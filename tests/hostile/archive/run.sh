@@ -98,6 +98,78 @@ empty)
     tar cf empty.tar --files-from /dev/null
     expect 3 "no manifest.json" "$copa" inspect docker-archive:empty.tar
     expect 4 "no oci-layout" "$copa" inspect oci-archive:empty.tar
+    # The message names the archive, not copa's private copy of it.
+    grep -qF "empty.tar: not an OCI image layout (no oci-layout)" err.txt ||
+        die "the message does not name the archive"
+    grep -qF "$TMPDIR" err.txt && die "the message names copa's temporary directory"
+    ;;
+layer_repeat)
+    # manifest.json may name one file many times (under one name, or through
+    # links); each distinct file is hashed once, not once per mention: 4000
+    # mentions of a 16 MiB layer must not mean 64 GiB of hashing. More than
+    # 4096 layers are refused.
+    cat >repeat.py <<'PY'
+import hashlib, io, json, os, sys, tarfile
+count = int(sys.argv[1])
+layer = os.urandom(16 << 20)
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers",
+      "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}).encode()
+names = (["layer.tar", "alias.tar"] * count)[:count]
+with tarfile.open("repeat.tar", "w", format=tarfile.PAX_FORMAT) as tar:
+    for name, data in (("layer.tar", layer), ("config.json", cfg),
+                       ("manifest.json", json.dumps([{"Config": "config.json",
+                        "RepoTags": ["x:1"], "Layers": names}]).encode())):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    info = tarfile.TarInfo("alias.tar")
+    info.type = tarfile.SYMTYPE
+    info.linkname = "layer.tar"
+    tar.addfile(info)
+PY
+    python3 repeat.py 4000 || die "building repeat.tar"
+    expect 3 "config lists 1 diff_ids for 4000 layers" \
+        timeout 20 "$copa" inspect docker-archive:repeat.tar
+    python3 repeat.py 4097 || die "building repeat.tar"
+    expect 3 "manifest.json lists more than 4096 layers" \
+        timeout 20 "$copa" inspect docker-archive:repeat.tar
+    ;;
+not_tar)
+    # libarchive reports an unknown format with errno EILSEQ; its strerror
+    # ("Invalid or incomplete multibyte or wide character") says nothing.
+    printf 'this is not an archive\n' >notar.tar
+    expect 3 "notar.tar: Unrecognized archive format" "$copa" inspect docker-archive:notar.tar
+    expect 4 "nonexistent.tar: No such file or directory" \
+        "$copa" inspect docker-archive:nonexistent.tar
+    ;;
+long_link)
+    # Resolving a name costs what its links spell out, once per mention in
+    # manifest.json: a 500 KB link target, or 40 chained 4 KB ones, named by
+    # 4096 layers took minutes to hours. Targets are at most 4096 bytes (as
+    # PATH_MAX) and one lookup walks at most 4096 components.
+    cat >longlink.py <<'PY'
+import io, json, sys, tarfile
+chain, length = int(sys.argv[1]), int(sys.argv[2])
+with tarfile.open("longlink.tar", "w", format=tarfile.PAX_FORMAT) as tar:
+    def add(name, data):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    add("layer.tar", b"x")
+    add("config.json", b"{}")
+    for i in range(chain):
+        info = tarfile.TarInfo("l%d" % i)
+        info.type = tarfile.SYMTYPE
+        info.linkname = "a/../" * (length // 5) + ("l%d" % (i + 1) if i + 1 < chain else "layer.tar")
+        tar.addfile(info)
+    add("manifest.json", json.dumps([{"Config": "config.json", "Layers": ["l0"] * 4096}]).encode())
+PY
+    python3 longlink.py 1 500000 || die "building longlink.tar"
+    expect 3 "symlink 'l0' has a target longer than 4096 bytes" \
+        timeout 10 "$copa" inspect docker-archive:longlink.tar
+    python3 longlink.py 40 4000 || die "building longlink.tar"
+    expect 3 "'l0': too many steps to resolve" \
+        timeout 10 "$copa" inspect docker-archive:longlink.tar
     ;;
 huge)
     expect 3 "huge.tar" "$copa" inspect docker-archive:huge.tar
