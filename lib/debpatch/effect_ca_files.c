@@ -191,13 +191,39 @@ static int push(char ***list, size_t *n, const char *text)
     return copa__dp_strlist_push(list, n, text);
 }
 
+/* The directories of the walk from its start down to the current one. */
+typedef struct walk_dir {
+    const char *canon;
+    const struct walk_dir *up;
+} walk_dir;
+
+static int on_walk(const walk_dir *w, const char *canon)
+{
+    for (; w != NULL; w = w->up)
+        if (strcmp(w->canon, canon) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A directory already on the walk (reached again through a symlink) is a
+ * loop: `find -L` reports it and does not enter it, and entering it would
+ * revisit everything below once per loop and level.
+ */
 static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir, int follow,
-                   int depth)
+                   int depth, const walk_dir *up)
 {
     char **names = NULL, *canon = NULL;
     size_t n = 0, i;
     int rc = copa__dp_canonical(&canon, &c->view, dir, 1);
+    walk_dir here;
 
+    if (rc == 0 && on_walk(up, canon)) {
+        free(canon);
+        return 0;
+    }
+    here.canon = canon;
+    here.up = up;
     if (rc == 0)
         rc = merged_list(&names, &n, c, canon);
     for (i = 0; rc == 0 && i < n; i++) {
@@ -217,7 +243,7 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
             free(lc);
         }
         if (k == COPA__DP_DIR && depth < MAX_DEPTH)
-            rc = find_in(out, count, c, child.data, follow, depth + 1);
+            rc = find_in(out, count, c, child.data, follow, depth + 1, &here);
         else if (k == COPA__DP_OTHER && len >= 4 && strcmp(names[i] + len - 4, ".crt") == 0)
             rc = push(out, count, child.data);
         copa__buf_free(&child);
@@ -234,7 +260,7 @@ int copa__ca_find_crt(char ***out, size_t *count, copa__dp_ctx *c, const char *d
     *count = 0;
     if (copa__ca_kind(c, dir) != COPA__DP_DIR)
         return 0;
-    if ((rc = find_in(out, count, c, dir, follow, 0)) != 0) {
+    if ((rc = find_in(out, count, c, dir, follow, 0, NULL)) != 0) {
         copa__ca_names_free(*out, *count);
         *out = NULL;
         *count = 0;
