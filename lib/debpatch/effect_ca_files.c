@@ -12,6 +12,9 @@
 #include <string.h>
 
 enum { MAX_DEPTH = 40 };
+/* Directories one certificate walk may enter: symlinked directories that
+ * form no loop can still make 2^depth paths to the same few directories. */
+enum { MAX_WALK_DIRS = 4096 };
 
 int copa__dp_ca_capture_wanted(const char *canon)
 {
@@ -211,7 +214,7 @@ static int on_walk(const walk_dir *w, const char *canon)
  * revisit everything below once per loop and level.
  */
 static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir, int follow,
-                   int depth, const walk_dir *up)
+                   int depth, const walk_dir *up, size_t *entered)
 {
     char **names = NULL, *canon = NULL;
     size_t n = 0, i;
@@ -221,6 +224,13 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
     if (rc == 0 && on_walk(up, canon)) {
         free(canon);
         return 0;
+    }
+    if (rc == 0 && ++*entered > MAX_WALK_DIRS) {
+        free(canon);
+        return copa__error_set(COPA_EINVALID,
+                               "rebuilding the CA store: %s: more than %d directories to walk "
+                               "(symlinked directories reach the same ones again and again)",
+                               dir, MAX_WALK_DIRS);
     }
     here.canon = canon;
     here.up = up;
@@ -243,7 +253,7 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
             free(lc);
         }
         if (k == COPA__DP_DIR && depth < MAX_DEPTH)
-            rc = find_in(out, count, c, child.data, follow, depth + 1, &here);
+            rc = find_in(out, count, c, child.data, follow, depth + 1, &here, entered);
         else if (k == COPA__DP_OTHER && len >= 4 && strcmp(names[i] + len - 4, ".crt") == 0)
             rc = push(out, count, child.data);
         copa__buf_free(&child);
@@ -255,12 +265,13 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
 
 int copa__ca_find_crt(char ***out, size_t *count, copa__dp_ctx *c, const char *dir, int follow)
 {
+    size_t entered = 0;
     int rc;
     *out = NULL;
     *count = 0;
     if (copa__ca_kind(c, dir) != COPA__DP_DIR)
         return 0;
-    if ((rc = find_in(out, count, c, dir, follow, 0, NULL)) != 0) {
+    if ((rc = find_in(out, count, c, dir, follow, 0, NULL, &entered)) != 0) {
         copa__ca_names_free(*out, *count);
         *out = NULL;
         *count = 0;
