@@ -460,6 +460,23 @@ int copa__ca_dir_exists(copa__ca_dir *d, const char *name, int regular)
     return regular ? k == COPA__DP_OTHER : k != COPA__DP_MISSING;
 }
 
+char *copa__ca_dir_file_identity(copa__ca_dir *d, const char *name)
+{
+    copa__ca_entry *in;
+    char *outside;
+    copa__buf path = COPA__BUF_INIT;
+
+    if (follow(d, name, 0, &in, &outside) != COPA__DP_OTHER)
+        return NULL;
+    if (outside != NULL)
+        return outside;
+    if (in->generated || copa__buf_appendf(&path, "%s/%s", d->canon, in->name) != 0) {
+        copa__buf_free(&path);
+        return NULL;
+    }
+    return copa__buf_detach(&path);
+}
+
 int copa__ca_dir_read(copa__ca_dir *d, const char *name, copa__buf *out)
 {
     copa__ca_entry *in;
