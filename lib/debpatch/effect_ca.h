@@ -53,6 +53,9 @@ void copa__ca_dir_remove(copa__ca_dir *d, const char *name);
 int copa__ca_dir_exists(copa__ca_dir *d, const char *name, int regular);
 /* Content of `name`, symlinks followed: 1 for a regular file, 0 otherwise. */
 int copa__ca_dir_read(copa__ca_dir *d, const char *name, copa__buf *out);
+/* Which file `name` finally is, symlinks followed: its canonical path
+ * (malloc'd), or NULL when it is no regular file or only in memory. */
+char *copa__ca_dir_file_identity(copa__ca_dir *d, const char *name);
 
 /* `openssl rehash` of the directory (effect_ca_rehash.c). */
 int copa__ca_rehash(copa__ca_dir *d);

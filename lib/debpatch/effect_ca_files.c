@@ -12,6 +12,9 @@
 #include <string.h>
 
 enum { MAX_DEPTH = 40 };
+/* Directories one certificate walk may enter: symlinked directories that
+ * form no loop can still make 2^depth paths to the same few directories. */
+enum { MAX_WALK_DIRS = 4096 };
 
 int copa__dp_ca_capture_wanted(const char *canon)
 {
@@ -191,13 +194,46 @@ static int push(char ***list, size_t *n, const char *text)
     return copa__dp_strlist_push(list, n, text);
 }
 
+/* The directories of the walk from its start down to the current one. */
+typedef struct walk_dir {
+    const char *canon;
+    const struct walk_dir *up;
+} walk_dir;
+
+static int on_walk(const walk_dir *w, const char *canon)
+{
+    for (; w != NULL; w = w->up)
+        if (strcmp(w->canon, canon) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * A directory already on the walk (reached again through a symlink) is a
+ * loop: `find -L` reports it and does not enter it, and entering it would
+ * revisit everything below once per loop and level.
+ */
 static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir, int follow,
-                   int depth)
+                   int depth, const walk_dir *up, size_t *entered)
 {
     char **names = NULL, *canon = NULL;
     size_t n = 0, i;
     int rc = copa__dp_canonical(&canon, &c->view, dir, 1);
+    walk_dir here;
 
+    if (rc == 0 && on_walk(up, canon)) {
+        free(canon);
+        return 0;
+    }
+    if (rc == 0 && ++*entered > MAX_WALK_DIRS) {
+        free(canon);
+        return copa__error_set(COPA_EINVALID,
+                               "rebuilding the CA store: %s: more than %d directories to walk "
+                               "(symlinked directories reach the same ones again and again)",
+                               dir, MAX_WALK_DIRS);
+    }
+    here.canon = canon;
+    here.up = up;
     if (rc == 0)
         rc = merged_list(&names, &n, c, canon);
     for (i = 0; rc == 0 && i < n; i++) {
@@ -217,7 +253,7 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
             free(lc);
         }
         if (k == COPA__DP_DIR && depth < MAX_DEPTH)
-            rc = find_in(out, count, c, child.data, follow, depth + 1);
+            rc = find_in(out, count, c, child.data, follow, depth + 1, &here, entered);
         else if (k == COPA__DP_OTHER && len >= 4 && strcmp(names[i] + len - 4, ".crt") == 0)
             rc = push(out, count, child.data);
         copa__buf_free(&child);
@@ -229,12 +265,13 @@ static int find_in(char ***out, size_t *count, copa__dp_ctx *c, const char *dir,
 
 int copa__ca_find_crt(char ***out, size_t *count, copa__dp_ctx *c, const char *dir, int follow)
 {
+    size_t entered = 0;
     int rc;
     *out = NULL;
     *count = 0;
     if (copa__ca_kind(c, dir) != COPA__DP_DIR)
         return 0;
-    if ((rc = find_in(out, count, c, dir, follow, 0)) != 0) {
+    if ((rc = find_in(out, count, c, dir, follow, 0, NULL, &entered)) != 0) {
         copa__ca_names_free(*out, *count);
         *out = NULL;
         *count = 0;
@@ -421,6 +458,23 @@ int copa__ca_dir_exists(copa__ca_dir *d, const char *name, int regular)
     copa__dp_kind k = follow(d, name, 0, &in, &out);
     free(out);
     return regular ? k == COPA__DP_OTHER : k != COPA__DP_MISSING;
+}
+
+char *copa__ca_dir_file_identity(copa__ca_dir *d, const char *name)
+{
+    copa__ca_entry *in;
+    char *outside;
+    copa__buf path = COPA__BUF_INIT;
+
+    if (follow(d, name, 0, &in, &outside) != COPA__DP_OTHER)
+        return NULL;
+    if (outside != NULL)
+        return outside;
+    if (in->generated || copa__buf_appendf(&path, "%s/%s", d->canon, in->name) != 0) {
+        copa__buf_free(&path);
+        return NULL;
+    }
+    return copa__buf_detach(&path);
 }
 
 int copa__ca_dir_read(copa__ca_dir *d, const char *name, copa__buf *out)

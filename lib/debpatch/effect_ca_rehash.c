@@ -151,18 +151,79 @@ static int has_extension(const char *name)
     return 0;
 }
 
-/* do_file(): the entry's one certificate or CRL, if that is what it holds. */
-static int do_file(table *t, copa__ca_dir *d, const char *name)
+/* What one file holds for rehash: a certificate or CRL's hash and digest, or nothing. */
+typedef struct parsed {
+    char *identity; /* the file's canonical path (copa__ca_dir_file_identity) */
+    int usable, type;
+    unsigned long hash;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    size_t next; /* index + 1 of the next in its chain, 0 = end */
+} parsed;
+
+/*
+ * Files already parsed, by identity: a hostile directory of thousands of
+ * links to one large file would otherwise be read and parsed once per link
+ * (openssl rehash does so; the outcome is the same either way).
+ */
+typedef struct parsed_memo {
+    parsed *p;
+    size_t n;
+    size_t head[HEADS];
+} parsed_memo;
+
+static size_t identity_head(const char *identity)
+{
+    size_t h = 5381;
+    for (; *identity != '\0'; identity++)
+        h = h * 33 + (unsigned char)*identity;
+    return h % HEADS;
+}
+
+static parsed *memo_find(parsed_memo *m, const char *identity)
+{
+    size_t i;
+    for (i = m->head[identity_head(identity)]; i != 0; i = m->p[i - 1].next)
+        if (strcmp(m->p[i - 1].identity, identity) == 0)
+            return &m->p[i - 1];
+    return NULL;
+}
+
+/* Takes `identity`; NULL on OOM (identity freed). */
+static parsed *memo_add(parsed_memo *m, char *identity)
+{
+    size_t h = identity_head(identity);
+    parsed *grown = realloc(m->p, (m->n + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        free(identity);
+        return NULL;
+    }
+    m->p = grown;
+    memset(&m->p[m->n], 0, sizeof(*m->p));
+    m->p[m->n].identity = identity;
+    m->p[m->n].next = m->head[h];
+    m->head[h] = m->n + 1;
+    return &m->p[m->n++];
+}
+
+static void memo_free(parsed_memo *m)
+{
+    size_t i;
+    for (i = 0; i < m->n; i++)
+        free(m->p[i].identity);
+    free(m->p);
+}
+
+/* The one certificate or CRL of `name`'s content, if that is what it holds. */
+static int parse_file(parsed *out, copa__ca_dir *d, const char *name)
 {
     copa__buf content = COPA__BUF_INIT;
     STACK_OF(X509_INFO) *inf = NULL;
-    unsigned char digest[EVP_MAX_MD_SIZE];
     const X509_NAME *subject = NULL;
-    int rc, type = TYPE_CERT;
+    int rc;
     BIO *bio;
 
-    if (!has_extension(name))
-        return 0;
+    out->usable = 0;
+    out->type = TYPE_CERT;
     if ((rc = copa__ca_dir_read(d, name, &content)) <= 0) {
         copa__buf_free(&content);
         return rc; /* "cannot open file": skipped */
@@ -177,23 +238,48 @@ static int do_file(table *t, copa__ca_dir *d, const char *name)
         X509_INFO *x = sk_X509_INFO_value(inf, 0);
         if (x->x509 != NULL) {
             subject = X509_get_subject_name(x->x509);
-            X509_digest(x->x509, EVP_sha1(), digest, NULL);
+            X509_digest(x->x509, EVP_sha1(), out->digest, NULL);
         } else if (x->crl != NULL) {
-            type = TYPE_CRL;
+            out->type = TYPE_CRL;
             subject = X509_CRL_get_issuer(x->crl);
-            X509_CRL_digest(x->crl, EVP_sha1(), digest, NULL);
+            X509_CRL_digest(x->crl, EVP_sha1(), out->digest, NULL);
         }
     }
-    rc = 0;
     if (subject != NULL) {
         int ok = 0;
-        unsigned long h = X509_NAME_hash_ex(subject, NULL, NULL, &ok);
-        if (ok)
-            rc = add_entry(t, type, h, name, digest, 1, NO_ID);
+        out->hash = X509_NAME_hash_ex(subject, NULL, NULL, &ok);
+        out->usable = ok;
     }
     sk_X509_INFO_pop_free(inf, X509_INFO_free);
     ERR_clear_error();
     copa__buf_free(&content);
+    return 0;
+}
+
+/* do_file(): the entry's one certificate or CRL, if that is what it holds. */
+static int do_file(table *t, parsed_memo *m, copa__ca_dir *d, const char *name)
+{
+    parsed once, *p = NULL;
+    char *identity;
+    int rc = 0;
+
+    if (!has_extension(name))
+        return 0;
+    if ((identity = copa__ca_dir_file_identity(d, name)) != NULL &&
+        (p = memo_find(m, identity)) != NULL) {
+        free(identity);
+    } else {
+        if (identity != NULL && (p = memo_add(m, identity)) == NULL)
+            return copa__error_oom();
+        if (p == NULL) { /* only in memory: parsed for this entry */
+            memset(&once, 0, sizeof(once));
+            p = &once;
+        }
+        if ((rc = parse_file(p, d, name)) != 0)
+            return rc;
+    }
+    if (p->usable)
+        rc = add_entry(t, p->type, p->hash, name, p->digest, 1, NO_ID);
     return rc;
 }
 
@@ -245,8 +331,10 @@ int copa__ca_rehash(copa__ca_dir *d)
     size_t i, n = 0, k;
     int rc = names == NULL ? copa__error_oom() : 0;
     table t;
+    parsed_memo memo;
 
     memset(&t, 0, sizeof(t));
+    memset(&memo, 0, sizeof(memo));
     for (i = 0; rc == 0 && i < d->n; i++)
         if (d->e[i].kind != COPA__DP_MISSING)
             names[n++] = d->e[i].name;
@@ -260,8 +348,9 @@ int copa__ca_rehash(copa__ca_dir *d)
         if (e->kind == COPA__DP_SYMLINK && parse_link_name(e->name, &hash, &type, &id))
             rc = add_entry(&t, type, hash, e->target, NULL, 0, id);
         else
-            rc = do_file(&t, d, e->name);
+            rc = do_file(&t, &memo, d, e->name);
     }
+    memo_free(&memo);
     free(names); /* borrowed names: the table may grow below */
     for (i = 0; rc == 0 && i < t.n; i++)
         rc = settle(d, &t.b[i]);

@@ -219,6 +219,14 @@ static char *cert_base(const char *cert)
     return b;
 }
 
+/*
+ * ca-certificates.crt is built in memory, and the configuration may name
+ * one file on each of its lines (the script appends it each time): a 1 MB
+ * configuration naming a 1 MB file would ask for 500 GB. Debian's bundle
+ * is about 200 KB; past this, refuse.
+ */
+enum { MAX_BUNDLE = 64 * 1024 * 1024 };
+
 typedef struct update {
     copa__dp_ctx *c;
     copa__ca_dir dir;
@@ -265,7 +273,15 @@ static int add_cert(update *u, const char *cert)
     }
     u->have_bundle = 1;
     if (rc == 0 && (rc = copa__ca_read(u->c, cert, &content)) > 0) {
-        rc = copa__buf_append(&u->bundle, content.data, content.length);
+        /* Kept at most MAX_BUNDLE with the newline below, so no wrap here. */
+        if (content.length >= (size_t)MAX_BUNDLE - u->bundle.length)
+            rc =
+                copa__error_set(COPA_EINVALID,
+                                "rebuilding the CA store: %s/%s would grow past %d MiB adding "
+                                "%s (ca-certificates.conf names certificates again and again?)",
+                                COPA__CA_ETCDIR, COPA__CA_BUNDLE, MAX_BUNDLE / (1024 * 1024), cert);
+        else
+            rc = copa__buf_append(&u->bundle, content.data, content.length);
         if (rc == 0 && content.length > 0 && content.data[content.length - 1] != '\n')
             rc = copa__buf_append(&u->bundle, "\n", 1);
     }

@@ -5,7 +5,8 @@
  * is then read from that version's own .deb, fetched (and verified like
  * every other) through in->old_deb, once per package and only when a
  * conffile differs from the new version's. When the .deb cannot be had the
- * conffile is left to the "not a conffile before" rule and a note says so.
+ * conffile is left to the "not a conffile before" rule and a note says so;
+ * a .deb that fails verification stops the patch.
  */
 #include "debpatch/internal.h"
 #include "util/buffer.h"
@@ -135,7 +136,10 @@ static int load(copa__dp_ctx *c, copa__dp_pkg *p, char **why)
     if (rc == 0)
         rc = read_old_deb(c, p, path);
     free(path);
-    if (rc == COPA_ECANCELLED || rc == COPA_ENOMEM)
+    /* A file that fails the signed index's size or SHA-256 is the mirror
+     * tampering, not a version that cannot be had: that stops the patch
+     * like any other package's verification failure. */
+    if (rc == COPA_ECANCELLED || rc == COPA_ENOMEM || rc == COPA_EVERIFY)
         return rc;
     if (rc != 0) {
         const char *msg = copa_error_last();

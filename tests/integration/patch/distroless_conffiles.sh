@@ -9,6 +9,7 @@
 #   changed.conf       edited, packaged content changed    -> kept + .dpkg-dist
 # conf-gone 1.0-1 -> 1.1-1 (1.0-1 not published): gone.conf untouched ->
 #   kept + .dpkg-dist (not judgeable) and a note naming it.
+# Then the mirror serves another file as conf-copa 1.0-1: exit 7.
 #
 # usage: distroless_conffiles.sh COPA WORKDIR
 set -uo pipefail
@@ -96,6 +97,7 @@ umoci init --layout "$img" >/dev/null &&
     cp -a "$root/." "$work/bundle/rootfs/" &&
     umoci repack --image "$img:base" "$work/bundle" >/dev/null &&
     rm -rf "$work/bundle" || { echo "cannot build the image"; exit 1; }
+cp -a "$img" "$work/image-tampered"
 
 "$copa" patch --progress plain -i "oci:$img:base" >"$work/patch.out" 2>"$work/patch.err"
 rc=$?
@@ -125,4 +127,20 @@ check "old version not published: a note names the conffile" \
     grep -q 'conf-gone: conffile /etc/conf-gone/gone.conf could not be judged' "$work/patch.err"
 check "the old .deb came from the repository" grep -q 'conf-copa_1.0-1_amd64.deb' "$work/requests.log"
 [ "$failures" -eq 0 ] || { cat "$work/patch.err"; exit 1; }
+
+# A mirror that serves another file as the installed version's .deb (the
+# signed index's SHA-256 does not match) is tampering, not an unpublished
+# version: copa stops with the verification failure (exit 7) instead of
+# noting the conffile as unjudged and going on.
+mv "$work/debs" "$work/debs.good"
+mkconf conf-copa 1.0-1 plain.conf=evil same.conf=evil changed.conf=evil
+cp "$work/debs/conf-copa_1.0-1_amd64.deb" "$r/pool/main/conf-copa_1.0-1_amd64.deb"
+rm -rf "$XDG_CACHE_HOME"
+"$copa" patch --progress plain -i "oci:$work/image-tampered:base" >"$work/tampered.out" \
+    2>"$work/tampered.err"
+rc=$?
+check "tampered old .deb: exit 7" [ "$rc" -eq 7 ]
+check "tampered old .deb: the message names the package and the index" \
+    grep -q 'conf-copa 1.0-1: .*the index says' "$work/tampered.err"
+[ "$failures" -eq 0 ] || { cat "$work/tampered.err"; exit 1; }
 echo PASS
