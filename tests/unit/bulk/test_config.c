@@ -205,6 +205,34 @@ static void patterns(void **state)
     assert_int_equal(copa__bulk_pattern_compile(&re, "^\\D"), COPA_EINVALID);
 }
 
+/*
+ * Patterns glibc would take ages over: a backreference makes regexec
+ * exponential on a 100-character tag, and nested counted repetitions make
+ * regcomp build their product. Go's regexp refuses both (no
+ * backreferences; repeat counts up to 1000, nested ones included), so
+ * refusing them loses no Copacetic config.
+ */
+static void refuses_costly_patterns(void **state)
+{
+    regex_t re;
+    (void)state;
+
+    assert_int_equal(copa__bulk_pattern_compile(&re, "(a*)*\\1x$"), COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "a backreference"));
+    assert_int_equal(copa__bulk_pattern_compile(&re, "((a{1,200}){1,200}){1,200}"), COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "more than 1000"));
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^a{1001}$"), COPA_EINVALID);
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^a{1000}{1000}$"), COPA_EINVALID);
+    /* counts that stay within 1000, and a '{' that is no repetition */
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^([0-9]{1,3}\\.){3}[0-9]{1,3}(x{2}){500}$"),
+                     0);
+    assert_int_equal(regexec(&re, "1.22.333.4", 0, NULL, 0), REG_NOMATCH);
+    regfree(&re);
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^(v[0-9]{1,3}){0,5}[{]$"), 0);
+    assert_int_equal(regexec(&re, "v1v22{", 0, NULL, 0), 0);
+    regfree(&re);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +241,7 @@ int main(void)
         cmocka_unit_test(loads_file_and_names_missing_file),
         cmocka_unit_test(templates),
         cmocka_unit_test(patterns),
+        cmocka_unit_test(refuses_costly_patterns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
