@@ -16,10 +16,18 @@
 
 enum { CONFIG_MAX = 4 * 1024 * 1024, IMAGES_MAX = 10000, LIST_MAX = 100000 };
 
-/* The walk's context: the document and the file name for messages. */
+/*
+ * What the walk may copy: each string costs its length + 1. A file without
+ * aliases stays within its own size; aliases let one node be read many
+ * times (a list named by every entry), which must not multiply the work.
+ */
+enum { COPY_BUDGET = 2 * CONFIG_MAX };
+
+/* The walk's context: the document, the file name for messages, the copy budget left. */
 typedef struct walker {
     yaml_document_t *doc;
     const char *path;
+    size_t *budget;
 } walker;
 
 static unsigned int line_of(const yaml_node_t *node)
@@ -57,6 +65,10 @@ static int get_string(char **out, const walker *w, const yaml_node_t *node, cons
         return fail(w, node, key, "must not be empty%s", "");
     if (strlen(text) != node->data.scalar.length)
         return fail(w, node, key, "contains a NUL byte%s", "");
+    if (node->data.scalar.length + 1 > *w->budget)
+        return fail(w, node, key, "the configuration expands beyond %s bytes through YAML aliases",
+                    "8 MiB");
+    *w->budget -= node->data.scalar.length + 1;
     if ((*out = strdup(text)) == NULL)
         return copa__error_oom();
     return 0;
@@ -480,6 +492,7 @@ int copa__bulk_config_parse(copa__bulk_config **out, const char *path, const cha
 {
     copa__bulk_config *config;
     yaml_document_t doc;
+    size_t budget = COPY_BUDGET;
     walker w;
     int rc;
 
@@ -494,6 +507,7 @@ int copa__bulk_config_parse(copa__bulk_config **out, const char *path, const cha
     }
     w.doc = &doc;
     w.path = path;
+    w.budget = &budget;
     rc = read_document(&w, config);
     yaml_document_delete(&doc);
     if (rc != 0) {

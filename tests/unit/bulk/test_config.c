@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,40 @@ static void refuses_costly_patterns(void **state)
     regfree(&re);
 }
 
+/*
+ * YAML aliases share one node, so a few KiB can name a list thousands of
+ * times: 1000 entries each aliasing 100 tags of 100 characters would copy
+ * 10 MB of strings (and expand as many jobs) from a 12 KB file. The walk
+ * has a budget of the bytes a file of CONFIG_MAX could hold without them.
+ */
+static void refuses_alias_amplification(void **state)
+{
+    char *yaml = malloc(200000), *p = yaml;
+    copa__bulk_config *c = NULL;
+    int i, rc;
+    (void)state;
+
+    assert_non_null(yaml);
+    p += sprintf(p, "apiVersion: copa.sh/v1alpha1\nkind: PatchConfig\nimages:\n");
+    for (i = 0; i < 1000; i++) {
+        p += sprintf(p, "  - name: e%d\n    image: reg.test/a\n    tags:\n      strategy: list\n",
+                     i);
+        if (i > 0) {
+            p += sprintf(p, "      list: *tags\n");
+            continue;
+        }
+        p += sprintf(p, "      list: &tags\n");
+        for (int t = 0; t < 100; t++)
+            p += sprintf(p, "        - t%03d%0*d\n", t, 96, 0);
+    }
+    rc = copa__bulk_config_parse(&c, "big.yaml", yaml, (size_t)(p - yaml));
+    if (rc != COPA_EINVALID || strstr(copa_error_last(), "big.yaml:") == NULL ||
+        strstr(copa_error_last(), "expands") == NULL)
+        fail_msg("rc %d, '%s'", rc, copa_error_last());
+    copa__bulk_config_free(c);
+    free(yaml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +277,7 @@ int main(void)
         cmocka_unit_test(templates),
         cmocka_unit_test(patterns),
         cmocka_unit_test(refuses_costly_patterns),
+        cmocka_unit_test(refuses_alias_amplification),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
