@@ -27,18 +27,48 @@ void copa__registry_tags_free(char **tags, size_t count)
     free(tags);
 }
 
-/* The URL of rel="next" in a Link header value, as a path below the registry; NULL when none. */
+/* Is "next" among the rel values in the parameters [params, end) of one link-value? */
+static int rel_is_next(const char *params, const char *end)
+{
+    char *text = strndup(params, (size_t)(end - params)), *rel, *value, *save = NULL;
+    int found = 0, quoted;
+
+    if (text == NULL)
+        return 0;
+    /* the parameter "rel", not the tail of another name such as "prerel" */
+    for (rel = strstr(text, "rel="); rel != NULL; rel = strstr(rel + 4, "rel="))
+        if (rel == text || strchr("; \t", rel[-1]) != NULL)
+            break;
+    if (rel != NULL) {
+        quoted = rel[4] == '"';
+        value = rel + 4 + quoted;
+        value[strcspn(value, quoted ? "\"" : "; \t")] = '\0';
+        for (value = strtok_r(value, " ", &save); value != NULL && !found;
+             value = strtok_r(NULL, " ", &save))
+            found = strcasecmp(value, "next") == 0;
+    }
+    free(text);
+    return found;
+}
+
+/*
+ * The URL of rel="next" in a Link header value, as a path below the
+ * registry; NULL when none. A header may carry several comma-separated
+ * link-values (RFC 8288), rel="prev" among them, so each is judged by its
+ * own parameters.
+ */
 static char *next_path(const char *link, const char *base)
 {
-    const char *open = strchr(link, '<'), *close = open ? strchr(open, '>') : NULL;
-    char *target;
+    const char *open, *close, *end;
+    char *target = NULL;
 
-    if (open == NULL || close == NULL)
-        return NULL;
-    /* rel="next" (or rel=next) among the parameters after '>' */
-    if (strstr(close, "rel=\"next\"") == NULL && strstr(close, "rel=next") == NULL)
-        return NULL;
-    target = strndup(open + 1, (size_t)(close - open - 1));
+    for (open = strchr(link, '<'); open != NULL && target == NULL; open = strchr(end, '<')) {
+        if ((close = strchr(open, '>')) == NULL)
+            return NULL;
+        end = close + 1 + strcspn(close + 1, ",");
+        if (rel_is_next(close + 1, end))
+            target = strndup(open + 1, (size_t)(close - open - 1));
+    }
     if (target == NULL)
         return NULL;
     if (strncasecmp(target, base, strlen(base)) == 0 && target[strlen(base)] == '/')
