@@ -3,7 +3,7 @@
  * Link: <...>; rel="next" header of the distribution spec. A next link
  * must stay on the same registry (a path "/v2/..." or the same
  * scheme://host), so a registry cannot send our credentials elsewhere;
- * a next link naming the same page, or a page that adds no tag yet links
+ * a next link naming a page already listed, or a page that adds no tag yet links
  * on, is refused, and pages and tags are bounded, so a looping registry
  * cannot hold us for long.
  */
@@ -162,12 +162,22 @@ done:
     return rc;
 }
 
+/* Was `url` one of the pages already listed? */
+static int seen_before(char *const *seen, size_t count, const char *url)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (strcmp(seen[i], url) == 0)
+            return 1;
+    return 0;
+}
+
 int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, const char *registry,
                              const char *repository, unsigned int page_size)
 {
-    char *url = NULL, *next = NULL;
-    unsigned int pages = 0;
-    size_t before;
+    char *url = NULL, *next = NULL, **seen = NULL;
+    size_t before, pages = 0, i;
     int rc;
 
     *out = NULL;
@@ -177,35 +187,40 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
     else
         rc = copa__registry_url(&url, r, registry, "/v2/%s/tags/list", repository);
     while (rc == 0 && url != NULL) {
-        if (++pages > PAGES_MAX) {
+        char **grown;
+
+        if (pages == PAGES_MAX) {
             rc = copa__error_set(COPA_EINVALID, "registry %s: tag list of %s: more than %d pages",
                                  registry, repository, PAGES_MAX);
             break;
         }
         before = *count;
         rc = get_page(&next, out, count, r, registry, repository, url);
-        /* a next link that names this page again, or a page that adds
-         * nothing yet promises more, would loop until PAGES_MAX */
+        /* the page is listed: it joins those a next link must not name again */
+        if ((grown = realloc(seen, (pages + 1) * sizeof(char *))) == NULL) {
+            free(url);
+            rc = rc != 0 ? rc : copa__error_oom();
+        } else {
+            seen = grown;
+            seen[pages++] = url;
+        }
+        url = NULL;
+        /* a next link back to any listed page (itself, or A -> B -> A), or a
+         * page that adds nothing yet promises more, would loop until PAGES_MAX */
         if (rc == 0 && next != NULL) {
-            char *next_url = NULL;
-
-            rc = copa__registry_url(&next_url, r, registry, "%s", next);
-            if (rc == 0 && (strcmp(next_url, url) == 0 || *count == before))
+            rc = copa__registry_url(&url, r, registry, "%s", next);
+            if (rc == 0 && (seen_before(seen, pages, url) || *count == before))
                 rc = copa__error_set(COPA_EINVALID,
                                      "registry %s: tag list of %s: the next page link loops",
                                      registry, repository);
-            free(url);
-            url = rc == 0 ? next_url : NULL;
-            if (rc != 0)
-                free(next_url);
-        } else {
-            free(url);
-            url = NULL;
         }
         free(next);
         next = NULL;
     }
     free(url);
+    for (i = 0; i < pages; i++)
+        free(seen[i]);
+    free(seen);
     if (rc != 0) {
         copa__registry_tags_free(*out, *count);
         *out = NULL;
