@@ -51,6 +51,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if "last=1.0" in self.path:
                 return self.send(tags(["2.0"]), [("Link", first)])
             return self.send(tags(["1.0"]), [("Link", first + ', </v2/h/prevfirst/tags/list?last=1.0>; rel="next"')])
+        if repo == "h/many":  # a big repository: 100000 tags in one page
+            return self.send(tags(["t%d" % i for i in range(100000)]))
         if repo == "h/offhost":
             return self.send(tags(["1.0"]), [("Link", '<http://127.0.0.2:9/v2/h/offhost/tags/list?last=1.0>; rel="next"')])
         if repo == "h/notjson":
