@@ -458,12 +458,47 @@ static int read_document(const walker *w, copa__bulk_config *config)
     return 0;
 }
 
+/*
+ * A PatchConfig is a few levels deep. libyaml's scanner walks one slot per
+ * open flow level for every token, so its time grows with the square of
+ * the nesting; this event pass stops at NEST_MAX levels, before the loader
+ * would spend minutes on a file of brackets. Syntax errors are left to the
+ * loader, which reports them.
+ */
+enum { NEST_MAX = 64 };
+
+static int check_nesting(const char *path, const char *text, size_t length)
+{
+    yaml_parser_t parser;
+    yaml_event_t event;
+    int depth = 0, rc = 0, done = 0;
+
+    if (!yaml_parser_initialize(&parser))
+        return copa__error_oom();
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+    while (rc == 0 && !done && yaml_parser_parse(&parser, &event)) {
+        if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (event.type == YAML_SEQUENCE_END_EVENT || event.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = event.type == YAML_STREAM_END_EVENT;
+        if (depth > NEST_MAX)
+            rc = copa__error_set(COPA_EINVALID, "%s:%zu: nested deeper than %d levels", path,
+                                 event.start_mark.line + 1, NEST_MAX);
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 static int load_yaml(yaml_document_t *doc, const char *path, const char *text, size_t length)
 {
     yaml_parser_t parser;
     yaml_document_t extra;
     int rc = 0;
 
+    if ((rc = check_nesting(path, text, length)) != 0)
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return copa__error_oom();
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);

@@ -268,6 +268,31 @@ static void refuses_alias_amplification(void **state)
     free(yaml);
 }
 
+/*
+ * libyaml's scanner keeps a simple-key slot per flow level and walks all
+ * of them for every token: time grows with the square of the nesting
+ * (30000 levels took 7 s, 100000 over a minute). A PatchConfig is a few
+ * levels deep, so deep nesting is refused after a bounded amount of work.
+ */
+static void refuses_deep_nesting(void **state)
+{
+    size_t depth = 50000, n = 0;
+    char *yaml = malloc(2 * depth + 100);
+    copa__bulk_config *c = NULL;
+    int rc;
+    (void)state;
+
+    assert_non_null(yaml);
+    n += (size_t)sprintf(yaml, "apiVersion: copa.sh/v1alpha1\nkind: PatchConfig\nimages: ");
+    memset(yaml + n, '[', depth);
+    memset(yaml + n + depth, ']', depth);
+    n += 2 * depth;
+    rc = copa__bulk_config_parse(&c, "deep.yaml", yaml, n);
+    if (rc != COPA_EINVALID || strstr(copa_error_last(), "deep.yaml:3: nested deeper than") == NULL)
+        fail_msg("rc %d, '%s'", rc, copa_error_last());
+    free(yaml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +303,7 @@ int main(void)
         cmocka_unit_test(patterns),
         cmocka_unit_test(refuses_costly_patterns),
         cmocka_unit_test(refuses_alias_amplification),
+        cmocka_unit_test(refuses_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
