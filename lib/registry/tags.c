@@ -4,7 +4,7 @@
  * must stay on the same registry (a path "/v2/..." or the same
  * scheme://host), so a registry cannot send our credentials elsewhere;
  * a next link naming a page already listed, or a page that adds no tag yet links
- * on, is refused, and pages and tags are bounded, so a looping registry
+ * on, is refused, and pages, bytes and tags are bounded, so a looping registry
  * cannot hold us for long.
  */
 #include "registry/client.h"
@@ -16,7 +16,13 @@
 #include <string.h>
 #include <strings.h>
 
-enum { PAGE_BODY_MAX = 16 * 1024 * 1024, PAGES_MAX = 10000, TAGS_MAX = 1000000 };
+/* LIST_BYTES_MAX: all pages together; a million 40-character tags fit. */
+enum {
+    PAGE_BODY_MAX = 16 * 1024 * 1024,
+    LIST_BYTES_MAX = 64 * 1024 * 1024,
+    PAGES_MAX = 10000,
+    TAGS_MAX = 1000000
+};
 
 void copa__registry_tags_free(char **tags, size_t count)
 {
@@ -117,8 +123,8 @@ static int add_page(char ***tags, size_t *count, const char *body, size_t length
     return rc;
 }
 
-/* GET one page; the next page's path (or NULL) goes to *next. */
-static int get_page(char **next, char ***tags, size_t *count, copa__registry *r,
+/* GET one page; the next page's path (or NULL) goes to *next, its size is added to *received. */
+static int get_page(char **next, size_t *received, char ***tags, size_t *count, copa__registry *r,
                     const char *registry, const char *repository, const char *url)
 {
     copa__http_request request = {0};
@@ -139,6 +145,7 @@ static int get_page(char **next, char ***tags, size_t *count, copa__registry *r,
         rc = copa__registry_status_error(&response, registry, what);
         goto done;
     }
+    *received += response.body.length;
     if ((rc = add_page(tags, count, response.body.data ? response.body.data : "{}",
                        response.body.data ? response.body.length : 2, repository)) != 0)
         goto done;
@@ -177,7 +184,7 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
                              const char *repository, unsigned int page_size)
 {
     char *url = NULL, *next = NULL, **seen = NULL;
-    size_t before, pages = 0, i;
+    size_t before, pages = 0, i, received = 0;
     int rc;
 
     *out = NULL;
@@ -195,7 +202,12 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
             break;
         }
         before = *count;
-        rc = get_page(&next, out, count, r, registry, repository, url);
+        rc = get_page(&next, &received, out, count, r, registry, repository, url);
+        /* distinct pages of PAGE_BODY_MAX each would otherwise run to PAGES_MAX */
+        if (rc == 0 && next != NULL && received > LIST_BYTES_MAX)
+            rc = copa__error_set(COPA_EINVALID,
+                                 "registry %s: tag list of %s: more than %d MiB over all pages",
+                                 registry, repository, LIST_BYTES_MAX >> 20);
         /* the page is listed: it joins those a next link must not name again */
         if ((grown = realloc(seen, (pages + 1) * sizeof(char *))) == NULL) {
             free(url);
