@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A hand-made summary file against copa summary merge: a job whose
+# Hand-made summary files against copa summary merge: a job whose
 # sourceTag is not the tag at the end of its image must be refused (exit 3,
-# naming the job) before any comparison reads past its strings.
+# naming the job) before any comparison reads past its strings; a job key
+# in two files is refused even when the two name different images.
 #
 # usage: summary.sh COPA
 set -uo pipefail
@@ -23,4 +24,19 @@ rc=$?
 echo "exit $rc: $(cat "$work/out")"
 [ "$rc" -eq 3 ] || { echo "FAIL: expected exit 3"; exit 1; }
 grep -qF "sourceTag 'wxyz' is not the tag of image 'abcd'" "$work/out" || { echo "FAIL: message"; exit 1; }
-echo "1 passed, 0 failed"
+# two shards that agree on the total, but one job key twice (under two
+# images, as when the config changed between shards) and one job missing
+cat >"$work/s0.json" <<JSON
+{"kind": "CopaBulkSummary", "version": 1, "shard": "0/2", "total": 2,
+ "jobs": [$(job a/1 reg.test/x:1 1)]}
+JSON
+cat >"$work/s1.json" <<JSON
+{"kind": "CopaBulkSummary", "version": 1, "shard": "1/2", "total": 2,
+ "jobs": [$(job a/1 reg.test/y:1 1)]}
+JSON
+"$copa" summary merge "$work/s0.json" "$work/s1.json" >"$work/out" 2>&1
+rc=$?
+echo "exit $rc: $(cat "$work/out")"
+[ "$rc" -eq 3 ] || { echo "FAIL: expected exit 3"; exit 1; }
+grep -qF "job a/1 appears in two summaries" "$work/out" || { echo "FAIL: message"; exit 1; }
+echo "2 passed, 0 failed"
