@@ -233,6 +233,9 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
     for (i = 0; i < pages; i++)
         free(seen[i]);
     free(seen);
+    /* no tag at all ("tags": null or []) is still the promised NULL-terminated array */
+    if (rc == 0 && *out == NULL && (*out = calloc(1, sizeof(char *))) == NULL)
+        rc = copa__error_oom();
     if (rc != 0) {
         copa__registry_tags_free(*out, *count);
         *out = NULL;

@@ -57,6 +57,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = int(self.path.rsplit("=", 1)[-1]) if "last=" in self.path else 0
             body = json.dumps({"name": repo, "tags": ["t%d" % n], "pad": " " * (15 << 20)})
             return self.send(body, [("Link", '</v2/h/bigpages/tags/list?last=%d>; rel="next"' % (n + 1))])
+        if repo == "h/notags":  # distribution's answer once every tag is deleted
+            return self.send(tags(None))
         if repo == "h/offhost":
             return self.send(tags(["1.0"]), [("Link", '<http://127.0.0.2:9/v2/h/offhost/tags/list?last=1.0>; rel="next"')])
         if repo == "h/notjson":
