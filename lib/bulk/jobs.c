@@ -3,6 +3,7 @@
  */
 #include "bulk/jobs.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,10 @@ int copa__bulk_tag_valid(const char *tag)
 
 static copa_bulk_job *grow(copa__bulk_jobs *jobs)
 {
-    copa_bulk_job *grown = realloc(jobs->jobs, (jobs->count + 1) * sizeof(*grown));
+    copa_bulk_job *grown =
+        !copa__grow_needed(jobs->jobs, jobs->count)
+            ? jobs->jobs
+            : realloc(jobs->jobs, copa__grow_slots(jobs->count + 1) * sizeof(*grown));
 
     if (grown == NULL)
         return NULL;

@@ -3,6 +3,7 @@
  */
 #include "bulk/select.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@ static int compare_desc(const void *pa, const void *pb)
 
 static int push(char ***out, size_t *count, const char *tag)
 {
-    char **grown = realloc(*out, (*count + 2) * sizeof(char *));
+    char **grown = !copa__grow_needed(*out, *count + 1)
+                       ? *out
+                       : realloc(*out, copa__grow_slots(*count + 2) * sizeof(char *));
 
     if (grown == NULL)
         return copa__error_oom();

@@ -9,6 +9,7 @@
  */
 #include "registry/client.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -109,8 +110,10 @@ static int add_page(char ***tags, size_t *count, const char *body, size_t length
                                  TAGS_MAX);
             break;
         }
-        if ((grown = realloc(*tags, (*count + 2) * sizeof(char *))) == NULL ||
-            (grown[*count] = strdup(item->valuestring)) == NULL) {
+        grown = !copa__grow_needed(*tags, *count + 1)
+                    ? *tags
+                    : realloc(*tags, copa__grow_slots(*count + 2) * sizeof(char *));
+        if (grown == NULL || (grown[*count] = strdup(item->valuestring)) == NULL) {
             if (grown != NULL)
                 *tags = grown;
             rc = copa__error_oom();
