@@ -389,9 +389,12 @@ static int repository_busy(const pool *p, const char *repository)
 /*
  * The next job in plan order whose target repository no other worker is
  * writing: jobs of one repository share blobs (the base layers, often the
- * same patch layer), and concurrent uploads of one blob to one repository
- * race in the registry (distribution 2.8 answered DIGEST_INVALID in our
- * tests). One after the other, the second job finds the blobs present.
+ * same patch layer). With distribution 2.8, concurrent `copa copy` of
+ * images sharing one layer into one repository fail now and then at the
+ * manifest PUT with DIGEST_INVALID, while concurrent uploads of one blob
+ * alone never did: most likely a blob commit rewriting the repository's
+ * link file in place while the manifest check reads it. One after the
+ * other, the second job finds the blobs present and uploads none.
  * Called with the lock held; waits while only blocked jobs remain.
  */
 static int take_job(pool *p, size_t *out, unsigned int *slot)

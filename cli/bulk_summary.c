@@ -198,11 +198,23 @@ static int read_job(cli_bulk_outcome *o, const cJSON *item)
     if (!o->key || !o->name || !o->source || !o->source_tag || !o->target || !o->platforms ||
         !o->status || !o->digest || !o->message || !cJSON_IsNumber(updates) ||
         !cJSON_IsNumber(code) || updates->valuedouble < 0 || code->valuedouble < 0 ||
-        code->valuedouble > 255 || strlen(o->source_tag) > strlen(o->source))
+        code->valuedouble > 255)
         return -1;
     o->updates = (size_t)updates->valuedouble;
     o->exit_code = (int)code->valuedouble;
     return 0;
+}
+
+/*
+ * Sorting takes "registry/repository" as the image minus ":sourceTag", so
+ * the image must end with it (or sourceTag be "", for an entry that failed).
+ */
+static int tag_fits(const cli_bulk_outcome *o)
+{
+    size_t n = strlen(o->source), t = strlen(o->source_tag);
+
+    return t == 0 ||
+           (t < n && o->source[n - t - 1] == ':' && strcmp(o->source + n - t, o->source_tag) == 0);
 }
 
 int cli_bulk_summary_read(cli_bulk_summary *out, const char *path)
@@ -249,8 +261,16 @@ int cli_bulk_summary_read(cli_bulk_summary *out, const char *path)
     }
     cJSON_ArrayForEach(item, jobs)
     {
-        if (read_job(&out->jobs[out->count++], item) != 0) {
+        cli_bulk_outcome *o = &out->jobs[out->count++];
+
+        if (read_job(o, item) != 0) {
             rc = bad(path, "a job lacks a field or has a wrong type");
+            break;
+        }
+        if (!tag_fits(o)) {
+            cli_printf(stderr, "copa: %s: job %s: sourceTag '%s' is not the tag of image '%s'\n",
+                       path, o->key, o->source_tag, o->source);
+            rc = CLI_EXIT_INVALID_INPUT;
             break;
         }
     }

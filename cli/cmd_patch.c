@@ -4,6 +4,7 @@
  */
 #include "bulk.h"
 #include "commands.h"
+#include "duration.h"
 #include "text_output.h"
 #include "exit_codes.h"
 #include "patch_output.h"
@@ -109,28 +110,6 @@ typedef struct patch_args {
     int debug, json;
 } patch_args;
 
-/* "90", "90s", "5m", "1h", "1500ms" -> milliseconds; -1 when malformed. */
-static long parse_duration(const char *text)
-{
-    char *end;
-    double v = strtod(text, &end);
-    double scale = 1000.0;
-
-    if (end == text || v < 0)
-        return -1;
-    if (strcmp(end, "ms") == 0)
-        scale = 1.0;
-    else if (strcmp(end, "m") == 0)
-        scale = 60000.0;
-    else if (strcmp(end, "h") == 0)
-        scale = 3600000.0;
-    else if (strcmp(end, "") != 0 && strcmp(end, "s") != 0)
-        return -1;
-    if (v * scale > 1e12)
-        return -1;
-    return (long)(v * scale);
-}
-
 /* 0: handled; 1: help printed; 2: usage error printed. */
 static int one_option(patch_args *a, int opt, char *arg)
 {
@@ -201,7 +180,7 @@ static int one_option(patch_args *a, int opt, char *arg)
         a->mirrors[a->opts.mirror_count++] = arg;
         return 0;
     case OPT_TIMEOUT:
-        if ((ms = parse_duration(arg)) < 0)
+        if ((ms = cli_duration_ms(arg)) < 0)
             return cli_usage_error("patch", "--timeout takes a duration such as 90s, 5m, 1h"), 2;
         a->opts.timeout_ms = (unsigned long)ms;
         return 0;

@@ -6,6 +6,7 @@
  */
 #include "bulk.h"
 #include "commands.h"
+#include "duration.h"
 #include "exit_codes.h"
 #include "transport_flags.h"
 #include "text_output.h"
@@ -55,26 +56,6 @@ int cli_bulk_requested(int argc, char **argv)
     return 0;
 }
 
-/* "90", "90s", "5m", "1h", "1500ms" -> milliseconds; -1 when malformed (as copa patch's --timeout).
- */
-static long duration_ms(const char *text)
-{
-    char *end;
-    double v = strtod(text, &end), scale = 1000.0;
-
-    if (end == text || v < 0)
-        return -1;
-    if (strcmp(end, "ms") == 0)
-        scale = 1.0;
-    else if (strcmp(end, "m") == 0)
-        scale = 60000.0;
-    else if (strcmp(end, "h") == 0)
-        scale = 3600000.0;
-    else if (strcmp(end, "") != 0 && strcmp(end, "s") != 0)
-        return -1;
-    return v * scale > 1e12 ? -1 : (long)(v * scale);
-}
-
 /* 1..64 from text; 0 when malformed. */
 static unsigned int worker_count(const char *text)
 {
@@ -122,7 +103,7 @@ static int option(bulk_args *a, int opt, char *arg)
         a->mirrors[a->run.base.mirror_count++] = arg;
         return 0;
     case OPT_TIMEOUT:
-        if ((ms = duration_ms(arg)) < 0)
+        if ((ms = cli_duration_ms(arg)) < 0)
             return cli_usage_error("patch", "--timeout takes a duration such as 90s, 5m, 1h");
         a->run.base.timeout_ms = (unsigned long)ms;
         return 0;

@@ -41,17 +41,47 @@ static int append(cli_bulk_summary *all, cli_bulk_summary *part)
     return 0;
 }
 
+static int compare_keys(const void *pa, const void *pb)
+{
+    return strcmp((*(const cli_bulk_outcome *const *)pa)->key,
+                  (*(const cli_bulk_outcome *const *)pb)->key);
+}
+
+/*
+ * A job key (NAME/TAG) is unique in a run, whatever image the entry names:
+ * the same key twice means two files cover one job (perhaps under a config
+ * that changed between shards), and the count check alone would then miss
+ * the job nobody ran.
+ */
+static int check_keys_unique(const cli_bulk_summary *all)
+{
+    const cli_bulk_outcome **by_key;
+    size_t i;
+    int rc = 0;
+
+    if (all->count < 2)
+        return 0;
+    if ((by_key = malloc(all->count * sizeof(*by_key))) == NULL)
+        return CLI_EXIT_FAILURE;
+    for (i = 0; i < all->count; i++)
+        by_key[i] = &all->jobs[i];
+    qsort(by_key, all->count, sizeof(*by_key), compare_keys);
+    for (i = 1; i < all->count && rc == 0; i++)
+        if (strcmp(by_key[i - 1]->key, by_key[i]->key) == 0) {
+            cli_printf(stderr, "copa: job %s appears in two summaries\n", by_key[i]->key);
+            rc = CLI_EXIT_INVALID_INPUT;
+        }
+    free(by_key);
+    return rc;
+}
+
 /* The files must come from one run: same total, different shards, no job twice, all jobs. */
 static int check(const cli_bulk_summary *all, int n)
 {
-    size_t i;
+    int rc = check_keys_unique(all);
 
-    for (i = 1; i < all->count; i++)
-        if (strcmp(all->jobs[i - 1].key, all->jobs[i].key) == 0 &&
-            strcmp(all->jobs[i - 1].source, all->jobs[i].source) == 0) {
-            cli_printf(stderr, "copa: job %s appears in two summaries\n", all->jobs[i].key);
-            return CLI_EXIT_INVALID_INPUT;
-        }
+    if (rc != 0)
+        return rc;
     if (all->count != all->total) {
         cli_printf(stderr,
                    "copa: the %d summaries hold %zu of the run's %zu jobs; a shard is missing\n", n,

@@ -16,10 +16,18 @@
 
 enum { CONFIG_MAX = 4 * 1024 * 1024, IMAGES_MAX = 10000, LIST_MAX = 100000 };
 
-/* The walk's context: the document and the file name for messages. */
+/*
+ * What the walk may copy: each string costs its length + 1. A file without
+ * aliases stays within its own size; aliases let one node be read many
+ * times (a list named by every entry), which must not multiply the work.
+ */
+enum { COPY_BUDGET = 2 * CONFIG_MAX };
+
+/* The walk's context: the document, the file name for messages, the copy budget left. */
 typedef struct walker {
     yaml_document_t *doc;
     const char *path;
+    size_t *budget;
 } walker;
 
 static unsigned int line_of(const yaml_node_t *node)
@@ -57,6 +65,10 @@ static int get_string(char **out, const walker *w, const yaml_node_t *node, cons
         return fail(w, node, key, "must not be empty%s", "");
     if (strlen(text) != node->data.scalar.length)
         return fail(w, node, key, "contains a NUL byte%s", "");
+    if (node->data.scalar.length + 1 > *w->budget)
+        return fail(w, node, key, "the configuration expands beyond %s bytes through YAML aliases",
+                    "8 MiB");
+    *w->budget -= node->data.scalar.length + 1;
     if ((*out = strdup(text)) == NULL)
         return copa__error_oom();
     return 0;
@@ -446,12 +458,47 @@ static int read_document(const walker *w, copa__bulk_config *config)
     return 0;
 }
 
+/*
+ * A PatchConfig is a few levels deep. libyaml's scanner walks one slot per
+ * open flow level for every token, so its time grows with the square of
+ * the nesting; this event pass stops at NEST_MAX levels, before the loader
+ * would spend minutes on a file of brackets. Syntax errors are left to the
+ * loader, which reports them.
+ */
+enum { NEST_MAX = 64 };
+
+static int check_nesting(const char *path, const char *text, size_t length)
+{
+    yaml_parser_t parser;
+    yaml_event_t event;
+    int depth = 0, rc = 0, done = 0;
+
+    if (!yaml_parser_initialize(&parser))
+        return copa__error_oom();
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+    while (rc == 0 && !done && yaml_parser_parse(&parser, &event)) {
+        if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (event.type == YAML_SEQUENCE_END_EVENT || event.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = event.type == YAML_STREAM_END_EVENT;
+        if (depth > NEST_MAX)
+            rc = copa__error_set(COPA_EINVALID, "%s:%zu: nested deeper than %d levels", path,
+                                 event.start_mark.line + 1, NEST_MAX);
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 static int load_yaml(yaml_document_t *doc, const char *path, const char *text, size_t length)
 {
     yaml_parser_t parser;
     yaml_document_t extra;
     int rc = 0;
 
+    if ((rc = check_nesting(path, text, length)) != 0)
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return copa__error_oom();
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
@@ -480,6 +527,7 @@ int copa__bulk_config_parse(copa__bulk_config **out, const char *path, const cha
 {
     copa__bulk_config *config;
     yaml_document_t doc;
+    size_t budget = COPY_BUDGET;
     walker w;
     int rc;
 
@@ -494,6 +542,7 @@ int copa__bulk_config_parse(copa__bulk_config **out, const char *path, const cha
     }
     w.doc = &doc;
     w.path = path;
+    w.budget = &budget;
     rc = read_document(&w, config);
     yaml_document_delete(&doc);
     if (rc != 0) {

@@ -3,6 +3,7 @@
  */
 #include "bulk/jobs.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,10 @@ int copa__bulk_tag_valid(const char *tag)
 
 static copa_bulk_job *grow(copa__bulk_jobs *jobs)
 {
-    copa_bulk_job *grown = realloc(jobs->jobs, (jobs->count + 1) * sizeof(*grown));
+    copa_bulk_job *grown =
+        !copa__grow_needed(jobs->jobs, jobs->count)
+            ? jobs->jobs
+            : realloc(jobs->jobs, copa__grow_slots(jobs->count + 1) * sizeof(*grown));
 
     if (grown == NULL)
         return NULL;
@@ -150,18 +154,44 @@ static int compare_jobs(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+/* By target, then by place in the plan, so the first pair of a clash is named. */
+static int compare_targets(const void *pa, const void *pb)
+{
+    const copa_bulk_job *a = *(const copa_bulk_job *const *)pa;
+    const copa_bulk_job *b = *(const copa_bulk_job *const *)pb;
+    int c = strcmp(a->target, b->target);
+
+    return c != 0 ? c : (a < b ? -1 : a > b);
+}
+
+/* Two jobs writing one target; found by sorting, as a plan may hold a registry's worth of tags. */
+static int check_targets_distinct(const copa__bulk_jobs *jobs)
+{
+    const copa_bulk_job **by_target;
+    size_t i, n = 0;
+    int rc = 0;
+
+    if (jobs->count < 2)
+        return 0;
+    if ((by_target = malloc(jobs->count * sizeof(*by_target))) == NULL)
+        return copa__error_oom();
+    for (i = 0; i < jobs->count; i++)
+        if (jobs->jobs[i].target[0] != '\0')
+            by_target[n++] = &jobs->jobs[i];
+    qsort(by_target, n, sizeof(*by_target), compare_targets);
+    for (i = 1; i < n && rc == 0; i++)
+        if (strcmp(by_target[i - 1]->target, by_target[i]->target) == 0)
+            rc = copa__error_set(COPA_EINVALID, "%s and %s would both write %s",
+                                 by_target[i - 1]->key, by_target[i]->key, by_target[i]->target);
+    free(by_target);
+    return rc;
+}
+
 int copa__bulk_jobs_sort(copa__bulk_jobs *jobs)
 {
-    size_t i, j;
-
     if (jobs->count > 1)
         qsort(jobs->jobs, jobs->count, sizeof(*jobs->jobs), compare_jobs);
-    for (i = 0; i < jobs->count; i++)
-        for (j = i + 1; j < jobs->count && jobs->jobs[i].target[0] != '\0'; j++)
-            if (strcmp(jobs->jobs[i].target, jobs->jobs[j].target) == 0)
-                return copa__error_set(COPA_EINVALID, "%s and %s would both write %s",
-                                       jobs->jobs[i].key, jobs->jobs[j].key, jobs->jobs[i].target);
-    return 0;
+    return check_targets_distinct(jobs);
 }
 
 void copa__bulk_jobs_shard(copa__bulk_jobs *jobs, unsigned int index, unsigned int count)

@@ -6,7 +6,10 @@
  * 'd' and silently match nothing); RE2-only constructs that POSIX lacks
  * or reads differently are refused with a message instead of being
  * misread: groups with flags or names "(?", lazy quantifiers "*?" "+?"
- * "??" "}?", and the classes \D \pX \PX.
+ * "??" "}?", and the classes \D \pX \PX. Backreferences (\1..\9, which
+ * RE2 does not have) and counted repetitions whose nested counts multiply
+ * beyond 1000 (RE2's limit) are refused too: glibc matches the first in
+ * exponential time and compiles the second into its full expansion.
  */
 #include "bulk/config.h"
 #include "util/buffer.h"
@@ -14,6 +17,29 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+enum { REPEAT_MAX = 1000, GROUP_DEPTH_MAX = 100 };
+
+/*
+ * How much counted repetition multiplies: weight[d] is the largest product
+ * of counts inside the group open at depth d; `atom` is the product of the
+ * atom just read (a group's is its inner weight), which a following {m,n}
+ * multiplies again.
+ */
+typedef struct repeats {
+    unsigned long weight[GROUP_DEPTH_MAX + 1];
+    unsigned long atom;
+    int depth;
+    int in_count; /* inside "{m,n}", whose characters are no atoms */
+} repeats;
+
+/* Valid POSIX, but costly in glibc and refused by Go's regexp. */
+static int refuse_costly(const char *pattern, const char *what)
+{
+    return copa__error_set(COPA_EINVALID,
+                           "'%s': %s: Go's regexp refuses it, and glibc's would take very long",
+                           pattern, what);
+}
 
 static int refuse(const char *pattern, const char *what)
 {
@@ -23,9 +49,60 @@ static int refuse(const char *pattern, const char *what)
                            pattern, what);
 }
 
+static void atom_read(repeats *r, unsigned long weight)
+{
+    r->atom = weight;
+    if (r->weight[r->depth] < weight)
+        r->weight[r->depth] = weight;
+}
+
+/*
+ * Track the structure at `p` (outside brackets): groups, and "{m}", "{m,}"
+ * or "{m,n}" after an atom; 0, or refuse.
+ */
+static int track_repeats(repeats *r, const char *pattern, const char *p)
+{
+    unsigned long count = 0, highest = 0;
+
+    if (r->in_count) {
+        r->in_count = *p != '}';
+    } else if (*p == '(') {
+        if (r->depth == GROUP_DEPTH_MAX)
+            return refuse_costly(pattern, "more than 100 nested groups");
+        r->weight[++r->depth] = 1;
+        r->atom = 1;
+    } else if (*p == ')' && r->depth > 0) {
+        atom_read(r, r->weight[r->depth--]);
+    } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+        r->in_count = 1;
+        for (p++; *p != '}' && *p != '\0'; p++) {
+            if (*p == ',') {
+                count = 0;
+                continue;
+            }
+            if (*p < '0' || *p > '9') { /* no repetition: regcomp judges it */
+                r->in_count = 0;
+                atom_read(r, 1);
+                return 0;
+            }
+            if ((count = count * 10 + (unsigned long)(*p - '0')) > REPEAT_MAX)
+                return refuse_costly(pattern, "a repeat count above 1000");
+            if (count > highest)
+                highest = count;
+        }
+        if (r->atom * (highest ? highest : 1) > REPEAT_MAX)
+            return refuse_costly(pattern, "repetitions nested to more than 1000 copies");
+        atom_read(r, r->atom * (highest ? highest : 1));
+    } else if (strchr("*+?", *p) == NULL) {
+        atom_read(r, 1);
+    }
+    return 0;
+}
+
 /* Rewrite `pattern` into POSIX ERE in `out`, or refuse it. */
 static int translate(copa__buf *out, const char *pattern)
 {
+    repeats r = {{1}, 1, 0, 0};
     int in_bracket = 0, rc = 0;
     const char *p;
 
@@ -56,6 +133,9 @@ static int translate(copa__buf *out, const char *pattern)
             continue;
         }
         if (p[0] == '\\' && p[1] != '\0') {
+            atom_read(&r, 1);
+            if (p[1] >= '1' && p[1] <= '9')
+                return refuse_costly(pattern, "a backreference");
             if (p[1] == 'd')
                 rc = copa__buf_append_str(out, "[0-9]");
             else if (p[1] == 'D' || p[1] == 'p' || p[1] == 'P')
@@ -69,8 +149,12 @@ static int translate(copa__buf *out, const char *pattern)
             return refuse(pattern, "\"(?\"");
         if (strchr("*+?}", p[0]) != NULL && p[1] == '?')
             return refuse(pattern, "a lazy quantifier");
-        if (p[0] == '[')
+        if (p[0] == '[') {
             in_bracket = 1;
+            atom_read(&r, 1);
+        } else if ((rc = track_repeats(&r, pattern, p)) != 0) {
+            return rc;
+        }
         rc = copa__buf_append(out, p, 1);
     }
     return rc != 0 ? copa__error_oom() : 0;

@@ -3,6 +3,7 @@
  */
 #include "bulk/select.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@ static int compare_desc(const void *pa, const void *pb)
 
 static int push(char ***out, size_t *count, const char *tag)
 {
-    char **grown = realloc(*out, (*count + 2) * sizeof(char *));
+    char **grown = !copa__grow_needed(*out, *count + 1)
+                       ? *out
+                       : realloc(*out, copa__grow_slots(*count + 2) * sizeof(char *));
 
     if (grown == NULL)
         return copa__error_oom();
@@ -65,6 +68,22 @@ static int already(char **tags, size_t count, const char *tag)
     return 0;
 }
 
+/* Sorted tags (equal ones are neighbours): keep one of each. */
+static void drop_adjacent_duplicates(char **tags, size_t *count)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < *count; i++) {
+        if (kept > 0 && strcmp(tags[kept - 1], tags[i]) == 0)
+            free(tags[i]);
+        else
+            tags[kept++] = tags[i];
+    }
+    if (tags != NULL)
+        tags[kept] = NULL;
+    *count = kept;
+}
+
 /* The candidate tags of the strategy, before ordering and capping. */
 static int candidates(char ***out, size_t *count, const copa__bulk_image *image,
                       char *const *available, size_t available_count)
@@ -79,10 +98,11 @@ static int candidates(char ***out, size_t *count, const copa__bulk_image *image,
                 return rc;
         return 0;
     }
+    /* a registry's list may be long (TAGS_MAX): duplicates go after sorting, not here */
     for (i = 0; i < available_count; i++) {
         const char *tag = available[i];
 
-        if (is_excluded(image, tag) || already(*out, *count, tag))
+        if (is_excluded(image, tag))
             continue;
         if (image->strategy == COPA__TAGS_PATTERN && regexec(&image->regex, tag, 0, NULL, 0) != 0)
             continue;
@@ -131,6 +151,7 @@ int copa__bulk_select_tags(char ***out, size_t *count, const copa__bulk_image *i
         return 0; /* the user's order */
     if (*count > 1)
         qsort(*out, *count, sizeof(char *), compare_desc);
+    drop_adjacent_duplicates(*out, count);
     if (image->strategy == COPA__TAGS_LATEST) {
         prefer_release(*out, *count);
         if (*count == 0) {

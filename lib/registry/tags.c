@@ -3,12 +3,13 @@
  * Link: <...>; rel="next" header of the distribution spec. A next link
  * must stay on the same registry (a path "/v2/..." or the same
  * scheme://host), so a registry cannot send our credentials elsewhere;
- * a next link naming the same page, or a page that adds no tag yet links
- * on, is refused, and pages and tags are bounded, so a looping registry
+ * a next link naming a page already listed, or a page that adds no tag yet links
+ * on, is refused, and pages, bytes and tags are bounded, so a looping registry
  * cannot hold us for long.
  */
 #include "registry/client.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -16,7 +17,13 @@
 #include <string.h>
 #include <strings.h>
 
-enum { PAGE_BODY_MAX = 16 * 1024 * 1024, PAGES_MAX = 10000, TAGS_MAX = 1000000 };
+/* LIST_BYTES_MAX: all pages together; a million 40-character tags fit. */
+enum {
+    PAGE_BODY_MAX = 16 * 1024 * 1024,
+    LIST_BYTES_MAX = 64 * 1024 * 1024,
+    PAGES_MAX = 10000,
+    TAGS_MAX = 1000000
+};
 
 void copa__registry_tags_free(char **tags, size_t count)
 {
@@ -27,18 +34,48 @@ void copa__registry_tags_free(char **tags, size_t count)
     free(tags);
 }
 
-/* The URL of rel="next" in a Link header value, as a path below the registry; NULL when none. */
+/* Is "next" among the rel values in the parameters [params, end) of one link-value? */
+static int rel_is_next(const char *params, const char *end)
+{
+    char *text = strndup(params, (size_t)(end - params)), *rel, *value, *save = NULL;
+    int found = 0, quoted;
+
+    if (text == NULL)
+        return 0;
+    /* the parameter "rel", not the tail of another name such as "prerel" */
+    for (rel = strstr(text, "rel="); rel != NULL; rel = strstr(rel + 4, "rel="))
+        if (rel == text || strchr("; \t", rel[-1]) != NULL)
+            break;
+    if (rel != NULL) {
+        quoted = rel[4] == '"';
+        value = rel + 4 + quoted;
+        value[strcspn(value, quoted ? "\"" : "; \t")] = '\0';
+        for (value = strtok_r(value, " ", &save); value != NULL && !found;
+             value = strtok_r(NULL, " ", &save))
+            found = strcasecmp(value, "next") == 0;
+    }
+    free(text);
+    return found;
+}
+
+/*
+ * The URL of rel="next" in a Link header value, as a path below the
+ * registry; NULL when none. A header may carry several comma-separated
+ * link-values (RFC 8288), rel="prev" among them, so each is judged by its
+ * own parameters.
+ */
 static char *next_path(const char *link, const char *base)
 {
-    const char *open = strchr(link, '<'), *close = open ? strchr(open, '>') : NULL;
-    char *target;
+    const char *open, *close, *end;
+    char *target = NULL;
 
-    if (open == NULL || close == NULL)
-        return NULL;
-    /* rel="next" (or rel=next) among the parameters after '>' */
-    if (strstr(close, "rel=\"next\"") == NULL && strstr(close, "rel=next") == NULL)
-        return NULL;
-    target = strndup(open + 1, (size_t)(close - open - 1));
+    for (open = strchr(link, '<'); open != NULL && target == NULL; open = strchr(end, '<')) {
+        if ((close = strchr(open, '>')) == NULL)
+            return NULL;
+        end = close + 1 + strcspn(close + 1, ",");
+        if (rel_is_next(close + 1, end))
+            target = strndup(open + 1, (size_t)(close - open - 1));
+    }
     if (target == NULL)
         return NULL;
     if (strncasecmp(target, base, strlen(base)) == 0 && target[strlen(base)] == '/')
@@ -73,8 +110,10 @@ static int add_page(char ***tags, size_t *count, const char *body, size_t length
                                  TAGS_MAX);
             break;
         }
-        if ((grown = realloc(*tags, (*count + 2) * sizeof(char *))) == NULL ||
-            (grown[*count] = strdup(item->valuestring)) == NULL) {
+        grown = !copa__grow_needed(*tags, *count + 1)
+                    ? *tags
+                    : realloc(*tags, copa__grow_slots(*count + 2) * sizeof(char *));
+        if (grown == NULL || (grown[*count] = strdup(item->valuestring)) == NULL) {
             if (grown != NULL)
                 *tags = grown;
             rc = copa__error_oom();
@@ -87,8 +126,8 @@ static int add_page(char ***tags, size_t *count, const char *body, size_t length
     return rc;
 }
 
-/* GET one page; the next page's path (or NULL) goes to *next. */
-static int get_page(char **next, char ***tags, size_t *count, copa__registry *r,
+/* GET one page; the next page's path (or NULL) goes to *next, its size is added to *received. */
+static int get_page(char **next, size_t *received, char ***tags, size_t *count, copa__registry *r,
                     const char *registry, const char *repository, const char *url)
 {
     copa__http_request request = {0};
@@ -109,6 +148,7 @@ static int get_page(char **next, char ***tags, size_t *count, copa__registry *r,
         rc = copa__registry_status_error(&response, registry, what);
         goto done;
     }
+    *received += response.body.length;
     if ((rc = add_page(tags, count, response.body.data ? response.body.data : "{}",
                        response.body.data ? response.body.length : 2, repository)) != 0)
         goto done;
@@ -132,12 +172,22 @@ done:
     return rc;
 }
 
+/* Was `url` one of the pages already listed? */
+static int seen_before(char *const *seen, size_t count, const char *url)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (strcmp(seen[i], url) == 0)
+            return 1;
+    return 0;
+}
+
 int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, const char *registry,
                              const char *repository, unsigned int page_size)
 {
-    char *url = NULL, *next = NULL;
-    unsigned int pages = 0;
-    size_t before;
+    char *url = NULL, *next = NULL, **seen = NULL;
+    size_t before, pages = 0, i, received = 0;
     int rc;
 
     *out = NULL;
@@ -147,35 +197,48 @@ int copa__registry_tags_list(char ***out, size_t *count, copa__registry *r, cons
     else
         rc = copa__registry_url(&url, r, registry, "/v2/%s/tags/list", repository);
     while (rc == 0 && url != NULL) {
-        if (++pages > PAGES_MAX) {
+        char **grown;
+
+        if (pages == PAGES_MAX) {
             rc = copa__error_set(COPA_EINVALID, "registry %s: tag list of %s: more than %d pages",
                                  registry, repository, PAGES_MAX);
             break;
         }
         before = *count;
-        rc = get_page(&next, out, count, r, registry, repository, url);
-        /* a next link that names this page again, or a page that adds
-         * nothing yet promises more, would loop until PAGES_MAX */
+        rc = get_page(&next, &received, out, count, r, registry, repository, url);
+        /* distinct pages of PAGE_BODY_MAX each would otherwise run to PAGES_MAX */
+        if (rc == 0 && next != NULL && received > LIST_BYTES_MAX)
+            rc = copa__error_set(COPA_EINVALID,
+                                 "registry %s: tag list of %s: more than %d MiB over all pages",
+                                 registry, repository, LIST_BYTES_MAX >> 20);
+        /* the page is listed: it joins those a next link must not name again */
+        if ((grown = realloc(seen, (pages + 1) * sizeof(char *))) == NULL) {
+            free(url);
+            rc = rc != 0 ? rc : copa__error_oom();
+        } else {
+            seen = grown;
+            seen[pages++] = url;
+        }
+        url = NULL;
+        /* a next link back to any listed page (itself, or A -> B -> A), or a
+         * page that adds nothing yet promises more, would loop until PAGES_MAX */
         if (rc == 0 && next != NULL) {
-            char *next_url = NULL;
-
-            rc = copa__registry_url(&next_url, r, registry, "%s", next);
-            if (rc == 0 && (strcmp(next_url, url) == 0 || *count == before))
+            rc = copa__registry_url(&url, r, registry, "%s", next);
+            if (rc == 0 && (seen_before(seen, pages, url) || *count == before))
                 rc = copa__error_set(COPA_EINVALID,
                                      "registry %s: tag list of %s: the next page link loops",
                                      registry, repository);
-            free(url);
-            url = rc == 0 ? next_url : NULL;
-            if (rc != 0)
-                free(next_url);
-        } else {
-            free(url);
-            url = NULL;
         }
         free(next);
         next = NULL;
     }
     free(url);
+    for (i = 0; i < pages; i++)
+        free(seen[i]);
+    free(seen);
+    /* no tag at all ("tags": null or []) is still the promised NULL-terminated array */
+    if (rc == 0 && *out == NULL && (*out = calloc(1, sizeof(char *))) == NULL)
+        rc = copa__error_oom();
     if (rc != 0) {
         copa__registry_tags_free(*out, *count);
         *out = NULL;

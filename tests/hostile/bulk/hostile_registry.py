@@ -43,6 +43,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if repo == "h/empty-next":  # pages with nothing, linking on forever
             n = int(self.path.rsplit("=", 1)[-1]) if "last=" in self.path else 0
             return self.send(tags([]), [("Link", '</v2/h/empty-next/tags/list?last=%d>; rel="next"' % (n + 1))])
+        if repo == "h/cycle":  # two pages naming each other as the next one
+            other = "b" if "last=a" in self.path else "a"
+            return self.send(tags(["1.0"]), [("Link", '</v2/h/cycle/tags/list?last=%s>; rel="next"' % other)])
+        if repo == "h/prevfirst":  # RFC 8288 allows several links; rel="prev" comes first here
+            first = '</v2/h/prevfirst/tags/list?n=1>; rel="prev"'
+            if "last=1.0" in self.path:
+                return self.send(tags(["2.0"]), [("Link", first)])
+            return self.send(tags(["1.0"]), [("Link", first + ', </v2/h/prevfirst/tags/list?last=1.0>; rel="next"')])
+        if repo == "h/many":  # a big repository: 100000 tags in one page
+            return self.send(tags(["t%d" % i for i in range(100000)]))
+        if repo == "h/bigpages":  # endless distinct pages of 15 MB, one new tag each
+            n = int(self.path.rsplit("=", 1)[-1]) if "last=" in self.path else 0
+            body = json.dumps({"name": repo, "tags": ["t%d" % n], "pad": " " * (15 << 20)})
+            return self.send(body, [("Link", '</v2/h/bigpages/tags/list?last=%d>; rel="next"' % (n + 1))])
+        if repo == "h/notags":  # distribution's answer once every tag is deleted
+            return self.send(tags(None))
         if repo == "h/offhost":
             return self.send(tags(["1.0"]), [("Link", '<http://127.0.0.2:9/v2/h/offhost/tags/list?last=1.0>; rel="next"')])
         if repo == "h/notjson":

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,93 @@ static void patterns(void **state)
     assert_int_equal(copa__bulk_pattern_compile(&re, "^\\D"), COPA_EINVALID);
 }
 
+/*
+ * Patterns glibc would take ages over: a backreference makes regexec
+ * exponential on a 100-character tag, and nested counted repetitions make
+ * regcomp build their product. Go's regexp refuses both (no
+ * backreferences; repeat counts up to 1000, nested ones included), so
+ * refusing them loses no Copacetic config.
+ */
+static void refuses_costly_patterns(void **state)
+{
+    regex_t re;
+    (void)state;
+
+    assert_int_equal(copa__bulk_pattern_compile(&re, "(a*)*\\1x$"), COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "a backreference"));
+    assert_int_equal(copa__bulk_pattern_compile(&re, "((a{1,200}){1,200}){1,200}"), COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "more than 1000"));
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^a{1001}$"), COPA_EINVALID);
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^a{1000}{1000}$"), COPA_EINVALID);
+    /* counts that stay within 1000, and a '{' that is no repetition */
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^([0-9]{1,3}\\.){3}[0-9]{1,3}(x{2}){500}$"),
+                     0);
+    assert_int_equal(regexec(&re, "1.22.333.4", 0, NULL, 0), REG_NOMATCH);
+    regfree(&re);
+    assert_int_equal(copa__bulk_pattern_compile(&re, "^(v[0-9]{1,3}){0,5}[{]$"), 0);
+    assert_int_equal(regexec(&re, "v1v22{", 0, NULL, 0), 0);
+    regfree(&re);
+}
+
+/*
+ * YAML aliases share one node, so a few KiB can name a list thousands of
+ * times: 1000 entries each aliasing 100 tags of 100 characters would copy
+ * 10 MB of strings (and expand as many jobs) from a 12 KB file. The walk
+ * has a budget of the bytes a file of CONFIG_MAX could hold without them.
+ */
+static void refuses_alias_amplification(void **state)
+{
+    char *yaml = malloc(200000), *p = yaml;
+    copa__bulk_config *c = NULL;
+    int i, rc;
+    (void)state;
+
+    assert_non_null(yaml);
+    p += sprintf(p, "apiVersion: copa.sh/v1alpha1\nkind: PatchConfig\nimages:\n");
+    for (i = 0; i < 1000; i++) {
+        p += sprintf(p, "  - name: e%d\n    image: reg.test/a\n    tags:\n      strategy: list\n",
+                     i);
+        if (i > 0) {
+            p += sprintf(p, "      list: *tags\n");
+            continue;
+        }
+        p += sprintf(p, "      list: &tags\n");
+        for (int t = 0; t < 100; t++)
+            p += sprintf(p, "        - t%03d%0*d\n", t, 96, 0);
+    }
+    rc = copa__bulk_config_parse(&c, "big.yaml", yaml, (size_t)(p - yaml));
+    if (rc != COPA_EINVALID || strstr(copa_error_last(), "big.yaml:") == NULL ||
+        strstr(copa_error_last(), "expands") == NULL)
+        fail_msg("rc %d, '%s'", rc, copa_error_last());
+    copa__bulk_config_free(c);
+    free(yaml);
+}
+
+/*
+ * libyaml's scanner keeps a simple-key slot per flow level and walks all
+ * of them for every token: time grows with the square of the nesting
+ * (30000 levels took 7 s, 100000 over a minute). A PatchConfig is a few
+ * levels deep, so deep nesting is refused after a bounded amount of work.
+ */
+static void refuses_deep_nesting(void **state)
+{
+    size_t depth = 50000, n = 0;
+    char *yaml = malloc(2 * depth + 100);
+    copa__bulk_config *c = NULL;
+    int rc;
+    (void)state;
+
+    assert_non_null(yaml);
+    n += (size_t)sprintf(yaml, "apiVersion: copa.sh/v1alpha1\nkind: PatchConfig\nimages: ");
+    memset(yaml + n, '[', depth);
+    memset(yaml + n + depth, ']', depth);
+    n += 2 * depth;
+    rc = copa__bulk_config_parse(&c, "deep.yaml", yaml, n);
+    if (rc != COPA_EINVALID || strstr(copa_error_last(), "deep.yaml:3: nested deeper than") == NULL)
+        fail_msg("rc %d, '%s'", rc, copa_error_last());
+    free(yaml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +301,9 @@ int main(void)
         cmocka_unit_test(loads_file_and_names_missing_file),
         cmocka_unit_test(templates),
         cmocka_unit_test(patterns),
+        cmocka_unit_test(refuses_costly_patterns),
+        cmocka_unit_test(refuses_alias_amplification),
+        cmocka_unit_test(refuses_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
