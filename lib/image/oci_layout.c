@@ -28,7 +28,7 @@ static int check_layout_file(const char *dir)
 
     if ((error = copa__buf_appendf(&path, "%s/oci-layout", dir)) != 0)
         return error;
-    if ((error = copa__file_read_all(&text, NULL, path.data, 65536)) != 0) {
+    if ((error = copa__file_read_regular(&text, NULL, path.data, 65536)) != 0) {
         if (error == COPA_ENOTFOUND)
             error =
                 copa__error_set(COPA_ENOTFOUND, "%s: not an OCI image layout (no oci-layout)", dir);
@@ -57,7 +57,7 @@ static int load_index(copa__index *index, const char *dir)
 
     if ((error = copa__buf_appendf(&path, "%s/index.json", dir)) != 0)
         return error;
-    error = copa__file_read_all(&text, &length, path.data, COPA_JSON_DOC_MAX);
+    error = copa__file_read_regular(&text, &length, path.data, COPA_JSON_DOC_MAX);
     if (error == 0 && (error = copa__index_parse(index, text, length)) != 0)
         copa__error_prefix("%s: ", path.data);
     free(text);

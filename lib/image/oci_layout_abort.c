@@ -108,7 +108,7 @@ static void walk_document(reached *r, const char *dir, const char *digest, int d
     if ((path = copa__blob_path(dir, digest)) == NULL)
         return;
     /* Not JSON, too big or unreadable: it names nothing more. */
-    if (copa__file_read_all(&text, NULL, path, COPA_JSON_DOC_MAX) == 0 &&
+    if (copa__file_read_regular(&text, NULL, path, COPA_JSON_DOC_MAX) == 0 &&
         (json = cJSON_Parse(text)) != NULL) {
         walk_json(r, dir, json, depth);
         cJSON_Delete(json);
@@ -126,7 +126,7 @@ static int index_reach(reached *r, const char *dir)
     int empty = 1;
 
     if (copa__buf_appendf(&path, "%s/index.json", dir) == 0 &&
-        copa__file_read_all(&text, NULL, path.data, COPA_JSON_DOC_MAX) == 0 &&
+        copa__file_read_regular(&text, NULL, path.data, COPA_JSON_DOC_MAX) == 0 &&
         (json = cJSON_Parse(text)) != NULL) {
         empty = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(json, "manifests")) == 0;
         walk_json(r, dir, json, 0);

@@ -16,16 +16,14 @@ static int read_error(const char *path)
     return copa__error_set(code, "%s: %s", path, strerror(errno));
 }
 
-int copa__file_read_all(char **out, size_t *length, const char *path, size_t max_size)
+/* Read `fd` to its end (at most `max_size` bytes) into *out; closes `fd`. */
+static int read_fd_all(char **out, size_t *length, int fd, const char *path, size_t max_size)
 {
     copa__buf buf = COPA__BUF_INIT;
     char chunk[65536];
     ssize_t got;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     int error = 0;
 
-    if (fd < 0)
-        return read_error(path);
     while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
         if (got < 0) {
             if (errno == EINTR)
@@ -50,6 +48,30 @@ int copa__file_read_all(char **out, size_t *length, const char *path, size_t max
         *length = buf.length;
     *out = copa__buf_detach(&buf);
     return *out != NULL ? 0 : copa__error_oom();
+}
+
+int copa__file_read_all(char **out, size_t *length, const char *path, size_t max_size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return read_error(path);
+    return read_fd_all(out, length, fd, path, max_size);
+}
+
+int copa__file_read_regular(char **out, size_t *length, const char *path, size_t max_size)
+{
+    /* Non-blocking: opening a fifo must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+
+    if (fd < 0)
+        return read_error(path);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return copa__error_set(COPA_EINVALID, "%s: not a regular file", path);
+    }
+    return read_fd_all(out, length, fd, path, max_size);
 }
 
 static int write_all(int fd, const char *data, size_t length)

@@ -15,6 +15,14 @@
  */
 int copa__file_read_all(char **out, size_t *length, const char *path, size_t max_size);
 
+/*
+ * copa__file_read_all for files an image or a layout supplies: anything but
+ * a regular file (a fifo that would block, a device) is COPA_EINVALID
+ * naming the path. Users' own files (auth files, configs) may be pipes and
+ * are read with copa__file_read_all.
+ */
+int copa__file_read_regular(char **out, size_t *length, const char *path, size_t max_size);
+
 /* Create `dir` and its missing parents (mode 0755). 0 or COPA_ERROR naming it. */
 int copa__file_mkdirs(const char *dir);
 

@@ -41,4 +41,18 @@ cat out.txt err.txt
 [ "$status" = 0 ] || die "copy into a layout with a fifo blob: exit $status"
 layout_ok dst || die "dst:x is incomplete"
 ok "a fifo in the destination's blob store is replaced by the blob"
+
+# The layout's own files: a fifo as index.json or oci-layout is refused too.
+for name in index.json oci-layout; do
+    make_image "src-$name" v1 1
+    rm -f "src-$name/$name"
+    mkfifo "src-$name/$name"
+    status=0
+    timeout 20 "$copa" inspect "oci:src-$name:v1" >out.txt 2>err.txt || status=$?
+    cat out.txt err.txt
+    [ "$status" != 124 ] || die "copa waited on a fifo as $name"
+    [ "$status" = 3 ] || die "a fifo as $name: exit $status, expected 3"
+    grep -qF "$name: not a regular file" err.txt || die "the message does not name $name"
+    ok "a fifo as the layout's $name is refused (exit 3)"
+done
 echo "passed $passed"
