@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (copa__ldso_cache_parse(&c, data, size) != 0)
         return 0;
     if (copa__ldso_cache_put(&c, "libfuzz.so.1", "/usr/lib/libfuzz.so.1",
-                             COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_X8664_LIB64) != 0 ||
+                             COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_X8664_LIB64) < 0 ||
         copa__ldso_cache_write(&one, &c) != 0)
         abort();
     if (copa__ldso_cache_parse(&back, one.data, one.length) != 0)

@@ -395,7 +395,7 @@ int copa__ldso_cache_put(copa__ldso_cache *c, const char *key, const char *value
     memmove(&c->entries[at + 1], &c->entries[at], (c->count - at) * sizeof(*c->entries));
     c->entries[at] = fresh;
     c->count++;
-    return 0;
+    return 1;
 }
 
 size_t copa__ldso_cache_remove(copa__ldso_cache *c, const char *value)

@@ -56,9 +56,9 @@ void copa__ldso_cache_free(copa__ldso_cache *c);
 int copa__ldso_libcmp(const char *a, const char *b);
 
 /*
- * Add the entry for `value` (a path without hwcaps): an entry with the
- * same value and flags is replaced in place; otherwise the new one goes
- * where ldconfig's sorted insert puts it (after the entries it ties with).
+ * Add the entry `key` => `value` (no hwcaps): 0 when the cache has it
+ * already, 1 when it was inserted where ldconfig's sorted insert puts it
+ * (after the entries it ties with), or an error.
  */
 int copa__ldso_cache_put(copa__ldso_cache *c, const char *key, const char *value, int32_t flags);
 
