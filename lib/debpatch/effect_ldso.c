@@ -128,24 +128,24 @@ static int refuse(copa__dp_ctx *c, const char *why, const char *what)
     return rc;
 }
 
+/*
+ * Record what ldconfig would read of the library at `canon`. A file this
+ * cannot judge (not an x86-64 ELF, too large to keep) is recorded with
+ * flags -1: the effect refuses only if it lands in a directory the cache
+ * covers.
+ */
 int copa__dp_ldso_seen(copa__dp_ctx *c, const char *canon, const void *data, size_t len,
                        int complete)
 {
     copa__dp_ldso_lib *grown, *lib;
     char *soname = NULL;
-    int32_t flags = 0;
-    int kind;
+    int32_t flags = -1;
+    int kind = complete ? elf_soname(data, len, &soname, &flags) : -1;
 
-    if (!complete)
-        return refuse(c, "a library is too large to read: /", canon);
-    if ((kind = elf_soname(data, len, &soname, &flags)) < 0)
-        return kind == -1 ? refuse(c,
-                                   "not an x86-64 ELF library (its ldconfig flags are not "
-                                   "known here): /",
-                                   canon)
-                          : kind;
-    if (kind == 0)
-        return 0;
+    if (kind == 0 || kind < -1)
+        return kind;
+    if (kind == -1)
+        flags = -1;
     grown = realloc(c->ldso_libs, (c->nldso_libs + 1) * sizeof(*grown));
     if (grown == NULL) {
         free(soname);
@@ -229,7 +229,12 @@ static int add_libraries(copa__dp_ctx *c, copa__ldso_cache *cache, int *changed)
         if (dir == NULL)
             return copa__error_oom();
         spelled = spelled_dir(c, cache, dir);
-        if (spelled != NULL && strchr(key, '/') == NULL) {
+        if (spelled != NULL && lib->flags == -1) {
+            rc = refuse(c,
+                        "a library that is not an x86-64 ELF object of at most 256 MiB (its "
+                        "ldconfig flags are not known here): /",
+                        lib->path);
+        } else if (spelled != NULL && strchr(key, '/') == NULL) {
             rc = copa__buf_appendf(&value, "%s/%s", spelled, key);
             if (rc == 0 && !exists(c, value.data))
                 rc = refuse(
@@ -276,10 +281,17 @@ static int load(copa__dp_ctx *c, copa__ldso_cache *cache, int *have)
     size_t len = 0;
     int rc = c->in->files->read(&text, &len, CACHE_PATH, c->in->files->payload);
     *have = 0;
-    if (rc != 0) {
+    if (rc == COPA_ENOTFOUND) {
         copa_error_clear();
-        return refuse(c, "the image has no readable " CACHE_PATH, NULL);
+        return refuse(c, "the image has no " CACHE_PATH, NULL);
     }
+    if (rc != 0 && rc != COPA_ENOMEM) {
+        rc = refuse(c, copa_error_last(), NULL);
+        copa_error_clear();
+        return rc;
+    }
+    if (rc != 0)
+        return rc;
     rc = copa__ldso_cache_parse(cache, text, len);
     free(text);
     if (rc == COPA_EINVALID) {
@@ -297,8 +309,6 @@ int copa__dp_effect_ldso(copa__dp_ctx *c)
     copa__buf out = COPA__BUF_INIT;
     int rc, have = 0, changed = 0;
 
-    if (c->ldso_why != NULL)
-        return 0;
     if ((rc = load(c, &cache, &have)) != 0 || !have)
         return rc;
     rc = add_libraries(c, &cache, &changed);
