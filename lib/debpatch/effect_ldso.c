@@ -279,8 +279,13 @@ static int load(copa__dp_ctx *c, copa__ldso_cache *cache, int *have)
 {
     char *text = NULL;
     size_t len = 0;
-    int rc = c->in->files->read(&text, &len, CACHE_PATH, c->in->files->payload);
+    const char *link;
+    int rc;
     *have = 0;
+    /* Written as a file in the layer: a link would be replaced, not followed. */
+    if (copa__dp_view_kind(&c->view, &CACHE_PATH[1], &link, NULL) == COPA__DP_SYMLINK)
+        return refuse(c, CACHE_PATH " is a symbolic link", NULL);
+    rc = c->in->files->read(&text, &len, CACHE_PATH, c->in->files->payload);
     if (rc == COPA_ENOTFOUND) {
         copa_error_clear();
         return refuse(c, "the image has no " CACHE_PATH, NULL);

@@ -127,4 +127,18 @@ grep -q "ldconfig did not run (libcopa1): /etc/ld.so.cache is not refreshed (ld.
     $W/broken-out.txt || { cat $W/broken-out.txt; fail "no note saying why"; }
 ! tar -tf $W/broken-layer.tar | grep -q "etc/ld.so.cache" || fail "an old-format cache was rewritten"
 ok "an old-format cache is kept as it is, and the note says why"
+
+# --- A cache that is a link elsewhere is not replaced by a file.
+L=$W/linked
+cp -a $R $L
+mkdir -p $L/var/cache/ld
+mv $L/etc/ld.so.cache $L/var/cache/ld/ld.so.cache
+ln -s ../var/cache/ld/ld.so.cache $L/etc/ld.so.cache
+python3 "$HERE/tar_with_caps.py" $L $W/linked.tar
+"$TOOL" $L $W/linked.tar $W/repo/Packages "http://127.0.0.1:$PORT" $W/cache $W/linked-layer.tar \
+    $EPOCH >$W/linked-out.txt 2>&1 || { cat $W/linked-out.txt; fail "debpatch_tool (linked cache)"; }
+grep -q "is not refreshed (/etc/ld.so.cache is a symbolic link)" $W/linked-out.txt ||
+    { cat $W/linked-out.txt; fail "no note for the linked cache"; }
+! tar -tf $W/linked-layer.tar | grep -q "ld.so.cache" || fail "a linked cache was replaced"
+ok "a cache that is a symbolic link is left alone, and the note says why"
 echo "PASS"
