@@ -401,15 +401,18 @@ int copa__ldso_cache_put(copa__ldso_cache *c, const char *key, const char *value
 size_t copa__ldso_cache_remove(copa__ldso_cache *c, const char *value)
 {
     size_t i, kept = 0, removed;
-    for (i = 0; i < c->count; i++) {
-        if (strcmp(c->entries[i].value, value) == 0) {
-            free(c->entries[i].key);
-            free(c->entries[i].value);
-        } else {
+    /* Swap, free at the end: `value` may be one of the entries' own strings. */
+    for (i = 0; i < c->count; i++)
+        if (strcmp(c->entries[i].value, value) != 0) {
+            copa__ldso_entry e = c->entries[kept];
             c->entries[kept++] = c->entries[i];
+            c->entries[i] = e;
         }
-    }
     removed = c->count - kept;
+    for (i = kept; i < c->count; i++) {
+        free(c->entries[i].key);
+        free(c->entries[i].value);
+    }
     c->count = kept;
     return removed;
 }

@@ -62,7 +62,8 @@ int copa__ldso_libcmp(const char *a, const char *b);
  */
 int copa__ldso_cache_put(copa__ldso_cache *c, const char *key, const char *value, int32_t flags);
 
-/* Drop every entry whose path is `value`; returns how many. */
+/* Drop every entry whose path is `value` (may be an entry's own string);
+ * returns how many. */
 size_t copa__ldso_cache_remove(copa__ldso_cache *c, const char *value);
 
 #endif
