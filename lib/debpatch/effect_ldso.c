@@ -13,10 +13,12 @@
  *   that leads nowhere, is dropped.
  * The directories are the ones of the cache's own entries: that is how
  * ldconfig spelled them (merged /usr, ld.so.conf order) and what its last
- * run saw. Anything not understood (no cache, a cache that does not parse,
- * an ELF machine whose ldconfig flags are not known here, a library whose
- * soname link the packages do not ship) leaves the image's cache as it is,
- * and the note of notes.c says why.
+ * run saw. Anything not understood (no cache, a cache that is a link or does
+ * not parse, a library in a covered directory that is not x86-64 ELF or is
+ * over 256 MiB, one whose soname link the packages do not ship, one in a
+ * glibc-hwcaps directory) leaves the image's cache as it is, and the note
+ * of notes.c says why. Not covered: an ld.so.conf directory the cache has
+ * no entry in yet (a library there is not added).
  */
 #include "debpatch/internal.h"
 #include "debpatch/ldso_cache.h"
