@@ -175,6 +175,7 @@ int copa__debpatch_build(copa__debpatch_result *out, const copa__debpatch_input 
     if (rc == 0)
         rc = copa__dp_notes(&c);
     copa__dp_ca_capture_free(&c);
+    copa__dp_ldso_free(&c);
     free_pkgs(&c);
     copa__dp_ids_free(&c.users);
     copa__dp_ids_free(&c.groups);

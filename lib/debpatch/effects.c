@@ -11,5 +11,7 @@ int copa__dp_effects(copa__dp_ctx *c)
     int rc = copa__dp_effect_ca_store(c);
     if (rc == 0)
         rc = copa__dp_effect_bookkeeping(c);
+    if (rc == 0)
+        rc = copa__dp_effect_ldso(c);
     return rc;
 }

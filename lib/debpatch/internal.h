@@ -117,6 +117,13 @@ typedef struct copa__dp_capture {
     copa__buf data;
 } copa__dp_capture;
 
+/* A shared library the plan writes, as ldconfig reads it (effect_ldso.c). */
+typedef struct copa__dp_ldso_lib {
+    char *path;   /* canonical */
+    char *soname; /* NULL: none (ldconfig uses the file name) */
+    int32_t flags;
+} copa__dp_ldso_lib;
+
 typedef struct copa__dp_ctx {
     const copa__debpatch_input *in;
     copa__debpatch_result *res;
@@ -134,6 +141,10 @@ typedef struct copa__dp_ctx {
     size_t nhidden;
     copa__dp_capture *captured; /* certificates the plan writes (effect_ca_files.c) */
     size_t ncaptured;
+    copa__dp_ldso_lib *ldso_libs; /* libraries the plan writes (effect_ldso.c) */
+    size_t nldso_libs;
+    const char *ldso_why; /* why ld.so.cache is left as the image has it (arena) */
+    int ldso_current;     /* 1: ld.so.cache matches the patched libraries */
 } copa__dp_ctx;
 
 /* unpack.c: write one package's data.tar into the layer. */
@@ -168,12 +179,24 @@ int copa__dp_ca_capture(copa__dp_ctx *c, const char *canon, const void *data, si
 void copa__dp_ca_capture_free(copa__dp_ctx *c);
 
 /*
+ * effect_ldso.c: whether the file written at canonical `canon` may be a
+ * library ldconfig reads; reading it while it is written (`complete` 0 when
+ * it was larger than copa__dp_ldso_keep_limit() and only partly kept).
+ */
+int copa__dp_ldso_wanted(const char *canon);
+size_t copa__dp_ldso_keep_limit(void);
+int copa__dp_ldso_seen(copa__dp_ctx *c, const char *canon, const void *data, size_t len,
+                       int complete);
+void copa__dp_ldso_free(copa__dp_ctx *c);
+
+/*
  * effects.c: what maintainer scripts would have produced, made natively
  * once the packages are unpacked and the database written (effect_*.c).
  */
 int copa__dp_effects(copa__dp_ctx *c);
 int copa__dp_effect_ca_store(copa__dp_ctx *c);
 int copa__dp_effect_bookkeeping(copa__dp_ctx *c);
+int copa__dp_effect_ldso(copa__dp_ctx *c);
 
 /* drops.c: whiteouts for the files old versions owned that are gone now. */
 int copa__dp_whiteout_dropped(copa__dp_ctx *c);

@@ -83,30 +83,39 @@ static const struct {
     const char *name;
     const char *text;
 } known[] = {
-    {"libc6", "libc6: running services were not restarted and ld.so.cache was not refreshed; "
-              "restart containers to use the new C library"},
+    {"libc6", "libc6: running services were not restarted; restart containers to use the new "
+              "C library"},
     {"tzdata", "tzdata: /etc/localtime and /etc/timezone were not reconfigured (the zone files "
                "themselves are updated)"},
     {"openssl", "openssl: services linked against the old library keep it until restarted"},
     {"dbus", "dbus: the system bus configuration was not reloaded"},
 };
 
-/* One note naming every package whose ldconfig trigger did not run. */
+/*
+ * One note naming every package whose ldconfig trigger did not run, unless
+ * effect_ldso.c brought /etc/ld.so.cache up to date; with its reason when
+ * it could not.
+ */
 static int ldconfig_note(copa__dp_ctx *c)
 {
     copa__buf b = COPA__BUF_INIT;
     size_t i;
     int rc = 0;
+    if (c->ldso_current)
+        return 0;
     for (i = 0; rc == 0 && i < c->npkgs; i++) {
         const copa__deb_member *t = copa__deb_control_member(c->pkgs[i].deb, "triggers");
         if (t != NULL && strstr(t->data, "ldconfig") != NULL)
             rc = copa__buf_appendf(&b, "%s%s", b.length > 0 ? ", " : "", c->pkgs[i].ctl->name);
     }
-    if (rc == 0 && b.length > 0)
-        rc = note(c,
-                  "ldconfig did not run (%s): /etc/ld.so.cache is not refreshed; libraries "
-                  "at unchanged paths still load",
-                  b.data);
+    if (rc == 0 && b.length > 0) {
+        rc = copa__buf_appendf(&b,
+                               "): /etc/ld.so.cache is not refreshed (%s); libraries at "
+                               "unchanged paths still load",
+                               c->ldso_why != NULL ? c->ldso_why : "not attempted");
+        if (rc == 0)
+            rc = note(c, "ldconfig did not run (%s", b.data);
+    }
     copa__buf_free(&b);
     return rc;
 }

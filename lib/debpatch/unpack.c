@@ -115,6 +115,8 @@ static int ensure_parents(copa__dp_ctx *c, const char *path, int64_t mtime)
 typedef struct stream_ctx {
     copa__deb *deb;
     copa__dp_md5 *md5;
+    copa__buf *keep; /* a library's bytes for effect_ldso.c, up to its limit */
+    int truncated;
 } stream_ctx;
 
 static ssize_t stream_read(void *payload, void *buf, size_t length)
@@ -124,6 +126,12 @@ static ssize_t stream_read(void *payload, void *buf, size_t length)
     int rc = copa__deb_data_read(s->deb, buf, length, &got);
     if (rc == 0)
         rc = copa__dp_md5_update(s->md5, buf, got);
+    if (rc == 0 && s->keep != NULL && !s->truncated) {
+        if (s->keep->length + got > copa__dp_ldso_keep_limit())
+            s->truncated = 1;
+        else
+            rc = copa__buf_append(s->keep, buf, got);
+    }
     return rc != 0 ? rc : (ssize_t)got;
 }
 
@@ -276,7 +284,10 @@ static int regular(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, c
     else if (!in_layer && copa__dp_ca_capture_wanted(w->path))
         rc = captured(c, p, abs, w, md5);
     else if ((rc = copa__dp_md5_new(&s.md5)) == 0) {
+        copa__buf lib = COPA__BUF_INIT;
         s.deb = p->deb;
+        s.keep = !in_layer && copa__dp_ldso_wanted(w->path) ? &lib : NULL;
+        s.truncated = 0;
         if (in_layer) {
             /* Multi-Arch: same instances share identical files: one copy. */
             copa__buf data = COPA__BUF_INIT;
@@ -287,7 +298,10 @@ static int regular(copa__dp_ctx *c, copa__dp_pkg *p, const copa__deb_entry *e, c
             rc = copa__layer_writer_add_file_stream(c->in->writer, w, stream_read, &s);
             if (rc == 0)
                 c->res->files++;
+            if (rc == 0 && s.keep != NULL)
+                rc = copa__dp_ldso_seen(c, w->path, lib.data, lib.length, !s.truncated);
         }
+        copa__buf_free(&lib);
         if (rc == 0)
             rc = copa__dp_md5_final(s.md5, md5);
         copa__dp_md5_free(s.md5);
