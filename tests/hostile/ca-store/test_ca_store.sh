@@ -16,38 +16,13 @@ done
 [ -d /usr/share/ca-certificates ] && [ -d /usr/local/share/ca-certificates ] ||
     { echo "SKIP: the host has no ca-certificates directories to mount over"; exit 77; }
 unshare -m --propagation private true 2>/dev/null || { echo "SKIP: unshare -m not permitted"; exit 77; }
-W=$(mktemp -d /tmp/copa-hostile-ca-XXXXXX)
-SERVER_PID=
-cleanup() {
-    [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true
-    [ -n "${COPA_KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# Debian's script on ROOT, in a private mount namespace where the paths the
-# traps reach (the tree's /etc/passwd, /etc/group, /opt) are the tree's, as
-# they would be inside the image.
-real_update() { # ROOT
-    unshare -m --propagation private sh -ec '
-        for p in etc/passwd etc/group opt; do mount --bind "$1/$p" "/$p"; done
-        mount --bind "$1/usr/share/ca-certificates" /usr/share/ca-certificates
-        mount --bind "$1/usr/local/share/ca-certificates" /usr/local/share/ca-certificates
-        update-ca-certificates --certsconf "$1/etc/ca-certificates.conf" \
-            --etccertsdir "$1/etc/ssl/certs" --hooksdir ""' sh "$1" >"$W/real.txt" 2>&1 ||
-        { cat "$W/real.txt"; fail "update-ca-certificates on $1"; }
-}
-sh "$HERE/make_effect_debs.sh" "$W"
+NAME=traps
+. "$(dirname "$0")/common.sh"
 
-R=$W/root
-mkdir -p $R/etc $R/var/lib/dpkg/info $R/var/lib/dpkg/updates $R/usr/local/share/ca-certificates $R/opt
+install_v1
+mkdir -p $R/opt
 printf 'root:x:0:0:image root:/root:/bin/image-shell\n' >$R/etc/passwd
 printf 'root:x:0:\n' >$R/etc/group
-touch $R/var/lib/dpkg/status
-dpkg --root=$R --force-not-root --force-script-chrootless -i $W/v1/ca-certificates_1.deb >/dev/null 2>&1 ||
-    fail "dpkg could not install v1"
 cat >$R/etc/ca-certificates.conf <<'CONF'
 test/A.crt
 test/D.crt
@@ -57,7 +32,7 @@ test/../../../../../../../etc/group
 test/missing.crt
 !../../../../../../etc/shadow
 CONF
-real_update $R
+real_update $R etc/passwd etc/group opt
 C=$R/etc/ssl/certs
 ln -s loop2.pem $C/loop1.pem
 ln -s loop1.pem $C/loop2.pem
@@ -73,21 +48,11 @@ for i in range(3000):
 PY
 tar -C $R --numeric-owner -cf $W/root.tar .
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 "$PORT" --directory $W/repo >/dev/null 2>&1 &
-SERVER_PID=$!
-python3 - "$PORT" <<'PY'
-import sys, time, urllib.request
-for _ in range(100):
-    try:
-        urllib.request.urlopen("http://127.0.0.1:%s/Packages" % sys.argv[1]); break
-    except Exception: time.sleep(0.1)
-PY
+serve_repo
 start=$(date +%s)
-"$TOOL" $R $W/root.tar $W/repo/Packages "http://127.0.0.1:$PORT" $W/cache $W/layer.tar 1700000000 \
-    >$W/out.txt 2>&1 || { cat $W/out.txt; fail "debpatch_tool"; }
+run_tool 280
 took=$(($(date +%s) - start))
-cat $W/out.txt
+[ $rc = 0 ] || fail "debpatch_tool exit $rc (124: timed out)"
 [ $took -lt 120 ] || fail "the CA store took ${took}s"
 A=$W/ours
 cp -a $R $A
@@ -100,7 +65,7 @@ cp -a $R $D
 dpkg --root=$D --force-not-root --force-script-chrootless --force-depends -i \
     $W/repo/pool/ca-certificates_2.deb >/dev/null 2>&1 || fail "dpkg could not upgrade"
 cp $A/etc/ca-certificates.conf $D/etc/ca-certificates.conf
-real_update $D
+real_update $D etc/passwd etc/group opt
 python3 "$HERE/compare_trees.py" $A/etc/ssl/certs $D/etc/ssl/certs || fail "differs from the real script"
 grep -q "image-shell" $A/etc/ssl/certs/ca-certificates.crt || fail "the image's /etc/passwd line is missing"
 ! grep -q "^root:.*:/bin/bash" $A/etc/ssl/certs/ca-certificates.crt || fail "a host file leaked in"

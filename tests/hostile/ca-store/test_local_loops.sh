@@ -17,33 +17,11 @@ done
 [ -d /usr/share/ca-certificates ] && [ -d /usr/local/share/ca-certificates ] ||
     { echo "SKIP: the host has no ca-certificates directories to mount over"; exit 77; }
 unshare -m --propagation private true 2>/dev/null || { echo "SKIP: unshare -m not permitted"; exit 77; }
-W=$(mktemp -d /tmp/copa-hostile-ca-loops-XXXXXX)
-SERVER_PID=
-cleanup() {
-    [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true
-    [ -n "${COPA_KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-real_update() { # ROOT
-    unshare -m --propagation private sh -ec '
-        mount --bind "$1/usr/share/ca-certificates" /usr/share/ca-certificates
-        mount --bind "$1/usr/local/share/ca-certificates" /usr/local/share/ca-certificates
-        update-ca-certificates --certsconf "$1/etc/ca-certificates.conf" \
-            --etccertsdir "$1/etc/ssl/certs" --hooksdir ""' sh "$1" >"$W/real.txt" 2>&1 ||
-        { cat "$W/real.txt"; fail "update-ca-certificates on $1"; }
-}
-sh "$HERE/make_effect_debs.sh" "$W"
+NAME=loops
+. "$(dirname "$0")/common.sh"
 
-R=$W/root
-L=$R/usr/local/share/ca-certificates
-mkdir -p $R/etc $R/var/lib/dpkg/info $R/var/lib/dpkg/updates $L/sub
-touch $R/var/lib/dpkg/status
-dpkg --root=$R --force-not-root --force-script-chrootless -i $W/v1/ca-certificates_1.deb >/dev/null 2>&1 ||
-    fail "dpkg could not install v1"
+install_v1
+mkdir -p $L/sub
 printf 'test/A.crt\ntest/D.crt\n' >$R/etc/ca-certificates.conf
 cp $W/certs/local.crt $L/local.crt
 cp $W/certs/deep.crt $L/sub/deep.crt
@@ -54,19 +32,9 @@ ln -s sub $L/twin
 real_update $R
 tar -C $R --numeric-owner -cf $W/root.tar .
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 "$PORT" --directory $W/repo >/dev/null 2>&1 &
-SERVER_PID=$!
-python3 - "$PORT" <<'PY'
-import sys, time, urllib.request
-for _ in range(100):
-    try:
-        urllib.request.urlopen("http://127.0.0.1:%s/Packages" % sys.argv[1]); break
-    except Exception: time.sleep(0.1)
-PY
-timeout 120 "$TOOL" $R $W/root.tar $W/repo/Packages "http://127.0.0.1:$PORT" $W/cache $W/layer.tar \
-    1700000000 >$W/out.txt 2>&1 || { rc=$?; cat $W/out.txt; fail "debpatch_tool exit $rc (124: timed out)"; }
-cat $W/out.txt
+serve_repo
+run_tool 120
+[ $rc = 0 ] || fail "debpatch_tool exit $rc (124: timed out)"
 A=$W/ours
 cp -a $R $A
 python3 "$HERE/layer_apply.py" $W/layer.tar $A
