@@ -9,6 +9,9 @@
  * it. Package URLs are the ones copa's OpenVEX documents use
  * (pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12).
  *
+ * Every string is UTF-8: bytes from the image that are not valid UTF-8 are
+ * shown as U+FFFD, so the JSON and CycloneDX documents are always valid.
+ *
  * Needs copa_init() (registry images are fetched over the network). A
  * copa_inventory is immutable once opened and may be read from several
  * threads.

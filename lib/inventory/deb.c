@@ -5,6 +5,7 @@
  */
 #include "inventory/inventory.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include "vex/purl.h"
 
 #include <stdlib.h>
@@ -38,11 +39,11 @@ static int fill(copa_inventory *inv, copa_package *out, const copa__dpkg_pkg *pk
         return rc;
     out->purl = copa__arena_strdup(&inv->arena, purl);
     free(purl);
-    out->name = copa__arena_strdup(&inv->arena, pkg->name);
-    out->version = copa__arena_strdup(&inv->arena, pkg->version);
-    out->arch = copa__arena_strdup(&inv->arena, pkg->arch);
-    out->source_name = copa__arena_strdup(&inv->arena, pkg->source);
-    out->source_version = copa__arena_strdup(&inv->arena, pkg->source_version);
+    out->name = copa__utf8_arena_dup(&inv->arena, pkg->name);
+    out->version = copa__utf8_arena_dup(&inv->arena, pkg->version);
+    out->arch = copa__utf8_arena_dup(&inv->arena, pkg->arch);
+    out->source_name = copa__utf8_arena_dup(&inv->arena, pkg->source);
+    out->source_version = copa__utf8_arena_dup(&inv->arena, pkg->source_version);
     out->patched = installed_by_copa(pkg, patched, patched_count);
     if (out->purl == NULL || out->name == NULL || out->version == NULL || out->arch == NULL ||
         out->source_name == NULL || out->source_version == NULL)

@@ -8,6 +8,7 @@
 #include "inventory/inventory.h"
 #include "patch/context.h"
 #include "util/error.h"
+#include "util/utf8.h"
 #include "vex/purl.h"
 
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static void loader_options(copa_patch_options *po, const char *reference,
 
 static const char *dup_or_empty(copa_inventory *inv, const char *text)
 {
-    return copa__arena_strdup(&inv->arena, text != NULL ? text : "");
+    return copa__utf8_arena_dup(&inv->arena, text != NULL ? text : "");
 }
 
 /* The image's purl: pkg:oci/<name>@<digest>, with its registry and tag when it has them. */

@@ -5,6 +5,7 @@
  */
 #include "report/prune.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,15 @@ static int string(pruner *p, int keep)
         unsigned char c = (unsigned char)p->in[p->pos];
         if (c < 0x20)
             return fail(p, "no control character inside a string");
+        if (c >= 0x80) {
+            /* JSON is UTF-8; invalid bytes would reach the VEX and the summary. */
+            size_t n = copa__utf8_sequence_length((const unsigned char *)p->in + p->pos,
+                                                  p->length - p->pos);
+            if (n == 0)
+                return fail(p, "valid UTF-8 inside a string");
+            p->pos += n;
+            continue;
+        }
         if (c == '\\') {
             size_t i;
             if (++p->pos >= p->length)

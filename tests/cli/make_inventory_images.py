@@ -11,6 +11,7 @@ Tags:
               labels name the base layer count and "libssl3=<new version>")
   alpine      an Alpine root (an OS copa has no engine for)
   scratch     no os-release at all
+  latin1      regular, but os-release's PRETTY_NAME is Latin-1 (not UTF-8)
 Also writes LAYOUT.status (the regular image's status file) and
 LAYOUT.patched-status, for dpkg-query --admindir comparisons.
 """
@@ -135,6 +136,10 @@ def main():
                                             b'PRETTY_NAME="Alpine Linux v3.20"\n',
                           "lib/apk/db/installed": b"P:musl\nV:1.2.5-r0\n\n"}])
     out.image("scratch", [{"app": b"hello\n"}])
+    latin1 = dict(base)
+    latin1["etc/os-release"] = OS_RELEASE.replace(b'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"',
+                                                  b'PRETTY_NAME="Debian \xe9dition 12"')
+    out.image("latin1", [latin1])
     out.close()
     with open(root + ".status", "wb") as f:
         f.write(status_text(STANZAS))

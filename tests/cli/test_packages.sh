@@ -83,6 +83,18 @@ if /usr/bin/python3 "$here/validate_cyclonedx.py" "$here/../fixtures/cyclonedx" 
     exit 1
 fi
 
+# Bytes from the image that are not UTF-8 (a Latin-1 PRETTY_NAME) must not
+# make the JSON or the SBOM invalid: they are shown as U+FFFD.
+for format in json cyclonedx; do
+    "$COPA" packages --format $format "oci:$t/l:latin1" >"$t/latin1.$format" ||
+        { echo "FAIL: copa packages --format $format on the Latin-1 image"; exit 1; }
+    python3 -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' \
+        "$t/latin1.$format" || { echo "FAIL: --format $format is not valid UTF-8 JSON"; exit 1; }
+done
+grep -q $'Debian \xef\xbf\xbddition' "$t/latin1.json" || { echo "FAIL: U+FFFD expected in PRETTY_NAME"; exit 1; }
+/usr/bin/python3 "$here/validate_cyclonedx.py" "$here/../fixtures/cyclonedx" "$t/latin1.cyclonedx" ||
+    { echo "FAIL: the Latin-1 image's SBOM is not valid CycloneDX"; exit 1; }
+
 # Unsupported OS, no os-release: exit 9 with the OS named; usage errors.
 run "$COPA" packages "oci:$t/l:alpine"
 expect_status 9

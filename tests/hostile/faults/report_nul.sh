@@ -2,7 +2,8 @@
 # A NUL (\u0000) inside a report string is refused (exit 3 naming it): the
 # JSON tree ends strings at a NUL, so "\u00001.1-1" became "" and the fix
 # was dropped with exit 0, and "1.1-1\u0000..." was silently cut short.
-# An escaped backslash before "u0000" is no NUL and still reads.
+# An escaped backslash before "u0000" is no NUL and still reads. Bytes that
+# are not UTF-8 are refused too; UTF-8 text reads.
 #
 # usage: report_nul.sh COPA WORKDIR
 set -uo pipefail
@@ -44,5 +45,19 @@ sed -i 's/"ArtifactName": "x"/"ArtifactName": "x\\\\u0000y"/' "$work/escaped.jso
 check escaped_backslash "$work/escaped.json" 0
 grep -qF 'image x\u0000y' "$work/escaped_backslash.out" ||
     { echo "FAIL escaped_backslash: the name is not read as written"; failures=$((failures + 1)); }
+# JSON is UTF-8: a Latin-1 byte in a string is refused the same way (it would
+# reach the VEX document and make it invalid JSON); real UTF-8 reads.
+trivy "$work/latin1.json" '"1.1-1"'
+sed -i $'s/CVE-2099-0001/CVE-2099-\xe9/' "$work/latin1.json"
+total=$((total + 1))
+"$copa" report "$work/latin1.json" >"$work/latin1.out" 2>"$work/latin1.err"
+rc=$?
+if [ "$rc" -ne 3 ] || ! grep -qF 'UTF-8' "$work/latin1.err"; then
+    echo "FAIL latin1: exit $rc, expected 3 naming UTF-8: $(cat "$work/latin1.err")"
+    failures=$((failures + 1))
+else echo "ok   latin1"; fi
+trivy "$work/utf8.json" '"1.1-1"'
+sed -i 's/"ArtifactName": "x"/"ArtifactName": "Főtanúsítvány"/' "$work/utf8.json"
+check utf8 "$work/utf8.json" 0
 echo "$((total - failures))/$total passed"
 [ "$failures" -eq 0 ]
