@@ -4,6 +4,7 @@
  */
 #include "apt/preferences.h"
 #include "util/error.h"
+#include "util/regex_cost.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -11,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* Bounds on a /regex/ from the image (util/regex_cost.h): as RE2 does, no atom
+ * copied more than 1000 times, and no pattern longer than any real pin. */
+enum { REGEX_COPIES_MAX = 1000, REGEX_LENGTH_MAX = 1024 };
 
 int copa__apt_expr_init(copa__apt_expr *e, const char *text, size_t len)
 {
@@ -23,7 +28,10 @@ int copa__apt_expr_init(copa__apt_expr *e, const char *text, size_t len)
         if (re == NULL)
             return copa__error_oom();
         e->is_regex = 1;
-        e->regex_ok = regcomp(&e->re, re, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
+        /* The preferences come from the image: a pattern glibc would expand
+         * into millions of nodes matches nothing, like one it cannot compile. */
+        e->regex_ok = strlen(re) <= REGEX_LENGTH_MAX && copa__regex_cost_ok(re, REGEX_COPIES_MAX) &&
+                      regcomp(&e->re, re, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
         free(re);
     }
     return 0;

@@ -14,6 +14,7 @@
 #include "bulk/config.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/regex_cost.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,12 @@ int copa__bulk_pattern_compile(regex_t *out, const char *pattern)
     if ((rc = translate(&ere, pattern)) != 0 || (rc = copa__buf_append(&ere, "", 0)) != 0) {
         copa__buf_free(&ere);
         return rc < 0 ? rc : copa__error_oom();
+    }
+    /* '+' doubles what it repeats in glibc ("b++++..." grows as 2^n), which
+     * the counted-repetition check above does not see. */
+    if (ere.data != NULL && !copa__regex_cost_ok(ere.data, REPEAT_MAX)) {
+        copa__buf_free(&ere);
+        return refuse_costly(pattern, "repetitions nested to more than 1000 copies");
     }
     rc = regcomp(out, ere.data != NULL ? ere.data : "", REG_EXTENDED | REG_NOSUB);
     copa__buf_free(&ere);
