@@ -57,7 +57,4 @@ int copa__inventory_table(char **out, const copa_inventory *inv);
 int copa__inventory_json(char **out, const copa_inventory *inv);
 int copa__inventory_cyclonedx(char **out, const copa_inventory *inv);
 
-/* The OS object shared by the JSON and CycloneDX writers' callers. */
-cJSON *copa__inventory_package_json(const copa_package *p);
-
 #endif

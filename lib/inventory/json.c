@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-cJSON *copa__inventory_package_json(const copa_package *p)
+static cJSON *package_json(const copa_package *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *source = NULL;
@@ -52,7 +52,7 @@ int copa__inventory_json(char **out, const copa_inventory *inv)
              (list = cJSON_AddArrayToObject(doc, "packages")) != NULL;
 
     for (i = 0; ok && i < inv->package_count; i++)
-        ok = cJSON_AddItemToArray(list, copa__inventory_package_json(&inv->packages[i]));
+        ok = cJSON_AddItemToArray(list, package_json(&inv->packages[i]));
     *out = ok ? cJSON_Print(doc) : NULL;
     cJSON_Delete(doc);
     return *out != NULL ? 0 : copa__error_oom();
