@@ -8,11 +8,14 @@ packages=(
     # Build
     build-essential cmake pkg-config git
     # Libraries libcopa links
-    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev libyaml-dev
+    libcurl4-openssl-dev libssl-dev libcjson-dev libarchive-dev zlib1g-dev libzstd-dev libisal-dev libyaml-dev libsqlite3-dev libexpat1-dev
     # Unit tests, formatting, memory checks, fuzzing
     libcmocka-dev clang clang-format clang-tidy valgrind libclang-rt-14-dev
     # Reference tools the differential tests compare against
     dpkg dpkg-dev binutils rpm gnupg apt-utils mmdebstrap isal zstd
+    createrepo-c dnf libsolv-tools sqlite3
+    # Foreign-architecture test images (built through binfmt, never used by copa)
+    qemu-user-static binfmt-support arch-test
     # Real components the integration tests start on loopback
     docker-registry apache2-utils skopeo umoci openssl curl jq
     # Scripting used by tests and benchmarks
