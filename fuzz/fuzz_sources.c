@@ -2,6 +2,7 @@
  * Fuzz the APT sources parsers (one-line and deb822) and the URL helpers
  * on whatever they accept; --mirror rewriting on the same bytes.
  */
+#include "net/mirror.h"
 #include "repo/sources.h"
 
 #include <stdint.h>
@@ -36,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     copa__apt_sources_parse_deb822(&s, "fuzz.sources", text, size);
     use(&s);
     copa__apt_sources_free(&s);
-    if (copa__apt_mirror_parse(&from, &to, text) == 0) {
-        if (copa__apt_mirror_rewrite(&out, text, from, to) >= 0)
+    if (copa__mirror_parse(&from, &to, text) == 0) {
+        if (copa__mirror_rewrite(&out, text, from, to) >= 0)
             free(out);
         free(from);
         free(to);

@@ -12,6 +12,7 @@
 #include "repo/packages.h"
 #include "repo/release.h"
 #include "repo/sources.h"
+#include "net/mirror.h"
 #include "trust/pgp.h"
 #include "util/image_files.h"
 
@@ -19,10 +20,9 @@
 #include <stdint.h>
 
 typedef struct copa__apt_options {
-    const char *arch; /* the image's dpkg architecture, required */
-    int64_t now;      /* seconds since the epoch: key validity, Valid-Until */
-    const char *const *mirror_from, *const *mirror_to; /* --mirror FROM=TO pairs */
-    size_t mirror_count;
+    const char *arch;                /* the image's dpkg architecture, required */
+    int64_t now;                     /* seconds since the epoch: key validity, Valid-Until */
+    const copa__mirrors *mirrors;    /* --mirror FROM=TO rewrites, or NULL */
     const char *cache_dir;           /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
     int insecure_allow_unsigned;     /* accept a Release that fails verification (flagged) */
     int insecure_ignore_valid_until; /* accept an expired Release (flagged) */

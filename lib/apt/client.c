@@ -14,23 +14,11 @@
 /* The URI to use: the first matching --mirror rule, else the URI as written. */
 static int apply_mirrors(copa__apt_repo *repo, const copa__apt_options *opts)
 {
-    size_t i;
-    int rc;
+    int rc = copa__mirrors_apply(&repo->uri, opts->mirrors, repo->original_uri);
 
-    for (i = 0; i < opts->mirror_count; i++) {
-        rc = copa__apt_mirror_rewrite(&repo->uri, repo->original_uri, opts->mirror_from[i],
-                                      opts->mirror_to[i]);
-        if (rc == 1) {
-            repo->mirrored = 1;
-            return 0;
-        }
-        free(repo->uri);
-        repo->uri = NULL;
-        if (rc < 0)
-            return rc;
-    }
-    repo->uri = strdup(repo->original_uri);
-    return repo->uri == NULL ? copa__error_oom() : 0;
+    if (rc == 1)
+        repo->mirrored = 1;
+    return rc < 0 ? rc : 0;
 }
 
 static int init_repo(copa__apt_repo *repo, const copa__apt_source *src,

@@ -38,39 +38,6 @@ int copa_apt_options_init(copa_apt_options *opts, unsigned int version)
     return 0;
 }
 
-static int split_mirrors(copa__apt_options *o, const copa_apt_options *opts)
-{
-    char **from, **to;
-    size_t i;
-    int rc = 0;
-
-    if (opts->mirror_count == 0)
-        return 0;
-    from = calloc(opts->mirror_count, sizeof(*from));
-    to = calloc(opts->mirror_count, sizeof(*to));
-    o->mirror_from = (const char *const *)from;
-    o->mirror_to = (const char *const *)to;
-    if (from == NULL || to == NULL)
-        return copa__error_oom();
-    o->mirror_count = opts->mirror_count;
-    for (i = 0; rc == 0 && i < opts->mirror_count; i++)
-        rc = copa__apt_mirror_parse(&from[i], &to[i], opts->mirrors[i]);
-    return rc;
-}
-
-static void free_mirrors(copa__apt_options *o)
-{
-    size_t i;
-    for (i = 0; i < o->mirror_count; i++) {
-        if (o->mirror_from != NULL)
-            free((char *)o->mirror_from[i]);
-        if (o->mirror_to != NULL)
-            free((char *)o->mirror_to[i]);
-    }
-    free((void *)o->mirror_from);
-    free((void *)o->mirror_to);
-}
-
 static const char *str(const char *s)
 {
     return s != NULL ? s : "";
@@ -115,6 +82,7 @@ int copa__apt_public_load(copa_apt **out, const copa__image_files *files, const 
                           const copa_apt_options *opts)
 {
     copa__apt_options o;
+    copa__mirrors mirrors;
     copa_apt *apt;
     int rc;
 
@@ -137,12 +105,13 @@ int copa__apt_public_load(copa_apt **out, const copa__image_files *files, const 
     apt = calloc(1, sizeof(*apt));
     if (apt == NULL)
         return copa__error_oom();
-    rc = split_mirrors(&o, opts);
+    rc = copa__mirrors_parse(&mirrors, opts->mirrors, opts->mirror_count);
+    o.mirrors = &mirrors;
     if (rc == 0 && (apt->arch = strdup(arch)) == NULL)
         rc = copa__error_oom();
     if (rc == 0)
         rc = copa__apt_load(&apt->result, files, &o);
-    free_mirrors(&o);
+    copa__mirrors_free(&mirrors);
     if (rc == 0)
         rc = fill_infos(apt);
     if (rc != 0) {

@@ -11,6 +11,7 @@
 
 #include "layer/rootfs.h"
 #include "layer/writer.h"
+#include "net/mirror.h"
 #include "pkg/dpkg_db.h"
 #include "resolve/resolve.h"
 #include "util/image_files.h"
@@ -18,10 +19,9 @@
 #include <stddef.h>
 
 typedef struct copa__debpatch_fetch_options {
-    const char *cache_dir;      /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
-    const char *const *mirrors; /* "FROM=TO" URL prefix rewrites, first match wins */
-    size_t nmirrors;
-    unsigned int max_parallel; /* 0: default 4 */
+    const char *cache_dir;        /* NULL: $XDG_CACHE_HOME/copa or ~/.cache/copa */
+    const copa__mirrors *mirrors; /* --mirror URL prefix rewrites, or NULL */
+    unsigned int max_parallel;    /* 0: default 4 */
     /* Called as bytes arrive (name = the package, total = its size); a
      * non-zero return cancels every transfer (COPA_ECANCELLED). */
     int (*progress)(void *payload, const char *name, unsigned long long done,

@@ -63,26 +63,6 @@ int copa__debpatch_cache_path(char **out, const char *cache_dir, const char *sha
     return 0;
 }
 
-static int apply_mirrors(char **out, const char *url, const copa__debpatch_fetch_options *o)
-{
-    size_t i;
-    for (i = 0; o != NULL && i < o->nmirrors; i++) {
-        char *from = NULL, *to = NULL;
-        int rc = copa__apt_mirror_parse(&from, &to, o->mirrors[i]);
-        if (rc == 0)
-            rc = copa__apt_mirror_rewrite(out, url, from, to);
-        free(from);
-        free(to);
-        if (rc != 0)
-            return rc; /* 1: rewritten (first match wins), < 0: error */
-        free(*out);
-        *out = NULL;
-    }
-    if ((*out = strdup(url)) == NULL)
-        return copa__error_oom();
-    return 0;
-}
-
 static int write_cb(const void *data, size_t length, void *payload)
 {
     dl *d = payload;
@@ -200,7 +180,7 @@ static int prepare(dl *d, const copa__rs_step *s, const char *cache_dir,
                                s->name, s->to);
     if ((rc = copa__debpatch_cache_path(&d->cache, cache_dir, s->pkg->sha256)) != 0)
         return copa__error_prefix("%s %s: ", s->name, s->to);
-    rc = apply_mirrors(&d->url, s->pkg->url, o);
+    rc = copa__mirrors_apply(&d->url, o != NULL ? o->mirrors : NULL, s->pkg->url);
     return rc < 0 ? rc : 0;
 }
 

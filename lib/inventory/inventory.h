@@ -1,7 +1,8 @@
 /*
  * The inventory of an image (copa/packages.h): its OS and installed OS
  * packages. open.c reads the image through the patch pipeline's loading
- * stages, deb.c turns a dpkg database into packages, and table.c, json.c
+ * stages, packages.c turns an engine's installed packages (engine/engine.h)
+ * into entries, and table.c, json.c
  * and cyclonedx.c write the three output formats.
  */
 #ifndef COPA_LIB_INVENTORY_INVENTORY_H
@@ -9,7 +10,7 @@
 
 #include "copa/packages.h"
 #include "copa/image.h"
-#include "pkg/dpkg_db.h"
+#include "engine/engine.h"
 #include "pkg/osrelease.h"
 #include "util/arena.h"
 
@@ -34,8 +35,8 @@ typedef struct copa__inventory_input {
     const copa_reference *ref; /* the same, parsed: names the image's purl */
     const char *digest;        /* the manifest digest */
     const copa__os_release *os;
-    const copa__dpkg_db *db;
-    char *const *patched; /* "name=version" copa's layer installed */
+    const copa__engine *engine; /* loaded: its installed packages */
+    char *const *patched;       /* "name=version" copa's layer installed */
     size_t patched_count;
 } copa__inventory_input;
 
@@ -43,14 +44,15 @@ typedef struct copa__inventory_input {
 int copa__inventory_build(copa_inventory **out, const copa__inventory_input *in);
 
 /*
- * Fill inv->packages from the installed entries of `db` (already sorted by
- * name then arch). `patched` holds the "name=version" words of copa's patch
- * label (patched_count of them): a package at that version was installed
- * by copa's layer. Needs inv->os_id and inv->os_version set.
- * 0, COPA_EINVALID (an entry without a version), COPA_ENOMEM.
+ * Fill inv->packages and inv->package_manager from the installed packages
+ * of `engine` (sorted by name then arch). `patched` holds the
+ * "name=version" words of copa's patch label (patched_count of them): a
+ * package at that version was installed by copa's layer. Needs inv->os_id
+ * and inv->os_version set. 0, COPA_EINVALID (a package without a
+ * version), COPA_ENOMEM.
  */
-int copa__inventory_from_dpkg(copa_inventory *inv, const copa__dpkg_db *db, char *const *patched,
-                              size_t patched_count);
+int copa__inventory_from_engine(copa_inventory *inv, const copa__engine *engine,
+                                char *const *patched, size_t patched_count);
 
 /* The three output formats; each returns a malloc'd string in *out. */
 int copa__inventory_table(char **out, const copa_inventory *inv);

@@ -82,7 +82,7 @@ static int fill(copa_inventory *inv, const copa__inventory_input *in)
         return copa__error_oom();
     if ((rc = image_purl(inv, in->ref)) != 0)
         return rc;
-    return copa__inventory_from_dpkg(inv, in->db, in->patched, in->patched_count);
+    return copa__inventory_from_engine(inv, in->engine, in->patched, in->patched_count);
 }
 
 int copa__inventory_build(copa_inventory **out, const copa__inventory_input *in)
@@ -135,7 +135,7 @@ int copa_packages_open(copa_inventory **out, const char *reference,
         in.ref = ctx.ref;
         in.digest = ctx.manifest.doc.digest;
         in.os = &ctx.os;
-        in.db = ctx.db;
+        in.engine = ctx.engine;
         in.patched = ctx.repatch.packages;
         in.patched_count = ctx.repatch.package_count;
         rc = copa__inventory_build(out, &in);

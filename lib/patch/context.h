@@ -1,12 +1,13 @@
 /*
  * The state of one patch run, shared by the pipeline's stage files:
- * load.c (image, rootfs view, OS, dpkg database, apt sources) and
- * pipeline.c (plan, layer, write).
+ * load.c (image, rootfs view, OS, the engine: installed packages and
+ * sources), pipeline.c (plan) and write.c (layer, image, VEX). What is
+ * distribution-specific is the engine's (engine/engine.h).
  */
 #ifndef COPA_LIB_PATCH_CONTEXT_H
 #define COPA_LIB_PATCH_CONTEXT_H
 
-#include "debpatch/debpatch.h"
+#include "engine/engine.h"
 #include "image/transport.h"
 #include "layer/rootfs.h"
 #include "layer/sink.h"
@@ -36,35 +37,26 @@ typedef struct copa__patch_ctx {
     copa__rootfs *rootfs;
     copa__image_files files;
     copa__os_release os;
-    copa__dpkg_db *db;
-    copa__apt_result apt;
-    int have_apt;
-    copa__apt_prefs prefs; /* the image's /etc/apt/preferences(.d) */
-    int have_prefs;
+    copa__mirrors mirrors;              /* --mirror rules, parsed up front */
+    copa__engine_image image;           /* what the engine sees (borrows the above) */
+    const copa__engine_ops *engine_ops; /* the engine that claimed the image */
+    copa__engine *engine;               /* its state: installed packages, sources */
+    copa__engine_net net;               /* cache, trust, mirrors, cancel */
+    copa__engine_events events;         /* the engine's notes and bytes into progress */
+    copa_patch_result *result;          /* where skipped scripts go (NULL: nowhere) */
 } copa__patch_ctx;
+
+/* Fill ctx->net and ctx->events from the options (engine_events.c). */
+void copa__patch_engine_wire(copa__patch_ctx *ctx);
 
 /* Open the image and read what the plan needs; each stage reports progress. */
 int copa__patch_load(copa__patch_ctx *ctx);
-/* The first stages of copa__patch_load: open, read the layers, detect (no apt sources). */
+/* The first stages of copa__patch_load: open, read the layers, detect and load (no sources). */
 int copa__patch_load_image(copa__patch_ctx *ctx);
 void copa__patch_ctx_free(copa__patch_ctx *ctx);
 
 /* Download, build the layer, write the image, the VEX (write.c). */
 int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res);
-
-/* Where copa__patch_old_deb looks and how it downloads (old_deb.c). */
-typedef struct copa__patch_old_deb_source {
-    copa__patch_ctx *ctx;
-    const copa__debpatch_fetch_options *fetch;
-} copa__patch_old_deb_source;
-
-/*
- * The debpatch old_deb callback (payload: a copa__patch_old_deb_source):
- * NAME VERSION for ARCH from the image's sources, verified and cached like
- * the plan's packages. COPA_ENOTFOUND when no source publishes it.
- */
-int copa__patch_old_deb(char **path, void *payload, const char *name, const char *arch,
-                        const char *version);
 
 /* The CycloneDX SBOM of the image just written, to opts->sbom_path (sbom.c). */
 int copa__patch_write_sbom(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *layer_path,

@@ -1,8 +1,9 @@
 /*
  * The reading half of a patch: open the image (platform chosen), stream
  * the base layers once into the rootfs view, detect the OS (cross-checked
- * with the report), load the dpkg database and the image's own apt
- * sources, verified against its own keys.
+ * with the report) and the engine that patches it, and let the engine load
+ * the installed packages and the image's own sources, verified against
+ * its own keys.
  */
 #include "patch/context.h"
 #include "layer/rootfs_files.h"
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int copa__patch_timed_out(const copa__patch_ctx *ctx)
 {
@@ -19,7 +19,7 @@ int copa__patch_timed_out(const copa__patch_ctx *ctx)
 }
 
 /*
- * Polled by every network transfer of the run (registry, apt, .debs): the
+ * Polled by every network transfer of the run (registry, indexes, packages): the
  * deadline and a cancel the progress callback returned stop a download in
  * progress, not only at the next stage.
  */
@@ -141,9 +141,33 @@ static int read_rootfs(copa__patch_ctx *ctx)
     return 0;
 }
 
+/* The report's OS family must be one an engine patches, and the image's engine. */
+static int check_report_engine(const copa__patch_ctx *ctx, const char *family)
+{
+    const copa__engine_ops *by_report;
+
+    if (family == NULL || family[0] == '\0')
+        return 0;
+    by_report = copa__engine_for_family(family);
+    if (by_report == ctx->engine_ops)
+        return 0;
+    if (by_report == NULL) {
+        char supported[256];
+        copa__engine_supported(supported, sizeof(supported));
+        return copa__error_set(COPA_EUNSUPPORTED,
+                               "the report is for %s, which no copa engine patches (supported: %s)",
+                               family, supported);
+    }
+    return copa__error_set(COPA_EINVALID,
+                           "the report is for %s (%s), but %s is patched with %s: the report is "
+                           "not for this image",
+                           family, by_report->name, ctx->src->name, ctx->engine_ops->name);
+}
+
 static int detect(copa__patch_ctx *ctx)
 {
-    const char *arch;
+    const copa_report_metadata *md =
+        ctx->report != NULL ? copa_report_metadata_get(ctx->report) : NULL;
     int rc = copa__os_release_load(&ctx->os, &ctx->files);
 
     if (rc == COPA_ENOTFOUND)
@@ -152,85 +176,23 @@ static int detect(copa__patch_ctx *ctx)
                                ctx->src->name);
     if (rc != 0)
         return rc;
-    if (ctx->report != NULL) {
-        const copa_report_metadata *md = copa_report_metadata_get(ctx->report);
-        if ((rc = copa__os_release_check_report(&ctx->os, md->os_family, md->os_version)) != 0)
-            return rc;
-    }
-    if (ctx->os.format != COPA_PKG_DEB)
-        return copa__error_set(COPA_EUNSUPPORTED,
-                               "%s is %s: copa supports Debian and Ubuntu images so far",
-                               ctx->src->name,
-                               ctx->os.pretty_name != NULL ? ctx->os.pretty_name
-                               : ctx->os.id != NULL        ? ctx->os.id
-                                                           : "an unknown OS");
-    arch = copa__dpkg_arch_from_oci(ctx->config.architecture, ctx->config.variant);
-    if ((rc = copa__dpkg_db_load(&ctx->db, &ctx->files, arch)) == COPA_ENOTFOUND)
-        return copa__error_set(COPA_ENOTFOUND,
-                               "%s has no dpkg database (/var/lib/dpkg/status or status.d): "
-                               "nothing copa can patch",
-                               ctx->src->name);
-    return rc;
-}
-
-static int set_apt_options(copa__apt_options *a, const copa__patch_ctx *ctx, char ***from,
-                           char ***to)
-{
-    const copa_patch_options *o = ctx->opts;
-    size_t i;
-    int rc = 0;
-
-    memset(a, 0, sizeof(*a));
-    a->arch = ctx->db->native_arch;
-    a->now = (int64_t)time(NULL);
-    a->cache_dir = o->cache_dir;
-    a->insecure_allow_unsigned = o->insecure_allow_unsigned;
-    copa__http_options_defaults(&a->http);
-    a->http.ca_file = o->ca_file;
-    a->http.cancel = copa__patch_transfer_cancel;
-    a->http.cancel_payload = (void *)ctx;
-    *from = calloc(o->mirror_count + 1, sizeof(**from));
-    *to = calloc(o->mirror_count + 1, sizeof(**to));
-    if (*from == NULL || *to == NULL)
-        rc = copa__error_oom();
-    for (i = 0; rc == 0 && i < o->mirror_count; i++)
-        rc = copa__apt_mirror_parse(&(*from)[i], &(*to)[i], o->mirrors[i]);
-    a->mirror_from = (const char *const *)*from;
-    a->mirror_to = (const char *const *)*to;
-    a->mirror_count = o->mirror_count;
-    return rc;
+    if (md != NULL &&
+        (rc = copa__os_release_check_report(&ctx->os, md->os_family, md->os_version)) != 0)
+        return rc;
+    ctx->image.name = ctx->src->name;
+    ctx->image.files = &ctx->files;
+    ctx->image.os = &ctx->os;
+    ctx->image.arch = ctx->config.architecture;
+    ctx->image.variant = ctx->config.variant;
+    if ((rc = copa__engine_find(&ctx->engine_ops, &ctx->image)) != 0 ||
+        (md != NULL && (rc = check_report_engine(ctx, md->os_family)) != 0))
+        return rc;
+    return ctx->engine_ops->load(&ctx->engine, &ctx->image);
 }
 
 static int load_sources(copa__patch_ctx *ctx)
 {
-    const copa_patch_options *o = ctx->opts;
-    copa__apt_options a;
-    copa__apt_filter filter;
-    char **from = NULL, **to = NULL;
-    size_t i;
-    int rc;
-
-    memset(&filter, 0, sizeof(filter));
-    rc = set_apt_options(&a, ctx, &from, &to);
-    if (rc == 0 && getenv("COPA_APT_SCOPE") == NULL) /* "all" (any value): keep every stanza */
-        a.filter = &filter;
-    if (rc == 0) {
-        ctx->have_apt = 1;
-        rc = copa__patch_load_scoped(&ctx->apt, &ctx->files, &a, ctx->db, &ctx->progress);
-    }
-    /* Pins decide candidates as they do for the image's own apt. */
-    if (rc == 0) {
-        ctx->have_prefs = 1;
-        rc = copa__apt_prefs_load(&ctx->prefs, &ctx->files, ctx->db->native_arch);
-    }
-    for (i = 0; i < o->mirror_count && from != NULL && to != NULL; i++) {
-        free(from[i]);
-        free(to[i]);
-    }
-    free(from);
-    free(to);
-    copa__apt_filter_free(&filter);
-    return rc;
+    return ctx->engine_ops->sources(ctx->engine, &ctx->image, &ctx->net, &ctx->events);
 }
 
 /* Run one stage between progress events. */
@@ -250,6 +212,7 @@ int copa__patch_load_image(copa__patch_ctx *ctx)
 {
     int rc;
 
+    copa__patch_engine_wire(ctx);
     if ((rc = stage(ctx, "open", ctx->opts->image, open_image)) != 0 ||
         (rc = stage(ctx, "read", "reading the image's layers", read_rootfs)) != 0 ||
         (rc = stage(ctx, "detect", "OS and installed packages", detect)) != 0)
@@ -262,18 +225,16 @@ int copa__patch_load(copa__patch_ctx *ctx)
     int rc;
 
     if ((rc = copa__patch_load_image(ctx)) != 0 ||
-        (rc = stage(ctx, "sources", "the image's apt sources", load_sources)) != 0)
+        (rc = stage(ctx, "sources", ctx->engine_ops->sources_message, load_sources)) != 0)
         return rc;
     return 0;
 }
 
 void copa__patch_ctx_free(copa__patch_ctx *ctx)
 {
-    if (ctx->have_apt)
-        copa__apt_result_free(&ctx->apt);
-    if (ctx->have_prefs)
-        copa__apt_prefs_free(&ctx->prefs);
-    copa__dpkg_db_free(ctx->db);
+    if (ctx->engine != NULL)
+        ctx->engine_ops->free(ctx->engine);
+    copa__mirrors_free(&ctx->mirrors);
     copa__os_release_free(&ctx->os);
     copa__rootfs_free(ctx->rootfs);
     copa__repatch_free(&ctx->repatch);

@@ -1,19 +1,15 @@
 /*
  * The `copa patch` pipeline, split into pure parts that tests check on
- * their own: the world from the dpkg database and the apt client
- * (world.c), the patched tag and where the result goes (dest.c), whether
+ * their own: the patched tag and where the result goes (dest.c), whether
  * the source is an image copa patched before (repatch.c), progress events
  * (progress.c), the result (result.c) and the pipeline itself (pipeline.c).
  */
 #ifndef COPA_LIB_PATCH_PATCH_H
 #define COPA_LIB_PATCH_PATCH_H
 
-#include "apt/apt.h"
-#include "apt/preferences.h"
 #include "layer/compression.h"
 #include "copa/image.h"
 #include "copa/patch.h"
-#include "pkg/dpkg_db.h"
 #include "resolve/resolve.h"
 
 #include <cjson/cJSON.h>
@@ -24,19 +20,6 @@
 #define COPA__LABEL_BASE_DIGEST "sh.copa.image.base.digest"
 #define COPA__LABEL_BASE_LAYERS "sh.copa.image.base.layers"
 #define COPA__LABEL_PACKAGES "sh.copa.image.patched.packages"
-
-/* --- world.c --- */
-
-/*
- * The resolver's world of a Debian image: the installed set from `db`
- * (held flags included, status and status.d alike) and every package of
- * every repository of `apt` as candidates (source number = repository
- * position, the pin priority apt would give it under the image's
- * preferences (`prefs`; NULL: apt's defaults), URL from the repository's pool). The
- * world's native architecture is the database's.
- */
-int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt,
-                            const copa__apt_prefs *prefs);
 
 /* --- options.c --- */
 
@@ -89,20 +72,6 @@ int copa__patch_destination(char **out, char **hint, const copa_reference *sourc
  * COPA_EINVALID, COPA_ENOTFOUND or COPA_ERROR naming the path.
  */
 int copa__patch_check_outputs(const copa_patch_options *options);
-
-/* --- sources_scope.c --- */
-
-struct copa__progress;
-/*
- * copa__apt_load keeping only the stanzas the resolver can reach from the
- * installed packages of `db` (scanning again when the closure found names
- * the scan had dropped), so the world built from `apt` is the one a full
- * load gives. opts->filter is the (empty) filter to use, or NULL to keep
- * everything; the caller frees it. The stage summary says how much was kept.
- */
-int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
-                            copa__apt_options *opts, const copa__dpkg_db *db,
-                            struct copa__progress *progress);
 
 /* --- repatch.c --- */
 
@@ -161,6 +130,7 @@ typedef struct copa__patch_vex_input {
     const char *digest;         /* the patched manifest's digest */
     const char *distro_id;      /* os-release ID ("debian") */
     const char *distro_version; /* os-release VERSION_ID ("12") */
+    copa_pkg_format format;     /* the engine's package format (the purl type) */
     const copa__rs_plan *plan;
 } copa__patch_vex_input;
 

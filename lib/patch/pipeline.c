@@ -1,10 +1,9 @@
 /*
- * copa_patch: load (load.c) -> plan -> engine (lib/debpatch) -> layer ->
- * rebuilt image -> VEX. Re-patching plans against the base image with the
+ * copa_patch: load (load.c) -> plan (the engine's) -> layer (the engine
+ * writes it, write.c) -> rebuilt image -> VEX. Re-patching plans against the base image with the
  * packages copa upgraded before as extra requests, so the new layer is
  * cumulative and replaces the old one (docs/patch.md, "Re-patching").
  */
-#include "debpatch/debpatch.h"
 #include "image/rebuild.h"
 #include "patch/context.h"
 #include "util/error.h"
@@ -16,8 +15,6 @@
 #include <string.h>
 
 typedef struct plan_state {
-    copa__rs_world world;
-    int have_world;
     copa__rs_request *reqs;
     size_t nreqs;
     char **extra; /* re-patch: "name" and "version" strings the requests borrow */
@@ -49,7 +46,7 @@ static int add_repatch_requests(plan_state *ps, const copa__patch_ctx *ctx)
             continue;
         *eq = '\0';
         /* Only packages the base has: new ones come back as dependencies. */
-        if (copa__dpkg_db_find(ctx->db, ps->extra[i]) == NULL)
+        if (!ctx->engine_ops->is_installed(ctx->engine, ps->extra[i]))
             continue;
         memset(&ps->reqs[ps->nreqs], 0, sizeof(ps->reqs[0]));
         ps->reqs[ps->nreqs].name = ps->extra[i];
@@ -63,15 +60,13 @@ static int make_plan(plan_state *ps, copa__patch_ctx *ctx, copa_patch_result *re
 {
     int rc, resolved;
 
-    if ((rc = copa__patch_world_build(&ps->world, ctx->db, &ctx->apt, &ctx->prefs)) != 0)
-        return rc;
-    ps->have_world = 1;
     if (ctx->report != NULL) {
         if ((rc = copa__rs_requests_from_report(&ps->reqs, &ps->nreqs, ctx->report)) != 0 ||
             (rc = add_repatch_requests(ps, ctx)) != 0)
             return rc;
     }
-    resolved = copa__resolve(&ps->plan, &ps->world, ps->reqs, ps->nreqs, ctx->report == NULL);
+    resolved =
+        ctx->engine_ops->plan(ctx->engine, &ps->plan, ps->reqs, ps->nreqs, ctx->report == NULL);
     if (resolved != 0 && resolved != COPA_EUNSATISFIABLE)
         return resolved;
     ps->have_plan = 1;
@@ -92,8 +87,6 @@ static void plan_state_free(plan_state *ps)
 
     if (ps->have_plan)
         copa__rs_plan_free(&ps->plan);
-    if (ps->have_world)
-        copa__rs_world_free(&ps->world);
     free(ps->reqs);
     for (i = 0; ps->extra != NULL && ps->extra[i] != NULL; i++)
         free(ps->extra[i]);
@@ -129,6 +122,8 @@ static int check_options(copa__patch_ctx *ctx, const copa_patch_options *o)
         return copa__error_set(COPA_EINVALID, "no image to patch: give one with -i IMAGE");
     if (o->tag != NULL && o->tag[0] != '\0' && o->tag_suffix != NULL)
         return copa__error_set(COPA_EINVALID, "use either a tag (-t) or a tag suffix, not both");
+    if ((rc = copa__mirrors_parse(&ctx->mirrors, o->mirrors, o->mirror_count)) != 0)
+        return rc;
     return copa__patch_compression_parse(&ctx->compression, &ctx->compression_level,
                                          o->layer_compression);
 }
@@ -221,9 +216,12 @@ int copa_patch(copa_patch_result **out, const copa_patch_options *options)
         return copa__error_set(COPA_EINVALID, "copa_patch: out is NULL");
     memset(&ctx, 0, sizeof(ctx));
     if ((rc = copa__patch_options_copy(&opts, options)) != 0 ||
-        (rc = check_options(&ctx, &opts)) != 0 || (rc = copa__patch_result_new(&res)) != 0)
+        (rc = check_options(&ctx, &opts)) != 0 || (rc = copa__patch_result_new(&res)) != 0) {
+        copa__mirrors_free(&ctx.mirrors);
         return rc;
+    }
     ctx.opts = &opts;
+    ctx.result = res;
     if (!opts.dry_run) /* what killed runs left in TMPDIR (a dry run writes nothing) */
         copa__temp_reap_stale();
     copa__progress_init(&ctx.progress, opts.progress, opts.progress_payload);

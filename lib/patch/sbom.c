@@ -1,7 +1,7 @@
 /*
  * --sbom: the CycloneDX document of the image a patch has just written.
  * The new layer is streamed onto the rootfs view the base was read through,
- * and the package database is read back from that view: the SBOM describes
+ * and the engine reads the package database back from that view: the SBOM describes
  * what was written, not what the plan meant to write, and is the same
  * document `copa packages --format cyclonedx` gives for the written image.
  */
@@ -59,7 +59,7 @@ static void free_list(char **list)
     free(list);
 }
 
-static int write_document(const copa__patch_ctx *ctx, const copa__dpkg_db *db, char **patched,
+static int write_document(const copa__patch_ctx *ctx, const copa__engine *engine, char **patched,
                           size_t npatched, const copa_patch_result *res)
 {
     copa__inventory_input in;
@@ -73,7 +73,7 @@ static int write_document(const copa__patch_ctx *ctx, const copa__dpkg_db *db, c
     in.ref = dst;
     in.digest = res->digest;
     in.os = &ctx->os;
-    in.db = db;
+    in.engine = engine;
     in.patched = patched;
     in.patched_count = npatched;
     if (rc == 0)
@@ -91,17 +91,18 @@ static int write_document(const copa__patch_ctx *ctx, const copa__dpkg_db *db, c
 int copa__patch_write_sbom(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *layer_path,
                            const copa__layer_result *layer, const copa_patch_result *res)
 {
-    copa__dpkg_db *db = NULL;
+    copa__engine *written = NULL;
     char **patched = NULL;
     int rc = add_new_layer(ctx, layer_path, layer);
 
     if (rc == 0)
-        rc = copa__dpkg_db_load(&db, &ctx->files, ctx->db->native_arch);
+        rc = ctx->engine_ops->load(&written, &ctx->image);
     if (rc == 0)
         rc = installed_by_patch(&patched, plan);
     if (rc == 0)
-        rc = write_document(ctx, db, patched, plan->nsteps, res);
+        rc = write_document(ctx, written, patched, plan->nsteps, res);
     free_list(patched);
-    copa__dpkg_db_free(db);
+    if (written != NULL)
+        ctx->engine_ops->free(written);
     return rc;
 }

@@ -18,7 +18,7 @@ static int add_step(copa_vex *vex, const copa__patch_vex_input *in, const char *
 
     if (s->nids == 0)
         return 0;
-    if ((rc = copa_vex_purl_package(&purl, COPA_PKG_DEB, in->distro_id, in->distro_version, s->name,
+    if ((rc = copa_vex_purl_package(&purl, in->format, in->distro_id, in->distro_version, s->name,
                                     s->to, s->arch)) != 0)
         return rc;
     for (i = 0; rc == 0 && i < s->nids; i++)

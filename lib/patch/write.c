@@ -1,11 +1,10 @@
 /*
- * The writing half of a patch: download the plan's packages, let the
- * Debian engine build the layer, finish it (gzip, digest, diff_id) into a
+ * The writing half of a patch: the engine downloads the plan's packages
+ * and writes the layer's entries, finish it (gzip, digest, diff_id) into a
  * temporary file, and write the image with that one layer on top of the
  * base (an earlier copa layer is dropped), copa's labels and annotations,
  * and a history entry naming the packages. Then the VEX document.
  */
-#include "debpatch/debpatch.h"
 #include "image/rebuild.h"
 #include "patch/context.h"
 #include "util/buffer.h"
@@ -17,15 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static int fetch_progress(void *payload, const char *name, unsigned long long done,
-                          unsigned long long total)
-{
-    copa__patch_ctx *ctx = payload;
-    if (copa__progress_bytes(&ctx->progress, name, (double)done, (double)total) != 0)
-        return 1;
-    return copa__patch_timed_out(ctx);
-}
 
 /* SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
 static long long patch_time(void)
@@ -84,61 +74,12 @@ typedef struct layer_file {
     copa__layer_result result;
 } layer_file;
 
-static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_file *lf,
-                       copa_patch_result *res)
+/* The finished layer's file, its size and compression into the result. */
+static int finish_layer(copa__patch_ctx *ctx, copa__layer_writer *writer, layer_file *lf,
+                        copa_patch_result *res)
 {
-    copa__debpatch_fetch_options fo, old_fo;
-    copa__patch_old_deb_source old_src;
-    copa__debpatch_input in;
-    copa__debpatch_result dr;
-    copa__layer_writer_options wo;
-    copa__layer_writer *writer = NULL;
-    char **paths = NULL;
-    size_t i;
-    int rc;
+    int rc = copa__temp_dir(&lf->dir, "patch");
 
-    memset(&fo, 0, sizeof(fo));
-    fo.cache_dir = ctx->opts->cache_dir;
-    fo.mirrors = ctx->opts->mirrors;
-    fo.nmirrors = ctx->opts->mirror_count;
-    fo.progress = fetch_progress;
-    fo.payload = ctx;
-    fo.cancel = copa__patch_transfer_cancel;
-    fo.cancel_payload = ctx;
-    if ((rc = copa__progress_begin(&ctx->progress, "download", "the packages")) != 0 ||
-        (rc = copa__debpatch_fetch(&paths, plan, &fo)) != 0 ||
-        (rc = copa__progress_end(&ctx->progress)) != 0 ||
-        (rc = copa__progress_begin(&ctx->progress, "build", "the patch layer")) != 0)
-        goto out;
-    copa__layer_writer_options_init(&wo);
-    wo.compression = ctx->compression;
-    wo.level = ctx->compression_level;
-    if ((rc = copa__layer_writer_new(&writer, &wo)) != 0)
-        goto out;
-    memset(&in, 0, sizeof(in));
-    memset(&dr, 0, sizeof(dr));
-    in.rootfs = ctx->rootfs;
-    in.files = &ctx->files;
-    in.db = ctx->db;
-    in.plan = plan;
-    in.deb_paths = (const char *const *)paths;
-    in.epoch = -1;
-    in.writer = writer;
-    /* Old versions' .debs (distroless conffiles) come mid-build: no byte progress. */
-    old_fo = fo;
-    old_fo.progress = NULL;
-    old_src.ctx = ctx;
-    old_src.fetch = &old_fo;
-    in.old_deb = copa__patch_old_deb;
-    in.old_deb_payload = &old_src;
-    rc = copa__debpatch_build(&dr, &in);
-    for (i = 0; rc == 0 && i < dr.nskipped_scripts; i++)
-        rc = copa__patch_result_add_script(res, dr.skipped_scripts[i]);
-    for (i = 0; rc == 0 && i < dr.nnotes; i++)
-        rc = copa__progress_note(&ctx->progress, dr.notes[i]);
-    copa__debpatch_result_free(&dr);
-    if (rc == 0)
-        rc = copa__temp_dir(&lf->dir, "patch");
     if (rc == 0 && asprintf(&lf->path, "%s/layer.tar.%s", lf->dir,
                             ctx->compression == COPA__COMPRESSION_ZSTD ? "zst" : "gz") < 0) {
         lf->path = NULL;
@@ -150,11 +91,42 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
         res->layer_size = (double)lf->result.size;
         copa__patch_compression_name(res->layer_compression, sizeof(res->layer_compression),
                                      ctx->compression, ctx->compression_level);
-        rc = copa__progress_end(&ctx->progress);
     }
+    return rc;
+}
+
+static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_file *lf,
+                       copa_patch_result *res)
+{
+    copa__engine_write_input in;
+    copa__layer_writer_options wo;
+    copa__layer_writer *writer = NULL;
+    char **paths = NULL;
+    int rc;
+
+    if ((rc = copa__progress_begin(&ctx->progress, "download", "the packages")) != 0 ||
+        (rc = ctx->engine_ops->fetch(ctx->engine, &paths, plan, &ctx->net, &ctx->events)) != 0 ||
+        (rc = copa__progress_end(&ctx->progress)) != 0 ||
+        (rc = copa__progress_begin(&ctx->progress, "build", "the patch layer")) != 0)
+        goto out;
+    copa__layer_writer_options_init(&wo);
+    wo.compression = ctx->compression;
+    wo.level = ctx->compression_level;
+    if ((rc = copa__layer_writer_new(&writer, &wo)) != 0)
+        goto out;
+    memset(&in, 0, sizeof(in));
+    in.rootfs = ctx->rootfs;
+    in.files = &ctx->files;
+    in.plan = plan;
+    in.paths = (const char *const *)paths;
+    in.writer = writer;
+    in.net = &ctx->net;
+    if ((rc = ctx->engine_ops->write(ctx->engine, &in, &ctx->events)) == 0 &&
+        (rc = finish_layer(ctx, writer, lf, res)) == 0)
+        rc = copa__progress_end(&ctx->progress);
 out:
     copa__layer_writer_free(writer);
-    copa__debpatch_paths_free(paths, paths != NULL ? plan->nsteps : 0);
+    copa__engine_paths_free(paths, paths != NULL ? plan->nsteps : 0);
     return rc;
 }
 
@@ -243,6 +215,7 @@ static int write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch
     in.digest = res->digest;
     in.distro_id = ctx->os.id;
     in.distro_version = ctx->os.version_id;
+    in.format = ctx->engine_ops->format;
     in.plan = plan;
     rc = patch_write_vex(&written, &in);
     if (rc == 0 && !written)

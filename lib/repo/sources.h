@@ -68,17 +68,6 @@ int copa__apt_source_file_url(char **out, const copa__apt_source *src, const cha
 /* URI + '/' + a Packages `Filename` (pool/main/...): where a .deb lives. */
 int copa__apt_source_pool_url(char **out, const copa__apt_source *src, const char *filename);
 
-/*
- * --mirror FROM=TO: when `uri` is FROM or lies below it (at a '/'
- * boundary, trailing slashes ignored), `*out` is TO + the rest and the
- * return is 1; otherwise `*out` is a copy of `uri` and the return is 0.
- * Negative on error (COPA_EINVALID for an empty FROM/TO, COPA_ENOMEM).
- */
-int copa__apt_mirror_rewrite(char **out, const char *uri, const char *from, const char *to);
-
-/* Split a "FROM=TO" argument at its first '='; both parts malloc'd. */
-int copa__apt_mirror_parse(char **from, char **to, const char *spec);
-
 /* Internal to sources*.c. */
 copa__apt_source *copa__apt_sources_push(copa__apt_sources *s, const char *file, size_t line);
 int copa__apt_sources_split(copa__apt_sources *s, const char *text, size_t len,

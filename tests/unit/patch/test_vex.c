@@ -64,6 +64,7 @@ static void input(copa__patch_vex_input *in, const char *path, const copa__rs_pl
     in->digest = DIGEST;
     in->distro_id = "debian";
     in->distro_version = "12";
+    in->format = COPA_PKG_DEB;
     in->plan = plan;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/mirror.h"
 #include "repo/sources.h"
 #include "test_support.h"
 
@@ -206,32 +207,32 @@ static void mirror_rewriting(void **state)
     char *out = NULL, *from = NULL, *to = NULL;
     (void)state;
 
-    assert_int_equal(copa__apt_mirror_rewrite(&out, "http://deb.example.org/debian",
-                                              "http://deb.example.org/", "http://mirror.local/deb"),
+    assert_int_equal(copa__mirror_rewrite(&out, "http://deb.example.org/debian",
+                                          "http://deb.example.org/", "http://mirror.local/deb"),
                      1);
     assert_string_equal(out, "http://mirror.local/deb/debian");
     free(out);
-    assert_int_equal(copa__apt_mirror_rewrite(&out, "http://deb.example.org/debian",
-                                              "http://deb.example.org/debian/", "file:/m/"),
+    assert_int_equal(copa__mirror_rewrite(&out, "http://deb.example.org/debian",
+                                          "http://deb.example.org/debian/", "file:/m/"),
                      1);
     assert_string_equal(out, "file:/m");
     free(out);
     /* prefix must end at a path boundary */
-    assert_int_equal(copa__apt_mirror_rewrite(&out, "http://deb.example.org/debian-security",
-                                              "http://deb.example.org/debian", "http://m"),
+    assert_int_equal(copa__mirror_rewrite(&out, "http://deb.example.org/debian-security",
+                                          "http://deb.example.org/debian", "http://m"),
                      0);
     assert_string_equal(out, "http://deb.example.org/debian-security");
     free(out);
-    assert_int_equal(copa__apt_mirror_rewrite(&out, "http://a", "", "http://m"), COPA_EINVALID);
+    assert_int_equal(copa__mirror_rewrite(&out, "http://a", "", "http://m"), COPA_EINVALID);
     assert_null(out);
 
-    assert_int_equal(copa__apt_mirror_parse(&from, &to, "http://a/debian=http://b/x?y=1"), 0);
+    assert_int_equal(copa__mirror_parse(&from, &to, "http://a/debian=http://b/x?y=1"), 0);
     assert_string_equal(from, "http://a/debian");
     assert_string_equal(to, "http://b/x?y=1");
     free(from);
     free(to);
-    assert_int_equal(copa__apt_mirror_parse(&from, &to, "http://a"), COPA_EINVALID);
-    assert_int_equal(copa__apt_mirror_parse(&from, &to, "=http://a"), COPA_EINVALID);
+    assert_int_equal(copa__mirror_parse(&from, &to, "http://a"), COPA_EINVALID);
+    assert_int_equal(copa__mirror_parse(&from, &to, "=http://a"), COPA_EINVALID);
     assert_null(from);
 }
 

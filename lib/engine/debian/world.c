@@ -5,8 +5,8 @@
  * world_scope.c). Both sides keep their relation
  * fields as text; copa__rs_world_add parses and checks them.
  */
-#include "patch/patch.h"
-#include "patch/world_scope.h"
+#include "engine/debian/debian.h"
+#include "engine/debian/world_scope.h"
 #include "util/error.h"
 
 #include <stdlib.h>
@@ -81,8 +81,8 @@ static int add_candidate(copa__rs_world *w, const copa__apt_repo *repo, int numb
     return rc != 0 ? copa__error_prefix("%s: ", repo->name) : 0;
 }
 
-int copa__patch_world_build(copa__rs_world *w, const copa__dpkg_db *db, const copa__apt_result *apt,
-                            const copa__apt_prefs *prefs)
+int copa__debian_world_build(copa__rs_world *w, const copa__dpkg_db *db,
+                             const copa__apt_result *apt, const copa__apt_prefs *prefs)
 {
     unsigned char **selected = NULL;
     size_t i, j;

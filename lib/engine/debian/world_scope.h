@@ -2,8 +2,8 @@
  * The candidates a resolver run can reach from an image's installed
  * packages (world_scope.c).
  */
-#ifndef COPA_LIB_PATCH_WORLD_SCOPE_H
-#define COPA_LIB_PATCH_WORLD_SCOPE_H
+#ifndef COPA_LIB_ENGINE_DEBIAN_WORLD_SCOPE_H
+#define COPA_LIB_ENGINE_DEBIAN_WORLD_SCOPE_H
 
 #include "apt/apt.h"
 #include "pkg/dpkg_db.h"

@@ -13,8 +13,8 @@
  * closure over the kept stanzas is the closure over all of them, so the
  * world and the plan are the same as from a full load.
  */
-#include "patch/patch.h"
-#include "patch/world_scope.h"
+#include "engine/debian/debian.h"
+#include "engine/debian/world_scope.h"
 #include "repo/relation_names.h"
 #include "util/error.h"
 
@@ -74,7 +74,8 @@ static int missed_names(size_t *missed, copa__apt_filter *f, const copa__dpkg_db
 }
 
 /* "kept K of S package stanzas (...)" for the sources stage's end event. */
-static void summarize(copa__progress *progress, const copa__apt_result *apt, int scans, int scoped)
+static void summarize(const copa__engine_events *events, const copa__apt_result *apt, int scans,
+                      int scoped)
 {
     size_t scanned = 0, i;
     char msg[160];
@@ -86,12 +87,13 @@ static void summarize(copa__progress *progress, const copa__apt_result *apt, int
     snprintf(msg, sizeof(msg), "kept %zu of %zu package stanzas (%s, %d scan%s)",
              apt->package_count, scanned, scoped ? "those the installed packages can reach" : "all",
              scans, scans == 1 ? "" : "s");
-    copa__progress_summary(progress, msg);
+    if (events != NULL && events->summary != NULL)
+        events->summary(events->payload, msg);
 }
 
-int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
-                            copa__apt_options *opts, const copa__dpkg_db *db,
-                            copa__progress *progress)
+int copa__debian_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
+                             copa__apt_options *opts, const copa__dpkg_db *db,
+                             const copa__engine_events *events)
 {
     copa__apt_filter *f = opts->filter;
     size_t missed = 1;
@@ -107,6 +109,6 @@ int copa__patch_load_scoped(copa__apt_result *apt, const copa__image_files *fs,
         rc = copa__apt_reload_indexes(apt, opts);
     }
     if (rc == 0)
-        summarize(progress, apt, scans, f != NULL);
+        summarize(events, apt, scans, f != NULL);
     return rc;
 }

@@ -7,7 +7,7 @@
  * it), then downloaded and verified by copa__debpatch_fetch exactly like
  * the plan's packages: size and SHA-256 from the signed index, same cache.
  */
-#include "patch/context.h"
+#include "engine/debian/debian.h"
 #include "repo/sources.h"
 #include "util/error.h"
 
@@ -30,13 +30,13 @@ static const copa__apt_package *published(const copa__apt_repo **repo, const cop
     return NULL;
 }
 
-int copa__patch_old_deb(char **path, void *payload, const char *name, const char *arch,
-                        const char *version)
+int copa__debian_old_deb(char **path, void *payload, const char *name, const char *arch,
+                         const char *version)
 {
-    const copa__patch_old_deb_source *src = payload;
+    const copa__debian_old_deb_source *src = payload;
     const copa__apt_repo *repo = NULL;
     const copa__apt_package *a =
-        published(&repo, src->ctx->have_apt ? &src->ctx->apt : NULL, name, arch, version);
+        published(&repo, src->engine->have_apt ? &src->engine->apt : NULL, name, arch, version);
     copa__rs_pkg pkg;
     copa__rs_step step;
     copa__rs_plan plan;

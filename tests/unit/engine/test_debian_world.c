@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "copa/errors.h"
-#include "patch/patch.h"
-#include "patch/world_scope.h"
+#include "engine/debian/debian.h"
+#include "engine/debian/world_scope.h"
 #include "test_support.h"
 #include "util/image_files.h"
 
@@ -111,7 +111,7 @@ static int setup(void **state)
              packages_security);
     f->apt.repos = f->repos;
     f->apt.count = 2;
-    assert_int_equal(copa__patch_world_build(&f->world, f->db, &f->apt, NULL), 0);
+    assert_int_equal(copa__debian_world_build(&f->world, f->db, &f->apt, NULL), 0);
     *state = f;
     return 0;
 }
@@ -229,7 +229,7 @@ static void test_scope_names(void **state)
     memset(&apt, 0, sizeof(apt));
     apt.repos = repos;
     apt.count = 2;
-    assert_int_equal(copa__patch_world_build(&w, f->db, &apt, NULL), 0);
+    assert_int_equal(copa__debian_world_build(&w, f->db, &apt, NULL), 0);
     assert_int_equal(w.candidates.count, f->world.candidates.count);
     for (i = 0; i < w.candidates.count; i++) {
         assert_string_equal(w.candidates.items[i].name, f->world.candidates.items[i].name);
@@ -316,7 +316,7 @@ static char *plan_text(const copa__rs_world *w, const copa__rs_request *req)
 
 /*
  * Differential: the resolver fixture (tests/fixtures/resolve) as a full
- * world and as the scoped world of copa__patch_world_build give the same
+ * world and as the scoped world of copa__debian_world_build give the same
  * plans, for update-all and for a request of every installed package.
  */
 static void test_scope_same_plans(void **state)
@@ -345,7 +345,7 @@ static void test_scope_same_plans(void **state)
     memset(&apt, 0, sizeof(apt));
     apt.repos = &repo;
     apt.count = 1;
-    assert_int_equal(copa__patch_world_build(&scoped, db, &apt, NULL), 0);
+    assert_int_equal(copa__debian_world_build(&scoped, db, &apt, NULL), 0);
     assert_int_equal(copa__rs_world_init(&full, COPA_PKG_DEB, db->native_arch), 0);
     assert_int_equal(copa__rs_world_add_deb822(&full, 1, "status", status, slen, 0, 0, NULL), 0);
     assert_int_equal(
@@ -396,7 +396,7 @@ static void test_unknown_arch(void **state)
     copa__rs_world w;
     (void)state;
     memset(&db, 0, sizeof(db));
-    assert_int_equal(copa__patch_world_build(&w, &db, NULL, NULL), COPA_EINVALID);
+    assert_int_equal(copa__debian_world_build(&w, &db, NULL, NULL), COPA_EINVALID);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  */
 #include "apt/public.h"
 #include "copa/patch.h"
+#include "engine/debian/debian.h"
 #include "patch/context.h"
 #include "util/error.h"
 
@@ -45,9 +46,14 @@ int copa_apt_open_image(copa_apt **out, const char *image, const copa_apt_option
     rc = copa_reference_parse(&ctx.ref, image);
     if (rc == 0)
         rc = copa__patch_load_image(&ctx);
-    if (rc == 0)
+    if (rc == 0 && ctx.engine_ops != &copa__debian_engine)
+        rc = copa__error_set(COPA_EUNSUPPORTED, "%s is %s: it has no apt sources", image,
+                             ctx.os.pretty_name != NULL ? ctx.os.pretty_name : ctx.os.id);
+    if (rc == 0) {
+        const copa__debian *d = (const copa__debian *)ctx.engine;
         rc = copa__apt_public_load(out, &ctx.files,
-                                   opts->arch != NULL ? opts->arch : ctx.db->native_arch, opts);
+                                   opts->arch != NULL ? opts->arch : d->db->native_arch, opts);
+    }
     copa__patch_ctx_free(&ctx);
     return rc;
 }

@@ -6,7 +6,7 @@
  * world keeps the resolver's memory proportional to the image (the plan is
  * the same: nothing outside the closure can be installed or checked).
  */
-#include "patch/world_scope.h"
+#include "engine/debian/world_scope.h"
 #include "repo/relation_names.h"
 #include "util/error.h"
 

@@ -1,0 +1,80 @@
+/*
+ * The Debian engine's fetch and write stages: the plan's .debs downloaded
+ * and verified against the signed indexes (lib/debpatch/fetch.c), then the
+ * layer written by lib/debpatch: files through the image's own symlinks,
+ * conffile decisions, whiteouts, script effects made natively, the dpkg
+ * database. The maintainer scripts that did not run and the notes go out
+ * as events.
+ */
+#include "engine/debian/debian.h"
+
+#include <string.h>
+
+static void fetch_options(copa__debpatch_fetch_options *fo, const copa__engine_net *net,
+                          const copa__engine_events *events)
+{
+    memset(fo, 0, sizeof(*fo));
+    fo->cache_dir = net->cache_dir;
+    fo->mirrors = net->mirrors;
+    fo->ca_file = net->ca_file;
+    fo->cancel = net->cancel;
+    fo->cancel_payload = net->cancel_payload;
+    if (events != NULL && events->bytes != NULL) {
+        fo->progress = events->bytes;
+        fo->payload = events->payload;
+    }
+}
+
+int copa__debian_fetch(copa__engine *engine, char ***paths, const copa__rs_plan *plan,
+                       const copa__engine_net *net, const copa__engine_events *events)
+{
+    copa__debpatch_fetch_options fo;
+
+    (void)engine;
+    fetch_options(&fo, net, events);
+    return copa__debpatch_fetch(paths, plan, &fo);
+}
+
+static int report(const copa__debpatch_result *dr, const copa__engine_events *events)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && events->script != NULL && i < dr->nskipped_scripts; i++)
+        rc = events->script(events->payload, dr->skipped_scripts[i]);
+    for (i = 0; rc == 0 && events->note != NULL && i < dr->nnotes; i++)
+        rc = events->note(events->payload, dr->notes[i]);
+    return rc;
+}
+
+int copa__debian_write(copa__engine *engine, const copa__engine_write_input *in,
+                       const copa__engine_events *events)
+{
+    const copa__debian *d = (const copa__debian *)engine;
+    copa__debpatch_fetch_options old_fo;
+    copa__debian_old_deb_source old_src;
+    copa__debpatch_input bi;
+    copa__debpatch_result dr;
+    int rc;
+
+    memset(&bi, 0, sizeof(bi));
+    memset(&dr, 0, sizeof(dr));
+    bi.rootfs = in->rootfs;
+    bi.files = in->files;
+    bi.db = d->db;
+    bi.plan = in->plan;
+    bi.deb_paths = in->paths;
+    bi.epoch = -1;
+    bi.writer = in->writer;
+    /* Old versions' .debs (distroless conffiles) come mid-build: no byte progress. */
+    fetch_options(&old_fo, in->net, NULL);
+    old_src.engine = d;
+    old_src.fetch = &old_fo;
+    bi.old_deb = copa__debian_old_deb;
+    bi.old_deb_payload = &old_src;
+    rc = copa__debpatch_build(&dr, &bi);
+    if (rc == 0)
+        rc = report(&dr, events);
+    copa__debpatch_result_free(&dr);
+    return rc;
+}
