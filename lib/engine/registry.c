@@ -31,18 +31,20 @@ void copa__engine_supported(char *out, size_t size)
     }
 }
 
-static const char *os_name(const copa__os_release *os)
+/* "Alpine Linux v3.20 (alpine)": what os-release says the image is. */
+static void os_name(char *out, size_t size, const copa__os_release *os)
 {
-    if (os == NULL)
-        return "an unknown OS";
-    if (os->pretty_name != NULL)
-        return os->pretty_name;
-    return os->id != NULL ? os->id : "an unknown OS";
+    if (os == NULL || (os->pretty_name == NULL && os->id == NULL))
+        snprintf(out, size, "an unknown OS");
+    else if (os->pretty_name != NULL && os->id != NULL)
+        snprintf(out, size, "%s (ID %s)", os->pretty_name, os->id);
+    else
+        snprintf(out, size, "%s", os->pretty_name != NULL ? os->pretty_name : os->id);
 }
 
 int copa__engine_find(const copa__engine_ops **out, const copa__engine_image *image)
 {
-    char supported[256];
+    char supported[256], found[256];
     size_t i;
 
     *out = NULL;
@@ -52,8 +54,9 @@ int copa__engine_find(const copa__engine_ops **out, const copa__engine_image *im
             return 0;
         }
     copa__engine_supported(supported, sizeof(supported));
+    os_name(found, sizeof(found), image->os);
     return copa__error_set(COPA_EUNSUPPORTED, "%s is %s: no copa engine patches it (supported: %s)",
-                           image->name, os_name(image->os), supported);
+                           image->name, found, supported);
 }
 
 const copa__engine_ops *copa__engine_for_family(const char *family)

@@ -168,12 +168,15 @@ static int detect(copa__patch_ctx *ctx)
 {
     const copa_report_metadata *md =
         ctx->report != NULL ? copa_report_metadata_get(ctx->report) : NULL;
+    char supported[256];
     int rc = copa__os_release_load(&ctx->os, &ctx->files);
 
+    copa__engine_supported(supported, sizeof(supported));
     if (rc == COPA_ENOTFOUND)
         return copa__error_set(COPA_EUNSUPPORTED,
-                               "%s has no /etc/os-release: copa cannot tell which OS it is",
-                               ctx->src->name);
+                               "%s has no /etc/os-release: copa cannot tell which OS it is "
+                               "(supported: %s)",
+                               ctx->src->name, supported);
     if (rc != 0)
         return rc;
     if (md != NULL &&

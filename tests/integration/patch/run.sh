@@ -123,10 +123,31 @@ if expect_rc os_mismatch 3; then
     else fail os_mismatch "message does not name both: $err"; fi
 fi
 
-# 6. An OS copa cannot patch: exit 9.
+# 6. An OS no engine patches: exit 9, the OS found and the supported ones
+# named, nothing written (a real run into a new layout, not a dry run).
 make_image alpine alpine 1.0-1
-run unsupported -i "oci:$work/images/alpine:base" --dry-run
-expect_rc unsupported 9 && ok unsupported
+run unsupported -i "oci:$work/images/alpine:base" --oci-dir "$work/unsupported-out"
+if expect_rc unsupported 9; then
+    if ! grep -q 'ID alpine' <<<"$err" || ! grep -q 'supported: Debian, Ubuntu (dpkg)' <<<"$err"; then
+        fail unsupported "message does not name the OS found and the supported ones: $err"
+    elif [ -e "$work/unsupported-out" ]; then fail unsupported "an output was written"
+    else ok unsupported; fi
+fi
+# 6b. A scratch-like image (busybox only, no os-release): the same.
+mkdir -p "$work/scratch-root/bin"
+printf '#!/bin/sh\n' >"$work/scratch-root/bin/busybox"
+umoci init --layout "$work/images/scratch" >/dev/null && umoci new --image "$work/images/scratch:base" >/dev/null &&
+    umoci unpack --rootless --image "$work/images/scratch:base" "$work/bundle-scratch" >/dev/null &&
+    cp -a "$work/scratch-root/." "$work/bundle-scratch/rootfs/" &&
+    umoci repack --image "$work/images/scratch:base" "$work/bundle-scratch" >/dev/null ||
+    { echo "cannot build the scratch image"; exit 1; }
+run unsupported_scratch -i "oci:$work/images/scratch:base" --oci-dir "$work/scratch-out"
+if expect_rc unsupported_scratch 9; then
+    if ! grep -q 'no /etc/os-release' <<<"$err" || ! grep -q 'supported: Debian, Ubuntu (dpkg)' <<<"$err"; then
+        fail unsupported_scratch "message does not say what is missing and what is supported: $err"
+    elif [ -e "$work/scratch-out" ]; then fail unsupported_scratch "an output was written"
+    else ok unsupported_scratch; fi
+fi
 
 # 7. Nothing to fix: "already up to date", exit 0, nothing written.
 make_image current debian 1.1-1
