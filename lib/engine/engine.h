@@ -65,11 +65,11 @@ typedef struct copa__engine_events {
 
 /* The network side of sources and fetch, the same for every engine. */
 typedef struct copa__engine_net {
-    const char *cache_dir;         /* NULL: the default cache directory */
-    const char *ca_file;           /* extra trust for https repositories, or NULL */
-    const copa__mirrors *mirrors;  /* --mirror FROM=TO rewrites of repository URLs */
-    int insecure_allow_unsigned;   /* the user's explicit insecure flag */
-    int (*cancel)(void *payload);  /* polled while transfers run: non-zero stops them */
+    const char *cache_dir;        /* NULL: the default cache directory */
+    const char *ca_file;          /* extra trust for https repositories, or NULL */
+    const copa__mirrors *mirrors; /* --mirror FROM=TO rewrites of repository URLs */
+    int insecure_allow_unsigned;  /* the user's explicit insecure flag */
+    int (*cancel)(void *payload); /* polled while transfers run: non-zero stops them */
     void *cancel_payload;
 } copa__engine_net;
 

@@ -58,12 +58,10 @@ static int fill_one(void *payload, const copa__engine_package *pkg)
     out->name = copa__utf8_arena_dup(&inv->arena, pkg->name);
     out->version = copa__utf8_arena_dup(&inv->arena, pkg->version);
     out->arch = copa__utf8_arena_dup(&inv->arena, pkg->arch != NULL ? pkg->arch : "");
-    out->source_name = copa__utf8_arena_dup(&inv->arena, pkg->source_name != NULL
-                                                             ? pkg->source_name
-                                                             : pkg->name);
-    out->source_version = copa__utf8_arena_dup(&inv->arena, pkg->source_version != NULL
-                                                                ? pkg->source_version
-                                                                : pkg->version);
+    out->source_name =
+        copa__utf8_arena_dup(&inv->arena, pkg->source_name != NULL ? pkg->source_name : pkg->name);
+    out->source_version = copa__utf8_arena_dup(
+        &inv->arena, pkg->source_version != NULL ? pkg->source_version : pkg->version);
     out->patched = installed_by_copa(pkg, st->patched, st->patched_count);
     if (out->purl == NULL || out->name == NULL || out->version == NULL || out->arch == NULL ||
         out->source_name == NULL || out->source_version == NULL)
