@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "transport_flags.h"
 
 #include <copa.h>
@@ -51,6 +52,8 @@ static int run_copy(int argc, char **argv)
     memset(&flags, 0, sizeof(flags));
     copa_copy_options_init(&opts, COPA_COPY_OPTIONS_VERSION);
     optind = 1;
+    if (cli_check_long_options("copy", argc, argv, "p:qh", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "p:qh", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&flags, "copy", opt, optarg)) != 0) {
             if (rc < 0) {

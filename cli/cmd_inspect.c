@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "transport_flags.h"
 
 #include <copa.h>
@@ -50,6 +51,8 @@ static int run_inspect(int argc, char **argv)
     memset(&flags, 0, sizeof(flags));
     copa_inspect_options_init(&opts, COPA_INSPECT_OPTIONS_VERSION);
     optind = 1;
+    if (cli_check_long_options("inspect", argc, argv, "p:jh", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "p:jh", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&flags, "inspect", opt, optarg)) != 0) {
             if (rc < 0) {

@@ -4,6 +4,7 @@
  */
 #include "commands.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "text_output.h"
 #include "transport_flags.h"
 
@@ -84,6 +85,8 @@ static int run_packages(int argc, char **argv)
     memset(&flags, 0, sizeof(flags));
     copa_packages_options_init(&opts, COPA_PACKAGES_OPTIONS_VERSION);
     optind = 1;
+    if (cli_check_long_options("packages", argc, argv, "p:f:h", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "p:f:h", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&flags, "packages", opt, optarg)) != 0) {
             if (rc < 0) {

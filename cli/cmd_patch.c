@@ -7,6 +7,7 @@
 #include "duration.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "patch_output.h"
 #include "transport_flags.h"
 
@@ -228,6 +229,8 @@ static int parse(patch_args *a, int argc, char **argv)
     int opt, rc;
 
     optind = 1;
+    if (cli_check_long_options("patch", argc, argv, "i:r:s:t:o:f:p:h", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "i:r:s:t:o:f:p:h", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&a->flags, "patch", opt, optarg)) != 0) {
             if (rc < 0)

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "duration.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "transport_flags.h"
 #include "text_output.h"
 
@@ -178,6 +179,8 @@ static int parse(bulk_args *a, int argc, char **argv)
     int opt, rc;
 
     optind = 1;
+    if (cli_check_long_options("patch", argc, argv, "i:r:s:t:o:f:p:h", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "i:r:s:t:o:f:p:h", options, NULL)) != -1) {
         if ((rc = cli_transport_flag(&a->flags, "patch", opt, optarg)) != 0) {
             if (rc < 0)

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 
 #include <copa.h>
 #include <getopt.h>
@@ -59,6 +60,8 @@ static int parse_args(report_args *args, int argc, char **argv)
 
     copa_report_options_init(&args->opts, COPA_REPORT_OPTIONS_VERSION);
     optind = 1;
+    if (cli_check_long_options("report", argc, argv, "f:s:jh", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "f:s:jh", options, NULL)) != -1) {
         switch (opt) {
         case 'f':

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "transport_flags.h"
 
 #include <copa.h>
@@ -93,6 +94,8 @@ static int parse_args(sources_args *args, int argc, char **argv)
     if (args->mirrors == NULL)
         return CLI_EXIT_FAILURE;
     optind = 1;
+    if (cli_check_long_options("sources", argc, argv, "a:m:p:jh", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "a:m:p:jh", options, NULL)) != -1) {
         if ((flag = cli_transport_flag(&args->flags, "sources", opt, optarg)) != 0) {
             if (flag < 0)

@@ -5,6 +5,7 @@
 #include "bulk.h"
 #include "commands.h"
 #include "exit_codes.h"
+#include "long_options.h"
 #include "text_output.h"
 
 #include <getopt.h>
@@ -104,6 +105,8 @@ static int merge(int argc, char **argv)
     size_t k;
 
     optind = 1;
+    if (cli_check_long_options("summary", argc, argv, "o:h", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
         if (opt == 'o')
             output = optarg;

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "text_output.h"
 #include "exit_codes.h"
+#include "long_options.h"
 
 #include <copa.h>
 #include <getopt.h>
@@ -35,6 +36,8 @@ static int run_vercmp(int argc, char **argv)
     int opt, order, rc;
 
     optind = 1;
+    if (cli_check_long_options("vercmp", argc, argv, "+f:h", options) != 0)
+        return CLI_EXIT_USAGE;
     while ((opt = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
         switch (opt) {
         case 'f':

@@ -57,3 +57,20 @@ expect_err_contains "a:1"
 run "$COPA" vercmp --format deb '1.0 beta' 1;  expect_status 3; expect_err_contains "1.0 beta"
 run "$COPA" vercmp --format deb '' 1;          expect_status 3
 echo "cli basics: ok"
+
+# Long options are never abbreviated: `--vex FILE` is not --vex-author, and
+# `--ign` is not --ignore-errors; a value that looks like an option is a value.
+run "$COPA" patch -i oci:/nonexistent:x --vex out.json --dry-run
+expect_status 2
+expect_err_contains "unknown option '--vex'"
+expect_err_contains "did you mean --vex-author?"
+run "$COPA" patch -i oci:/nonexistent:x --ign --dry-run
+expect_status 2
+expect_err_contains "did you mean --ignore-errors?"
+run "$COPA" packages --form json oci:/nonexistent:x
+expect_status 2
+expect_err_contains "unknown option '--form'"
+run "$COPA" patch -i oci:/nonexistent:x -t --vexy --dry-run
+expect_status 4
+run "$COPA" patch -i oci:/nonexistent:x --tag --vexy --dry-run
+expect_status 4
