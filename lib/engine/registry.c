@@ -55,8 +55,9 @@ int copa__engine_find(const copa__engine_ops **out, const copa__engine_image *im
         }
     copa__engine_supported(supported, sizeof(supported));
     os_name(found, sizeof(found), image->os);
-    return copa__error_set(COPA_EUNSUPPORTED, "%s is %s: no copa engine patches it (supported: %s)",
-                           image->name, found, supported);
+    return copa__error_set(COPA_EUNSUPPORTED,
+                           "%s is %s: no copa engine patches it (copa supports %s)", image->name,
+                           found, supported);
 }
 
 const copa__engine_ops *copa__engine_for_family(const char *family)

@@ -154,9 +154,10 @@ static int check_report_engine(const copa__patch_ctx *ctx, const char *family)
     if (by_report == NULL) {
         char supported[256];
         copa__engine_supported(supported, sizeof(supported));
-        return copa__error_set(COPA_EUNSUPPORTED,
-                               "the report is for %s, which no copa engine patches (supported: %s)",
-                               family, supported);
+        return copa__error_set(
+            COPA_EUNSUPPORTED,
+            "the report is for %s, which no copa engine patches (copa supports %s)", family,
+            supported);
     }
     return copa__error_set(COPA_EINVALID,
                            "the report is for %s (%s), but %s is patched with %s: the report is "
@@ -175,7 +176,7 @@ static int detect(copa__patch_ctx *ctx)
     if (rc == COPA_ENOTFOUND)
         return copa__error_set(COPA_EUNSUPPORTED,
                                "%s has no /etc/os-release: copa cannot tell which OS it is "
-                               "(supported: %s)",
+                               "(copa supports %s)",
                                ctx->src->name, supported);
     if (rc != 0)
         return rc;

@@ -128,7 +128,7 @@ fi
 make_image alpine alpine 1.0-1
 run unsupported -i "oci:$work/images/alpine:base" --oci-dir "$work/unsupported-out"
 if expect_rc unsupported 9; then
-    if ! grep -q 'ID alpine' <<<"$err" || ! grep -q 'supported: Debian, Ubuntu (dpkg)' <<<"$err"; then
+    if ! grep -q 'ID alpine' <<<"$err" || ! grep -q 'copa supports Debian, Ubuntu (dpkg)' <<<"$err"; then
         fail unsupported "message does not name the OS found and the supported ones: $err"
     elif [ -e "$work/unsupported-out" ]; then fail unsupported "an output was written"
     else ok unsupported; fi
@@ -143,7 +143,7 @@ umoci init --layout "$work/images/scratch" >/dev/null && umoci new --image "$wor
     { echo "cannot build the scratch image"; exit 1; }
 run unsupported_scratch -i "oci:$work/images/scratch:base" --oci-dir "$work/scratch-out"
 if expect_rc unsupported_scratch 9; then
-    if ! grep -q 'no /etc/os-release' <<<"$err" || ! grep -q 'supported: Debian, Ubuntu (dpkg)' <<<"$err"; then
+    if ! grep -q 'no /etc/os-release' <<<"$err" || ! grep -q 'copa supports Debian, Ubuntu (dpkg)' <<<"$err"; then
         fail unsupported_scratch "message does not say what is missing and what is supported: $err"
     elif [ -e "$work/scratch-out" ]; then fail unsupported_scratch "an output was written"
     else ok unsupported_scratch; fi

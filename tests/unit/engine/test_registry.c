@@ -48,7 +48,7 @@ static void unclaimed_os_names_found_and_supported(void **state)
     assert_int_equal(find(&ops, "ID=gentoo\nPRETTY_NAME=\"Gentoo Linux\"\n"), COPA_EUNSUPPORTED);
     assert_null(ops);
     assert_non_null(strstr(copa_error_last(), "Gentoo Linux (ID gentoo)"));
-    assert_non_null(strstr(copa_error_last(), "supported: Debian, Ubuntu (dpkg)"));
+    assert_non_null(strstr(copa_error_last(), "copa supports Debian, Ubuntu (dpkg)"));
     assert_int_equal(find(&ops, "NAME=nothing\n"), COPA_EUNSUPPORTED);
     assert_non_null(strstr(copa_error_last(), "an unknown OS"));
 }
