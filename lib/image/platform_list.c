@@ -99,14 +99,15 @@ static void classify_attestation(copa__entry_plan *plan, const copa__descriptor 
     plan->subject = subject != NULL && copa__digest_validate(subject) == 0 ? subject : NULL;
 }
 
-/* "linux/amd64, linux/arm64/v8" for messages: the index's patchable entries. */
-static void list_platforms(copa__buf *out, const copa__index *idx, const copa__entry_plan *plans)
+void copa__index_platform_names(copa__buf *out, const copa__index *idx,
+                                const copa__entry_plan *plans)
 {
     char name[96];
     size_t i;
 
     for (i = 0; i < idx->manifest_count; i++) {
-        if (!idx->manifests[i].has_platform || plans[i].role == COPA__ENTRY_ATTESTATION)
+        if (!idx->manifests[i].has_platform ||
+            (plans != NULL && plans[i].role == COPA__ENTRY_ATTESTATION))
             continue;
         copa__platform_format(name, sizeof(name), &idx->manifests[i].platform);
         copa__buf_appendf(out, "%s%s", out->length > 0 ? ", " : "", name);
@@ -120,7 +121,7 @@ static int not_selectable(const copa__index *idx, const copa__entry_plan *plans,
     char name[96];
 
     copa__platform_format(name, sizeof(name), want);
-    list_platforms(&have, idx, plans);
+    copa__index_platform_names(&have, idx, plans);
     copa__error_set(code, "platform %s %s; the image has: %s", name, why,
                     have.length > 0 ? have.data : "(no platforms)");
     copa__buf_free(&have);

@@ -54,4 +54,10 @@ typedef struct copa__entry_plan {
 int copa__index_plan(copa__entry_plan **out, const copa__index *idx,
                      const copa__platform_list *want);
 
+/* Append "linux/amd64, linux/arm64, ..." (entries with a platform, not
+ * attestations; plans may be NULL) to out, for messages. */
+struct copa__buf;
+void copa__index_platform_names(struct copa__buf *out, const copa__index *idx,
+                                const copa__entry_plan *plans);
+
 #endif
