@@ -129,7 +129,8 @@ int copa__index_apply(copa__index *idx, const copa__index_replacement *replaceme
         error = replace_entries(idx, replacements, n, &changed);
     if (error == 0 && changed && (error = copa__index_refresh(idx)) == 0)
         error = copa__doc_reserialize(&idx->doc);
-    if (error != 0 || dropped == NULL) {
+    /* Nothing dropped: no array either, so a caller has nothing to free. */
+    if (error != 0 || dropped == NULL || count == 0) {
         copa__strings_free(names, count);
         return error;
     }

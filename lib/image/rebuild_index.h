@@ -30,7 +30,8 @@ typedef struct copa__index_replacement {
  * attestation-manifest) whose vnd.docker.reference.digest is a replaced
  * old_digest are removed: they describe an image that is no longer in the
  * index. Their digests go to *dropped (malloc'd array of dropped_count
- * malloc'd strings; free with copa__strings_free), which may be NULL.
+ * malloc'd strings, free with copa__strings_free; NULL when none), and
+ * dropped may be NULL.
  * A replacement whose digest equals its old_digest changes nothing. When
  * nothing changes, idx keeps its exact bytes; otherwise it is serialized
  * compactly once. A replacement no entry has is COPA_ENOTFOUND.
