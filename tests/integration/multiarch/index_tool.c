@@ -10,13 +10,14 @@
  * and "dropped DIGEST" per attestation left out. $INDEX_TOOL_FAIL_AT=N
  * stops before the commit after N entries (a failed run). Exits 1 with the
  * library's message on failure; $IMAGE_TOOL_INSECURE names one plain-HTTP
- * registry.
+ * registry; $INDEX_TOOL_PARALLEL rebuilds the entries in threads at once.
  */
 #include "image/platform_list.h"
 #include "image/rebuild_index.h"
 #include "util/error.h"
 
 #include <copa.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,59 @@ static int plan(copa__entry_plan **plans, const copa__index *idx, const char *te
     return error;
 }
 
+typedef struct job {
+    copa__index_rebuild *rb;
+    size_t entry;
+    copa__rebuild spec;
+    char digest[COPA_DIGEST_STRING_MAX];
+    char message[512];
+    int error;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+
+    j->spec.digest_out = j->digest;
+    if ((j->error = copa__index_rebuild_platform(j->rb, j->entry, &j->spec)) != 0)
+        snprintf(j->message, sizeof(j->message), "%s", copa_error_last());
+    return NULL;
+}
+
+/* $INDEX_TOOL_PARALLEL: every entry in its own thread at once, as a
+ * pipeline patching platforms concurrently would call. */
+static int rebuild_parallel(copa__index_rebuild *rb, const copa__entry_plan *plans,
+                            const copa__rebuild *spec)
+{
+    const copa__index *idx = copa__index_rebuild_index(rb);
+    job jobs[16];
+    pthread_t threads[16];
+    size_t i, n = 0;
+    int error = 0;
+
+    for (i = 0; i < idx->manifest_count && n < 16; i++) {
+        if (plans[i].role != COPA__ENTRY_PATCH)
+            continue;
+        memset(&jobs[n], 0, sizeof(jobs[n]));
+        jobs[n].rb = rb;
+        jobs[n].entry = i;
+        jobs[n].spec = *spec;
+        if (pthread_create(&threads[n], NULL, run_job, &jobs[n]) != 0)
+            return copa__error_set(COPA_ERROR, "pthread_create failed");
+        n++;
+    }
+    for (i = 0; i < n; i++) {
+        char name[96];
+        pthread_join(threads[i], NULL);
+        if (jobs[i].error != 0 && error == 0)
+            error = copa__error_set(jobs[i].error, "%s", jobs[i].message);
+        copa__platform_format(name, sizeof(name), &idx->manifests[jobs[i].entry].platform);
+        if (jobs[i].error == 0)
+            printf("entry %zu %s %s\n", jobs[i].entry, name, jobs[i].digest);
+    }
+    return error;
+}
+
 static int rebuild_all(copa__index_rebuild *rb, const copa__entry_plan *plans,
                        const copa__rebuild *spec_in)
 {
@@ -61,6 +115,8 @@ static int rebuild_all(copa__index_rebuild *rb, const copa__entry_plan *plans,
     copa__rebuild spec = *spec_in;
     int error = 0;
 
+    if (getenv("INDEX_TOOL_PARALLEL") != NULL && idx != NULL)
+        return rebuild_parallel(rb, plans, spec_in);
     spec.digest_out = digest;
     for (i = 0; error == 0 && i < entries; i++) {
         if (idx != NULL && plans[i].role != COPA__ENTRY_PATCH)

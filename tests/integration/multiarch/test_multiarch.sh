@@ -86,6 +86,13 @@ layouts() {
         every_blob list "oci:$work/out:list" && has_layer list "oci:$work/out:list" arm64 v8; then
         ok list
     fi
+    # The entries rebuilt from threads at once (the calls are serialized).
+    if ! INDEX_TOOL_PARALLEL=1 rebuild parallel "$src:multi" "oci:$work/out:parallel" -; then
+        fail parallel "$(cat "$work/parallel.err")"
+    elif check parallel "oci:$work/out:parallel" "$work/multi.json" 0,1,2 4,5 &&
+        every_blob parallel "oci:$work/out:parallel"; then
+        ok parallel
+    fi
     # Both tags live in one layout.
     if skopeo inspect --raw "oci:$work/out:all" >/dev/null 2>&1; then ok two_tags; else fail two_tags "tag all is gone"; fi
 
