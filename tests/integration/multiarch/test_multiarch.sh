@@ -93,6 +93,17 @@ layouts() {
         every_blob parallel "oci:$work/out:parallel"; then
         ok parallel
     fi
+    # A single-platform source: entry 0 is its manifest, written as one.
+    if ! rebuild single "$src:arm64" "oci:$work/out:single" -; then
+        fail single "$(cat "$work/single.err")"
+    elif ! skopeo inspect "oci:$work/out:single" >"$work/single.json" 2>&1 ||
+        ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(not (d["Architecture"]=="arm64" and len(d["Layers"])==2))' "$work/single.json"; then
+        fail single "$(cat "$work/single.json")"
+    elif grep -q '^entry 0 - sha256:' "$work/single.out" && has_layer single "oci:$work/out:single" arm64; then
+        ok single
+    else
+        fail single "output: $(cat "$work/single.out")"
+    fi
     # Both tags live in one layout.
     if skopeo inspect --raw "oci:$work/out:all" >/dev/null 2>&1; then ok two_tags; else fail two_tags "tag all is gone"; fi
 
@@ -168,6 +179,15 @@ registry() {
             skopeo inspect --raw --tls-verify=false "docker://$reg/dst@$d" >/dev/null 2>&1 || missing="$missing $d"
         done
         if [ -n "$missing" ]; then fail registry "not pushed by digest:$missing"; else ok registry; fi
+    fi
+    # A run that fails after one platform (its manifest already pushed by
+    # digest) moves no tag.
+    if INDEX_TOOL_FAIL_AT=1 rebuild registry_failed "docker://$reg/src:multi" "docker://$reg/dst:failed" -; then
+        fail registry_failed "did not fail"
+    elif skopeo inspect --raw --tls-verify=false "docker://$reg/dst:failed" >/dev/null 2>&1; then
+        fail registry_failed "the tag dst:failed exists"
+    else
+        ok registry_failed
     fi
     # The source tag did not move.
     if skopeo inspect --raw --tls-verify=false "docker://$reg/src:multi" | cmp -s - "$work/multi.json"; then
