@@ -310,6 +310,39 @@ static void apply_unknown_digest(void **state)
     copa__index_free(&idx);
 }
 
+/* Untrusted annotations: a subject that is no digest never drops anything;
+ * a manifest listed twice is replaced in both places. */
+static void apply_odd_indexes(void **state)
+{
+    static const char odd[] = "{\"schemaVersion\":2,\"manifests\":[" ENTRY(
+        H1, "10", "{\"architecture\":\"amd64\",\"os\":\"linux\"}",
+        "") "," ENTRY(H1, "10", "{\"architecture\":\"amd64\",\"os\":\"linux\"}",
+                      "") "," ENTRY(H5, "5", "{\"architecture\":\"unknown\",\"os\":\"unknown\"}",
+                                    ",\"annotations\":{\"vnd.docker.reference.type\":"
+                                    "\"attestation-manifest\",\"vnd.docker.reference."
+                                    "digest\":\"../" H1 "\"}") "]}";
+    copa__index_replacement r = replacement(H1, H7, 77);
+    copa__entry_plan *plans;
+    char **dropped;
+    size_t dropped_count;
+    copa__index idx;
+    (void)state;
+
+    assert_int_equal(copa__index_parse(&idx, odd, strlen(odd)), 0);
+    assert_int_equal(copa__index_plan(&plans, &idx, NULL), 0);
+    assert_int_equal(plans[2].role, COPA__ENTRY_ATTESTATION);
+    assert_null(plans[2].subject);
+    free(plans);
+    assert_int_equal(copa__index_apply(&idx, &r, 1, &dropped, &dropped_count), 0);
+    assert_int_equal(dropped_count, 0);
+    assert_null(dropped);
+    assert_int_equal(idx.manifest_count, 3);
+    assert_string_equal(idx.manifests[0].digest, "sha256:" H7);
+    assert_string_equal(idx.manifests[1].digest, "sha256:" H7);
+    assert_string_equal(idx.manifests[2].digest, "sha256:" H5);
+    copa__index_free(&idx);
+}
+
 static void docker_archive_check(void **state)
 {
     copa_reference *archive, *layout;
@@ -338,6 +371,7 @@ int main(void)
         cmocka_unit_test(apply_replaces_and_drops_attestations),
         cmocka_unit_test(apply_without_change_keeps_bytes),
         cmocka_unit_test(apply_unknown_digest),
+        cmocka_unit_test(apply_odd_indexes),
         cmocka_unit_test(docker_archive_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
