@@ -49,7 +49,7 @@ int copa__copy_index_child(copa__source *src, copa__dest *dst, copa__index *idx,
     snprintf(digest, sizeof(digest), "%s", idx->manifests[i].digest);
     if ((error = copa__source_manifest_all(src, &bytes, &length, digest)) != 0)
         return error;
-    error = copa__manifest_parse(&m, bytes, length);
+    error = copa__manifest_parse_to_copy(&m, bytes, length);
     free(bytes);
     if (error != 0)
         return copa__error_prefix("manifest %s: ", digest);

@@ -32,7 +32,8 @@ static int check_layer_type(const copa__descriptor *d, size_t i)
                            i, d->media_type);
 }
 
-int copa__manifest_refresh(copa__manifest *m)
+/* strict: every layer must be an image layer (one copa can read). */
+static int refresh(copa__manifest *m, int strict)
 {
     cJSON *json = m->doc.json, *layers, *item;
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(json, "mediaType");
@@ -73,23 +74,38 @@ int copa__manifest_refresh(copa__manifest *m)
         snprintf(what, sizeof(what), "manifest layer %zu", i);
         if ((error = copa__descriptor_parse(&m->layers[i], item, what)) != 0)
             return error;
-        if ((error = check_layer_type(&m->layers[i], i)) != 0)
+        if (strict && (error = check_layer_type(&m->layers[i], i)) != 0)
             return error;
         i++;
     }
     return 0;
 }
 
-int copa__manifest_parse(copa__manifest *out, const void *bytes, size_t length)
+int copa__manifest_refresh(copa__manifest *m)
+{
+    return refresh(m, 1);
+}
+
+static int parse(copa__manifest *out, const void *bytes, size_t length, int strict)
 {
     int error;
 
     memset(out, 0, sizeof(*out));
     if ((error = copa__doc_load(&out->doc, bytes, length, "manifest")) != 0)
         return error;
-    if ((error = copa__manifest_refresh(out)) != 0)
+    if ((error = refresh(out, strict)) != 0)
         copa__manifest_free(out);
     return error;
+}
+
+int copa__manifest_parse(copa__manifest *out, const void *bytes, size_t length)
+{
+    return parse(out, bytes, length, 1);
+}
+
+int copa__manifest_parse_to_copy(copa__manifest *out, const void *bytes, size_t length)
+{
+    return parse(out, bytes, length, 0);
 }
 
 void copa__manifest_free(copa__manifest *m)

@@ -115,6 +115,12 @@ const char *copa__layer_media_type(copa__family family, copa__compression compre
 /* --- manifest.c, index.c, config.c --- */
 
 int copa__manifest_parse(copa__manifest *out, const void *bytes, size_t length);
+/*
+ * The same for a manifest that is only copied: its layers may be of any
+ * media type (buildx attestations carry application/vnd.in-toto+json,
+ * artifacts their own types), as the blobs are copied, never read.
+ */
+int copa__manifest_parse_to_copy(copa__manifest *out, const void *bytes, size_t length);
 /* Re-read the typed fields after the tree changed (no reserialization). */
 int copa__manifest_refresh(copa__manifest *m);
 void copa__manifest_free(copa__manifest *m);

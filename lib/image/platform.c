@@ -77,13 +77,22 @@ void copa__platform_normalize(copa__platform *p)
     }
 }
 
+/* Components are names like containerd's: letters, digits, '_', '-' ('.' for "v8.0"). */
+static int valid_characters(const char *text)
+{
+    for (; *text != '\0'; text++)
+        if (!isalnum((unsigned char)*text) && strchr("/_-.", *text) == NULL)
+            return 0;
+    return 1;
+}
+
 int copa__platform_parse(copa__platform *out, const char *text)
 {
     const char *slash1 = strchr(text, '/'), *slash2;
     size_t os_len, arch_len;
 
     memset(out, 0, sizeof(*out));
-    if (slash1 == NULL || slash1 == text)
+    if (slash1 == NULL || slash1 == text || !valid_characters(text))
         goto bad;
     slash2 = strchr(slash1 + 1, '/');
     os_len = (size_t)(slash1 - text);

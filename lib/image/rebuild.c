@@ -43,8 +43,8 @@ static int apply_pairs(const char *const *pairs, copa__manifest *m, copa__config
     return error;
 }
 
-static int write_new(copa__source *src, copa__dest *dst, copa__manifest *m, copa__config *c,
-                     const copa__rebuild *spec)
+int copa__rebuild_write(copa__source *src, copa__dest *dst, copa__manifest *m, copa__config *c,
+                        const copa__rebuild *spec)
 {
     copa__blob_reader *reader;
     size_t i;
@@ -91,7 +91,7 @@ static int rebuild(copa__source *src, copa__dest *dst, const copa__platform *wan
     if ((error = copa__source_resolve(src, want, &idx, &has_index, &m, &c)) != 0)
         return error;
     snprintf(old_digest, sizeof(old_digest), "%s", m.doc.digest);
-    error = write_new(src, dst, &m, &c, spec);
+    error = copa__rebuild_write(src, dst, &m, &c, spec);
     if (error == 0 && spec->digest_out != NULL)
         snprintf(spec->digest_out, COPA_DIGEST_STRING_MAX, "%s", m.doc.digest);
     if (error == 0 && has_index && keep_index) {

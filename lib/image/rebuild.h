@@ -19,6 +19,15 @@ typedef struct copa__rebuild {
 int copa__image_drop_layers(copa__manifest *m, copa__config *c, size_t n);
 
 /*
+ * Change m and c as spec says and write the new image's blobs, config and
+ * manifest to dst (a registry gets the manifest by digest, no tag; an OCI
+ * layout gets Docker manifests converted to OCI). The layers of m are
+ * copied from src. The caller commits.
+ */
+int copa__rebuild_write(copa__source *src, copa__dest *dst, copa__manifest *m, copa__config *c,
+                        const copa__rebuild *spec);
+
+/*
  * Read `from`, change the manifest of platform `want` (NULL: the host's) as
  * `spec` says and write the result to `to`. For an index (unless `to` is a
  * docker-archive) only that platform's entry changes; the other manifests

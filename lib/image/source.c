@@ -242,6 +242,16 @@ static int load_config(copa__source *src, const copa__manifest *m, copa__config 
     return error;
 }
 
+int copa__source_load_entry(copa__source *src, const copa__descriptor *entry,
+                            copa__manifest *manifest, copa__config *config)
+{
+    int error = load_manifest(src, entry, manifest);
+
+    if (error == 0 && (error = load_config(src, manifest, config)) != 0)
+        copa__manifest_free(manifest);
+    return error != 0 ? copa__error_prefix("%s: manifest %s: ", src->name, entry->digest) : 0;
+}
+
 /* A single-platform image asked for by platform must be that platform. */
 static int check_single_platform(copa__config *config, const copa__platform *want)
 {

@@ -92,6 +92,10 @@ int copa__source_blob_all(copa__source *src, char **out, size_t *length, const c
 int copa__source_resolve(copa__source *src, const copa__platform *want, copa__index *idx,
                          int *has_index, copa__manifest *manifest, copa__config *config);
 
+/* The manifest an index entry names and its config, verified and parsed. */
+int copa__source_load_entry(copa__source *src, const copa__descriptor *entry,
+                            copa__manifest *manifest, copa__config *config);
+
 /* docker_archive.c: read manifest.json of a docker archive read into `tree`. */
 typedef struct copa__archive_tree copa__archive_tree;
 int copa__docker_archive_load(copa__source *src, const copa__archive_tree *tree,

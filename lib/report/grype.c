@@ -1,8 +1,9 @@
 /*
  * Grype JSON (`grype -o json`).
  *
- * Read: distro.{name,version}; source.target.{userInput,architecture} when
- * the target is an image (for a directory it is a string); each matches[]
+ * Read: distro.{name,version}; source.target.{userInput,architecture,
+ * architectureVariant,os} when the target is an image (for a directory it
+ * is a string); each matches[]
  * entry's vulnerability.{id,fix.versions[],fix.state} and
  * artifact.{name,version,type,purl,locations[0].path}. Artifacts of type
  * deb, rpm and apk are OS packages; every other type is a language package.
@@ -37,7 +38,10 @@ static int read_metadata(copa_report *r, const cJSON *root, copa__jpath *p)
         return 0;
     old = copa__jpath_key(p, "source");
     copa__jpath_key(p, "target");
-    if ((rc = copa__json_string(&r->raw.arch, target, "architecture", 0, p)) == 0)
+    /* syft's image metadata: architecture, architectureVariant, os. */
+    if ((rc = copa__json_string(&r->raw.arch, target, "architecture", 0, p)) == 0 &&
+        (rc = copa__json_string(&r->raw.variant, target, "architectureVariant", 0, p)) == 0 &&
+        (rc = copa__json_string(&r->raw.os, target, "os", 0, p)) == 0)
         rc = copa__json_string(&r->raw.artifact, target, "userInput", 0, p);
     copa__jpath_pop(p, old);
     return rc;

@@ -227,8 +227,8 @@ static int dispatch(copa_report *r, const cJSON *root, copa_report_format format
 /* The parsers point the raw metadata into the JSON tree; keep copies. */
 static int copy_raw_metadata(copa_report *r)
 {
-    const char **fields[] = {&r->raw.family, &r->raw.version, &r->raw.arch, &r->raw.variant,
-                             &r->raw.artifact};
+    const char **fields[] = {&r->raw.family,  &r->raw.version,  &r->raw.arch,
+                             &r->raw.variant, &r->raw.artifact, &r->raw.os};
     size_t i;
 
     for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {

@@ -39,6 +39,9 @@ typedef struct copa__report_raw_meta {
     const char *arch;
     const char *variant;
     const char *artifact;
+    /* The image's OS ("linux") where the report names it (Trivy
+     * ImageConfig.os, Grype source.target.os): "" otherwise. */
+    const char *os;
 } copa__report_raw_meta;
 
 struct copa_report {

@@ -2,7 +2,7 @@
  * Trivy JSON, SchemaVersion 2 (`trivy image -f json`).
  *
  * Read: ArtifactName; Metadata.OS.{Family,Name};
- * Metadata.ImageConfig.{architecture,variant}; Results[].{Target,Class,Type}
+ * Metadata.ImageConfig.{architecture,variant,os}; Results[].{Target,Class,Type}
  * and each Results[].Vulnerabilities[] (VulnerabilityID, PkgName, PkgID,
  * PkgPath, PkgIdentifier.PURL, InstalledVersion, FixedVersion, Status,
  * Severity). Results of other classes (secret, config, license) carry no
@@ -33,8 +33,9 @@ static int read_metadata(copa_report *r, const cJSON *root, copa__jpath *p)
     if (rc == 0 && (rc = copa__json_object(&config, meta, "ImageConfig", 0, p)) == 0 &&
         config != NULL) {
         size_t old_config = copa__jpath_key(p, "ImageConfig");
-        if ((rc = copa__json_string(&r->raw.arch, config, "architecture", 0, p)) == 0)
-            rc = copa__json_string(&r->raw.variant, config, "variant", 0, p);
+        if ((rc = copa__json_string(&r->raw.arch, config, "architecture", 0, p)) == 0 &&
+            (rc = copa__json_string(&r->raw.variant, config, "variant", 0, p)) == 0)
+            rc = copa__json_string(&r->raw.os, config, "os", 0, p);
         copa__jpath_pop(p, old_config);
     }
     copa__jpath_pop(p, old);
