@@ -281,6 +281,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     if (a->opts.dry_run && r != NULL && copa_patch_result_plan(r, COPA_PLAN_TEXT)[0] != '\0') {
         cli_put(stdout, copa_patch_result_plan(r, COPA_PLAN_TEXT));
         cli_patch_unfixable(stdout, r);
+        cli_patch_platforms(stdout, r);
     }
     if (rc != 0) {
         if (!a->opts.dry_run && r != NULL && copa_patch_result_skipped_count(r) > 0)
@@ -289,6 +290,7 @@ static int report(const patch_args *a, int rc, const copa_patch_result *r)
     }
     if (copa_patch_result_up_to_date(r)) {
         cli_printf(stdout, "%s is already up to date: nothing to patch\n", a->opts.image);
+        cli_patch_platforms(stdout, r);
         return CLI_EXIT_OK;
     }
     if (a->opts.dry_run)

@@ -188,11 +188,28 @@ void cli_patch_unfixable(FILE *out, const copa_patch_result *r)
     }
 }
 
+void cli_patch_platforms(FILE *out, const copa_patch_result *r)
+{
+    size_t i, n = copa_patch_result_platform_count(r);
+
+    if (n == 0)
+        return;
+    cli_printf(out, "Platforms (%zu):\n", n);
+    cli_printf(out, "  %-20s %-11s %7s  %-71s %s\n", "PLATFORM", "STATUS", "UPDATES", "DIGEST",
+               "MESSAGE");
+    for (i = 0; i < n; i++) {
+        const copa_patch_platform *p = copa_patch_result_platform(r, i);
+        cli_printf(out, "  %-20s %-11s %7zu  %-71s %s\n", p->platform, p->status, p->update_count,
+                   p->digest[0] != '\0' ? p->digest : "-", p->message);
+    }
+}
+
 void cli_patch_summary(FILE *out, const copa_patch_result *r)
 {
     size_t i, n = copa_patch_result_skipped_script_count(r);
     char size[32];
 
+    cli_patch_platforms(out, r);
     updates(out, r);
     skipped(out, r);
     cli_patch_unfixable(out, r);

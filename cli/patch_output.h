@@ -34,6 +34,8 @@ int cli_progress_event(const copa_progress *event, void *payload);
 void cli_progress_finish(cli_progress_state *st);
 
 /* The final summary table. */
+/* A multi-platform patch: one line per platform of the index (nothing otherwise). */
+void cli_patch_platforms(FILE *out, const copa_patch_result *r);
 void cli_patch_summary(FILE *out, const copa_patch_result *result);
 
 /* The report's vulnerabilities without a fix (nothing when none). */

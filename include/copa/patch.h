@@ -231,6 +231,23 @@ typedef struct copa_patch_unfixable {
 } copa_patch_unfixable;
 
 /**
+ * One platform of a multi-platform patch (an index patched for several
+ * platforms in one run). Strings are never NULL.
+ */
+typedef struct copa_patch_platform {
+    /** "linux/arm64/v8". */
+    const char *platform;
+    /** "patched", "up-to-date", "kept" (not selected, or no report for it) or "error". */
+    const char *status;
+    /** Packages upgraded or installed on this platform. */
+    size_t update_count;
+    /** Its manifest digest in the written index (new when patched); "" in a dry run. */
+    const char *digest;
+    /** Why it was kept, or its error; "" otherwise. */
+    const char *message;
+} copa_patch_platform;
+
+/**
  * Patch an image.
  *
  * @param[out] out  the result, also on most failures after the plan was
@@ -272,6 +289,16 @@ copa_plan(char **out, const copa_patch_options *options, copa_plan_format format
 
 /** Free what copa_plan() returned; NULL is a no-op. */
 COPA_EXTERN(void) copa_plan_free(char *plan);
+
+/**
+ * Platforms of a multi-platform patch, in the index's order: 0 when the run
+ * patched one image (a single manifest, or one --platform).
+ */
+COPA_EXTERN(size_t) copa_patch_result_platform_count(const copa_patch_result *result);
+
+/** Platform `index` of a multi-platform patch, or NULL when out of range. */
+COPA_EXTERN(const copa_patch_platform *)
+copa_patch_result_platform(const copa_patch_result *result, size_t index);
 
 /** Free a result; NULL is a no-op. */
 COPA_EXTERN(void) copa_patch_result_free(copa_patch_result *result);

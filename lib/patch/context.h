@@ -44,7 +44,32 @@ typedef struct copa__patch_ctx {
     copa__engine_net net;               /* cache, trust, mirrors, cancel */
     copa__engine_events events;         /* the engine's notes and bytes into progress */
     copa_patch_result *result;          /* where skipped scripts go (NULL: nowhere) */
+    /* One platform of a multi-platform patch (multi.c): the new manifest
+     * goes into this index session as entry rb_entry, and the fixes into
+     * `claims` for the one VEX document written at the end. */
+    struct copa__index_rebuild *rb;
+    size_t rb_entry;
+    copa__vex_claims *claims;
 } copa__patch_ctx;
+
+/* ctx->transport from the options (idempotent; load.c). */
+void copa__patch_transport_init(copa__patch_ctx *ctx);
+
+/* One image (one platform): load, plan, write (pipeline.c). The report, if
+ * any, is ctx->report; the destination res->destination. */
+int copa__patch_one(copa__patch_ctx *ctx, copa_patch_result *res);
+
+/*
+ * Whether this run patches several platforms of an index (multi.c): the
+ * source is an index and --platform is absent or a list, or the report is
+ * a directory. Opens the source into ctx->src (reused by the load).
+ */
+int copa__patch_multi_wanted(int *multi, copa__patch_ctx *ctx);
+/* The multi-platform run: each selected platform patched, one index written. */
+int copa__patch_multi(copa__patch_ctx *ctx, copa_patch_result *res);
+
+/* Record a platform's fixes for the multi-platform VEX (write.c). */
+int copa__patch_claims_add(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *digest);
 
 /* Fill ctx->net and ctx->events from the options (engine_events.c). */
 void copa__patch_engine_wire(copa__patch_ctx *ctx);

@@ -91,10 +91,9 @@ static int add_layers(copa__patch_ctx *ctx)
     return error;
 }
 
-static int open_image(copa__patch_ctx *ctx)
+void copa__patch_transport_init(copa__patch_ctx *ctx)
 {
     const copa_patch_options *o = ctx->opts;
-    int rc;
 
     ctx->transport.credentials = o->credentials;
     ctx->transport.insecure_registries = o->insecure_registries;
@@ -103,12 +102,21 @@ static int open_image(copa__patch_ctx *ctx)
     ctx->transport.cache_dir = o->cache_dir;
     ctx->transport.cancel = copa__patch_transfer_cancel;
     ctx->transport.cancel_payload = ctx;
-    if (o->platform != NULL) {
+}
+
+static int open_image(copa__patch_ctx *ctx)
+{
+    const copa_patch_options *o = ctx->opts;
+    int rc;
+
+    copa__patch_transport_init(ctx);
+    /* A platform of a multi-platform run (multi.c) comes chosen. */
+    if (ctx->want == NULL && o->platform != NULL) {
         if ((rc = copa__platform_parse(&ctx->platform, o->platform)) != 0)
             return rc;
         ctx->want = &ctx->platform;
     }
-    if ((rc = copa__source_open(&ctx->src, ctx->ref, &ctx->transport)) != 0)
+    if (ctx->src == NULL && (rc = copa__source_open(&ctx->src, ctx->ref, &ctx->transport)) != 0)
         return rc;
     if ((rc = copa__source_resolve(ctx->src, ctx->want, NULL, &ctx->has_index, &ctx->manifest,
                                    &ctx->config)) != 0)

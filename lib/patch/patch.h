@@ -122,24 +122,40 @@ int copa__progress_json(char **out, const copa_progress *event);
 
 /* What was fixed, for the VEX document. */
 typedef struct copa__patch_vex_input {
-    const char *path;           /* where to write it */
-    const char *author;         /* NULL: $COPA_VEX_AUTHOR, else "copa" */
-    const char *registry;       /* of the patched image; NULL for a local image */
-    const char *repository;     /* "library/nginx", or a local image's name */
-    const char *tag;            /* the patched tag, or NULL */
-    const char *digest;         /* the patched manifest's digest */
-    const char *distro_id;      /* os-release ID ("debian") */
-    const char *distro_version; /* os-release VERSION_ID ("12") */
-    copa_pkg_format format;     /* the engine's package format (the purl type) */
-    const copa__rs_plan *plan;
+    const char *path;                      /* where to write it */
+    const char *author;                    /* NULL: $COPA_VEX_AUTHOR, else "copa" */
+    const char *registry;                  /* of the patched image; NULL for a local image */
+    const char *repository;                /* "library/nginx", or a local image's name */
+    const char *tag;                       /* the patched tag, or NULL */
+    const char *digest;                    /* the patched manifest's digest */
+    const char *distro_id;                 /* os-release ID ("debian") */
+    const char *distro_version;            /* os-release VERSION_ID ("12") */
+    copa_pkg_format format;                /* the engine's package format (the purl type) */
+    const copa__rs_plan *plan;             /* NULL: only `claims` */
+    const struct copa__vex_claims *claims; /* a multi-platform patch's fixes, or NULL */
 } copa__patch_vex_input;
+
+/* The fixes of a multi-platform patch, platform by platform (multi.c). */
+typedef struct copa__vex_claim {
+    const char *id;              /* vulnerability ID */
+    const char *package_purl;    /* the package at its new version */
+    const char *platform_digest; /* the platform's new manifest */
+} copa__vex_claim;
+
+typedef struct copa__vex_claims {
+    copa__vex_claim *items;
+    size_t count, capacity;
+    copa__arena arena; /* the strings */
+} copa__vex_claims;
 
 /*
  * Write the OpenVEX document: one `fixed` statement per vulnerability ID of
  * the plan's steps (report mode), product = the patched image's purl,
  * subcomponents = the new packages' purls. Steps without IDs (update-all,
- * dependencies) claim nothing. *written is 0 when there was nothing to
- * claim (no file is written then: OpenVEX needs a statement).
+ * dependencies) claim nothing. Each of `claims` (a multi-platform patch,
+ * `digest` the new index) is made for the index and for its platform's
+ * manifest, so a consumer looking at either digest finds the statement. *written is 0 when there
+ * was nothing to claim (no file is written then: OpenVEX needs a statement).
  */
 int patch_write_vex(int *written, const copa__patch_vex_input *in);
 
@@ -159,8 +175,10 @@ struct copa_patch_result {
     char **scripts;
     size_t script_count;
     double layer_size, elapsed;
-    char layer_compression[16]; /* "gzip:6"; "" when no layer was written */
-    copa__arena arena;          /* every string above but destination and plans */
+    char layer_compression[16];     /* "gzip:6"; "" when no layer was written */
+    copa_patch_platform *platforms; /* a multi-platform patch's outcomes (result_platforms.c) */
+    size_t platform_count;
+    copa__arena arena; /* every string above but destination and plans */
 };
 
 int copa__patch_result_new(copa_patch_result **out);
@@ -169,5 +187,13 @@ int copa__patch_result_set_plan(copa_patch_result *r, const copa__rs_plan *plan)
 /* Copy the report's unfixable vulnerabilities (report may be NULL). */
 int copa__patch_result_set_unfixable(copa_patch_result *r, const copa_report *report);
 int copa__patch_result_add_script(copa_patch_result *r, const char *text);
+
+/* --- result_platforms.c --- */
+
+/* Append one platform's outcome (strings copied). */
+int copa__patch_result_add_platform(copa_patch_result *r, const char *platform, const char *status,
+                                    size_t update_count, const char *digest, const char *message);
+/* Append a platform run's updates, skipped fixes, unfixable IDs and scripts. */
+int copa__patch_result_merge(copa_patch_result *r, const copa_patch_result *platform);
 
 #endif

@@ -147,35 +147,12 @@ static int check_destination(const copa__patch_ctx *ctx, const char *destination
     return rc;
 }
 
-static int run(copa__patch_ctx *ctx, copa_patch_result *res)
+int copa__patch_one(copa__patch_ctx *ctx, copa_patch_result *res)
 {
     const copa_patch_options *o = ctx->opts;
-    copa_report_options ro = COPA_REPORT_OPTIONS_INIT;
     plan_state ps;
     int rc;
 
-    if ((rc = copa_reference_parse(&ctx->ref, o->image)) != 0)
-        return rc;
-    if (o->report != NULL) {
-        ro.format = o->report_format;
-        ro.scanner = o->scanner;
-        ro.ignore_errors = o->ignore_errors;
-        if ((rc = copa_report_parse_file(&ctx->report, o->report, &ro)) != 0)
-            return rc;
-    }
-    {
-        /* Checked up front, in a dry run too: what the dry run accepts, the
-         * real run accepts, and the real run fails before any download. */
-        char *hint = NULL;
-        rc = copa__patch_destination(&res->destination, &hint, ctx->ref, o);
-        free(hint);
-        if (rc == 0)
-            rc = check_destination(ctx, res->destination);
-        if (rc == 0)
-            rc = copa__patch_check_outputs(o);
-        if (rc != 0)
-            return rc;
-    }
     if ((rc = copa__patch_load(ctx)) != 0)
         return rc;
     res->repatched = ctx->repatch.patched;
@@ -194,6 +171,44 @@ static int run(copa__patch_ctx *ctx, copa_patch_result *res)
     }
     plan_state_free(&ps);
     return rc;
+}
+
+/* Checked up front, in a dry run too: what the dry run accepts, the real
+ * run accepts, and the real run fails before any download. */
+static int check_outputs(copa__patch_ctx *ctx, copa_patch_result *res)
+{
+    char *hint = NULL;
+    int rc = copa__patch_destination(&res->destination, &hint, ctx->ref, ctx->opts);
+
+    free(hint);
+    if (rc == 0)
+        rc = check_destination(ctx, res->destination);
+    if (rc == 0)
+        rc = copa__patch_check_outputs(ctx->opts);
+    return rc;
+}
+
+static int run(copa__patch_ctx *ctx, copa_patch_result *res)
+{
+    const copa_patch_options *o = ctx->opts;
+    copa_report_options ro = COPA_REPORT_OPTIONS_INIT;
+    int rc, multi = 0;
+
+    if ((rc = copa_reference_parse(&ctx->ref, o->image)) != 0 ||
+        (rc = copa__patch_multi_wanted(&multi, ctx)) != 0)
+        return rc;
+    if (multi)
+        return (rc = check_outputs(ctx, res)) != 0 ? rc : copa__patch_multi(ctx, res);
+    if (o->report != NULL) {
+        ro.format = o->report_format;
+        ro.scanner = o->scanner;
+        ro.ignore_errors = o->ignore_errors;
+        if ((rc = copa_report_parse_file(&ctx->report, o->report, &ro)) != 0)
+            return rc;
+    }
+    if ((rc = check_outputs(ctx, res)) != 0)
+        return rc;
+    return copa__patch_one(ctx, res);
 }
 
 /* A failure before the plan was made leaves nothing worth returning. */

@@ -28,6 +28,7 @@ void copa_patch_result_free(copa_patch_result *r)
     free(r->skipped);
     free(r->unfixable);
     free(r->scripts);
+    free(r->platforms);
     copa__arena_free(&r->arena);
     free(r);
 }

@@ -27,6 +27,21 @@ static int add_step(copa_vex *vex, const copa__patch_vex_input *in, const char *
     return rc;
 }
 
+/* A multi-platform claim: for the index and for its platform's manifest (no tag). */
+static int add_claim(copa_vex *vex, const copa__patch_vex_input *in, const char *index_product,
+                     const copa__vex_claim *c)
+{
+    char *product = NULL;
+    int rc = copa_vex_add_fixed(vex, c->id, index_product, c->package_purl);
+
+    if (rc == 0)
+        rc = copa_vex_purl_image(&product, in->registry, in->repository, c->platform_digest, NULL);
+    if (rc == 0)
+        rc = copa_vex_add_fixed(vex, c->id, product, c->package_purl);
+    copa_vex_string_free(product);
+    return rc;
+}
+
 int patch_write_vex(int *written, const copa__patch_vex_input *in)
 {
     copa_vex_options o = COPA_VEX_OPTIONS_INIT;
@@ -44,8 +59,10 @@ int patch_write_vex(int *written, const copa__patch_vex_input *in)
             0 ||
         (rc = copa_vex_create(&vex, &o)) != 0)
         goto out;
-    for (i = 0; rc == 0 && i < in->plan->nsteps; i++)
+    for (i = 0; rc == 0 && in->plan != NULL && i < in->plan->nsteps; i++)
         rc = add_step(vex, in, product, &in->plan->steps[i]);
+    for (i = 0; rc == 0 && in->claims != NULL && i < in->claims->count; i++)
+        rc = add_claim(vex, in, product, &in->claims->items[i]);
     if (rc == 0 && copa_vex_statement_count(vex) > 0) {
         rc = copa_vex_write_file(vex, in->path);
         *written = rc == 0;

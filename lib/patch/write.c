@@ -6,6 +6,7 @@
  * and a history entry naming the packages. Then the VEX document.
  */
 #include "image/rebuild.h"
+#include "image/rebuild_index.h"
 #include "patch/context.h"
 #include "util/buffer.h"
 #include "util/error.h"
@@ -172,7 +173,9 @@ static int write_image(copa__patch_ctx *ctx, const copa__rs_plan *plan, const la
         ctx->manifest.family == COPA__FAMILY_OCI ? (const char *const *)annotations : NULL;
     spec.drop_layers = ctx->repatch.patched ? 1 : 0;
     spec.digest_out = res->digest;
-    if (rc == 0 && (rc = copa_reference_parse(&to, res->destination)) == 0)
+    if (rc == 0 && ctx->rb != NULL)
+        rc = copa__index_rebuild_platform(ctx->rb, ctx->rb_entry, &spec);
+    else if (rc == 0 && (rc = copa_reference_parse(&to, res->destination)) == 0)
         rc = copa__image_rebuild(ctx->ref, to, ctx->want, &spec, &ctx->transport);
     copa_reference_free(to);
     for (i = 0; i < 5; i++)
@@ -256,6 +259,8 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
         rmdir(lf.dir);
     free(lf.path);
     free(lf.dir);
+    if (rc == 0 && ctx->claims != NULL) /* multi.c writes one VEX for every platform */
+        return copa__patch_claims_add(ctx, plan, res->digest);
     if (rc == 0 && ctx->opts->vex_path != NULL &&
         (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0) {
         /* The image is there: say so, or a retry would patch it again. */
