@@ -47,6 +47,26 @@ fields)
     grep -q 'scripts: pre post posttrans triggers filetriggers transfiletriggers' "$W/full-xz.copa.txt" ||
         fail "scriptlets not seen"
     grep -q '^SUP copa-base' "$W/full-xz.copa.txt" || fail "weak dependencies not read"
+    # the rpmdb form: the header as rpm stores it in rpmdb.sqlite (no magic,
+    # install tags appended after the region), in a scratch %_dbpath
+    rpm -i --justdb --nodeps --noscripts --notriggers --ignorearch --dbpath "$W/rpmdb" \
+        "$P/rsa.rpm" "$P/plain.rpm" >/dev/null 2>&1 || fail "rpm -i --justdb"
+    sqlite3 "$W/rpmdb/rpmdb.sqlite" \
+        "SELECT writefile('$W/row' || hnum || '.blob', blob) FROM Packages" >/dev/null
+    n=0
+    : > "$W/rows.txt"
+    for blob in "$W"/row*.blob; do
+        "$DUMP" header "$blob" > "$W/row.txt" || fail "rpmdb row $blob refused"
+        cat "$W/row.txt" >> "$W/rows.txt"
+        # more entries than the region: the install tags rpm appended
+        awk '{split($3, a, "[=/]"); split($2, b, "="); if (b[2] <= a[3]) exit 1}' "$W/row.txt" ||
+            fail "rpmdb row without appended install tags?"
+        n=$((n + 1))
+    done
+    [ $n = 2 ] || fail "expected 2 rpmdb rows, got $n"
+    grep -q '^copa-plain-0.1-1.noarch .* files=2$' "$W/rows.txt" &&
+        grep -q '^copa-full-2:1.2.3-4.test.x86_64 .* files=12$' "$W/rows.txt" ||
+        fail "rpmdb rows do not hold the packages"
     ;;
 verify)
     ok() { "$DUMP" verify "$@" > "$W/out" 2>&1 || { cat "$W/out"; fail "refused: $*"; }; cat "$W/out"; }
