@@ -7,6 +7,7 @@
  * signed header does not list.
  */
 #include "rpm/rpm_file_impl.h"
+#include "rpm/rpm_payload_stream.h"
 #include "rpm/rpm_tags.h"
 #include "util/bytes_locale.h"
 #include "util/error.h"
@@ -22,23 +23,6 @@ static int payload_error(copa__rpm *r, const char *what)
                            archive_error_string(r->ar) ? archive_error_string(r->ar) : "error");
 }
 
-static int enable_filter(struct archive *ar, const char *compressor)
-{
-    if (strcmp(compressor, "gzip") == 0)
-        return archive_read_support_filter_gzip(ar);
-    if (strcmp(compressor, "xz") == 0)
-        return archive_read_support_filter_xz(ar);
-    if (strcmp(compressor, "lzma") == 0)
-        return archive_read_support_filter_lzma(ar);
-    if (strcmp(compressor, "zstd") == 0)
-        return archive_read_support_filter_zstd(ar);
-    if (strcmp(compressor, "bzip2") == 0)
-        return archive_read_support_filter_bzip2(ar);
-    if (strcmp(compressor, "identity") == 0)
-        return ARCHIVE_OK;
-    return ARCHIVE_FATAL;
-}
-
 /* rpm >= 4.12 writes files of 4 GiB and more with a cpio variant libarchive does not read. */
 static int requires_large_files(const copa__rpm_pkg *p)
 {
@@ -49,11 +33,21 @@ static int requires_large_files(const copa__rpm_pkg *p)
     return 0;
 }
 
+/* The most a payload of these files can decompress to: contents, member headers, names, padding. */
+static uint64_t payload_limit(const copa__rpm_pkg *p)
+{
+    uint64_t total = 65536, i;
+    for (i = 0; i < p->file_count; i++)
+        total += p->files[i].size + COPA__RPM_CPIO_HEADER_LEN + COPA__RPM_CPIO_NAME_MAX + 8;
+    return total;
+}
+
 static int start(copa__rpm *r)
 {
     const copa__rpm_pkg *p = r->pkg;
     const unsigned char *data;
     size_t len;
+    int rc;
 
     if (strcmp(p->payload_format, "cpio") != 0)
         return copa__error_set(COPA_EUNSUPPORTED, "%s: %s payload format '%s' (only cpio is read)",
@@ -67,13 +61,12 @@ static int start(copa__rpm *r)
         return copa__error_oom();
     if ((r->ar = archive_read_new()) == NULL)
         return copa__error_oom();
-    if (enable_filter(r->ar, p->payload_compressor) != ARCHIVE_OK)
-        return copa__error_set(COPA_EUNSUPPORTED, "%s: %s payload compressor '%s' is not supported",
-                               r->name, r->nevra, p->payload_compressor);
     copa__rpm_payload_bytes(r, &data, &len);
-    if (archive_read_support_format_cpio(r->ar) != ARCHIVE_OK ||
-        archive_read_open_memory(r->ar, data, len) != ARCHIVE_OK)
+    if (archive_read_support_format_cpio(r->ar) != ARCHIVE_OK)
         return payload_error(r, "cannot be opened");
+    rc = copa__rpm_payload_stream_open(r->ar, p->payload_compressor, data, len, payload_limit(p));
+    if (rc < 0)
+        return copa__error_prefix("%s: %s ", r->name, r->nevra);
     return copa__rpm_links_init(r);
 }
 

@@ -61,6 +61,14 @@ elif case == 'size_lie':
     data = with_payload(plain, [good_dir, ('./usr/share/copa-plain/data', REG, b'\0' * 1000000, 2, 1)])
 elif case == 'ghost_in_payload':
     data = with_payload(full, [('./var/log/copa.log', REG, b'', 9, 1)])
+elif case == 'name_huge':
+    # a member header claiming a 2 GB name: libarchive would size a buffer by it
+    d = open(plain, 'rb').read()
+    hdr = b'070701' + b'%08X' % 1 + b'%08X' % REG + b'0' * 8 * 9 + b'77777777' + b'0' * 8
+    data = d[:layout(d)[1]] + gzip.compress(hdr + b'x' * 1000)
+elif case == 'bomb':
+    # a 64 MiB file of zeros (64 KiB compressed) for a header that holds 5 bytes
+    data = with_payload(plain, [good_dir, ('./usr/share/copa-plain/data', REG, b'\0' * (64 << 20), 2, 1)])
 elif case == 'compressor_mismatch':
     import lzma
     data = with_payload(plain, [good_dir, good_data], compress=lzma.compress)

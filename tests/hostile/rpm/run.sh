@@ -23,6 +23,8 @@ duplicate) cmd=payload want="holds '/usr/share/copa-plain/data' twice" ;;
 missing) cmd=payload want="lacks '/usr/share/copa-plain/data'" ;;
 size_lie) cmd=payload want="has 1000000 bytes, the header 5" ;;
 ghost_in_payload) cmd=payload want="%ghost file '/var/log/copa.log'" ;;
+name_huge) cmd=payload want="member name of 2004318071 bytes" ;;
+bomb) cmd=payload want="member of 67108864 bytes exceeds the package" ;;
 compressor_mismatch) cmd=payload want="payload cannot be opened\|payload is corrupt" ;;
 not_cpio) cmd=payload want="payload cannot be opened\|payload is corrupt" ;;
 header_huge_count) cmd=info want="4294967295 index entries" ;;
