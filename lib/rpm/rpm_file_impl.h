@@ -23,6 +23,7 @@ struct copa__rpm {
     size_t payload_offset;
     /* payload iteration */
     struct archive *ar;
+    struct copa__rpm_payload_stream *stream; /* owned by ar */
     int payload_done;
     unsigned char *seen; /* one flag per header file */
     /* hard-link sets of the header (regular, non-%ghost files sharing device and inode) */

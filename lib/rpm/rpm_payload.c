@@ -19,8 +19,10 @@
 
 static int payload_error(copa__rpm *r, const char *what)
 {
-    return copa__error_set(COPA_EINVALID, "%s: %s payload %s: %s", r->name, r->nevra, what,
-                           archive_error_string(r->ar) ? archive_error_string(r->ar) : "error");
+    const char *why = copa__rpm_payload_stream_error(r->stream);
+    if (why == NULL)
+        why = archive_error_string(r->ar) ? archive_error_string(r->ar) : "error";
+    return copa__error_set(COPA_EINVALID, "%s: %s payload %s: %s", r->name, r->nevra, what, why);
 }
 
 /* rpm >= 4.12 writes files of 4 GiB and more with a cpio variant libarchive does not read. */
@@ -64,7 +66,8 @@ static int start(copa__rpm *r)
     copa__rpm_payload_bytes(r, &data, &len);
     if (archive_read_support_format_cpio(r->ar) != ARCHIVE_OK)
         return payload_error(r, "cannot be opened");
-    rc = copa__rpm_payload_stream_open(r->ar, p->payload_compressor, data, len, payload_limit(p));
+    rc = copa__rpm_payload_stream_open(r->ar, p->payload_compressor, data, len, payload_limit(p),
+                                       &r->stream);
     if (rc < 0)
         return copa__error_prefix("%s: %s ", r->name, r->nevra);
     return copa__rpm_links_init(r);

@@ -119,28 +119,41 @@ static int scan(copa__rpm_payload_stream *s, const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Record why the stream stops: libarchive's cpio reader reports a short read in its own words. */
+static la_ssize_t stop(struct archive *a, copa__rpm_payload_stream *s)
+{
+    archive_set_error(a, EINVAL, "%s", s->error);
+    return -1;
+}
+
 static la_ssize_t read_cb(struct archive *a, void *data, const void **out)
 {
     copa__rpm_payload_stream *s = data;
     la_ssize_t n = archive_read_data(s->raw, s->buf, sizeof(s->buf));
 
     *out = s->buf;
+    if (s->error[0] != '\0')
+        return stop(a, s);
     if (n < 0) {
-        archive_set_error(a, EINVAL, "decompression: %s",
-                          archive_error_string(s->raw) ? archive_error_string(s->raw) : "error");
-        return -1;
+        snprintf(s->error, sizeof(s->error), "decompression: %s",
+                 archive_error_string(s->raw) ? archive_error_string(s->raw) : "error");
+        return stop(a, s);
     }
+    if (scan(s, s->buf, (size_t)n) < 0)
+        return stop(a, s);
     s->total += (uint64_t)n;
     if (s->total > s->limit) {
-        archive_set_error(a, EINVAL, "decompresses beyond %llu bytes, more than its files hold",
-                          (unsigned long long)s->limit);
-        return -1;
-    }
-    if (scan(s, s->buf, (size_t)n) < 0) {
-        archive_set_error(a, EINVAL, "%s", s->error);
-        return -1;
+        snprintf(s->error, sizeof(s->error),
+                 "decompresses beyond %llu bytes, more than its files hold",
+                 (unsigned long long)s->limit);
+        return stop(a, s);
     }
     return n;
+}
+
+const char *copa__rpm_payload_stream_error(const copa__rpm_payload_stream *s)
+{
+    return s != NULL && s->error[0] != '\0' ? s->error : NULL;
 }
 
 static int close_cb(struct archive *a, void *data)
@@ -153,11 +166,12 @@ static int close_cb(struct archive *a, void *data)
 }
 
 int copa__rpm_payload_stream_open(struct archive *cpio, const char *compressor, const void *data,
-                                  size_t len, uint64_t limit)
+                                  size_t len, uint64_t limit, copa__rpm_payload_stream **stream)
 {
     copa__rpm_payload_stream *s = calloc(1, sizeof(*s));
     struct archive_entry *e;
 
+    *stream = NULL;
     if (s == NULL || (s->raw = archive_read_new()) == NULL) {
         free(s);
         return copa__error_oom();
@@ -178,8 +192,11 @@ int copa__rpm_payload_stream_open(struct archive *cpio, const char *compressor, 
         return COPA_EINVALID;
     }
     /* From here the cpio reader owns the stream and closes it. */
-    if (archive_read_open(cpio, s, NULL, read_cb, close_cb) != ARCHIVE_OK)
+    *stream = s;
+    if (archive_read_open(cpio, s, NULL, read_cb, close_cb) != ARCHIVE_OK) {
+        *stream = NULL; /* closed by libarchive */
         return copa__error_set(COPA_EINVALID, "payload cannot be opened: %s",
                                archive_error_string(cpio) ? archive_error_string(cpio) : "error");
+    }
     return 0;
 }

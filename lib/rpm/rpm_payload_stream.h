@@ -20,12 +20,19 @@ typedef struct copa__rpm_payload_stream copa__rpm_payload_stream;
 
 /*
  * Open the stream over `data` (compressed with `compressor`) and hand it to
- * `cpio` (a reader with the cpio format enabled), which then owns it.
- * `limit` caps the decompressed bytes. 0, COPA_EUNSUPPORTED (compressor),
- * COPA_EINVALID (the data cannot be opened), COPA_ENOMEM.
+ * `cpio` (a reader with the cpio format enabled), which then owns it;
+ * *stream stays valid until `cpio` is freed. `limit` caps the decompressed
+ * bytes. 0, COPA_EUNSUPPORTED (compressor), COPA_EINVALID (the data cannot
+ * be opened), COPA_ENOMEM.
  */
 int copa__rpm_payload_stream_open(struct archive *cpio, const char *compressor, const void *data,
-                                  size_t len, uint64_t limit);
+                                  size_t len, uint64_t limit, copa__rpm_payload_stream **stream);
+
+/*
+ * Why the stream stopped (a check failed), or NULL. Needed because the cpio
+ * reader then reports only that its input was short.
+ */
+const char *copa__rpm_payload_stream_error(const copa__rpm_payload_stream *stream);
 
 /* Enable the decompression filter for an rpm PAYLOADCOMPRESSOR name. */
 int copa__rpm_payload_filter(struct archive *ar, const char *compressor);

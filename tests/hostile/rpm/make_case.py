@@ -58,7 +58,7 @@ elif case == 'duplicate':
 elif case == 'missing':
     data = with_payload(plain, [good_dir])
 elif case == 'size_lie':
-    data = with_payload(plain, [good_dir, ('./usr/share/copa-plain/data', REG, b'\0' * 1000000, 2, 1)])
+    data = with_payload(plain, [good_dir, ('./usr/share/copa-plain/data', REG, b'x' * 100, 2, 1)])
 elif case == 'ghost_in_payload':
     data = with_payload(full, [('./var/log/copa.log', REG, b'', 9, 1)])
 elif case == 'name_huge':

@@ -21,7 +21,7 @@ symlink_for_dir) cmd=payload want="has mode 120777, the header 40755" ;;
 hardlink_not_in_header) cmd=payload want="hard-links '/usr/share/copa-plain', which the header does not" ;;
 duplicate) cmd=payload want="holds '/usr/share/copa-plain/data' twice" ;;
 missing) cmd=payload want="lacks '/usr/share/copa-plain/data'" ;;
-size_lie) cmd=payload want="has 1000000 bytes, the header 5" ;;
+size_lie) cmd=payload want="has 100 bytes, the header 5" ;;
 ghost_in_payload) cmd=payload want="%ghost file '/var/log/copa.log'" ;;
 name_huge) cmd=payload want="member name of 2004318071 bytes" ;;
 bomb) cmd=payload want="member of 67108864 bytes exceeds the package" ;;
