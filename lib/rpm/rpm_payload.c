@@ -25,10 +25,16 @@ static int payload_error(copa__rpm *r, const char *what)
     return copa__error_set(COPA_EINVALID, "%s: %s payload %s: %s", r->name, r->nevra, what, why);
 }
 
-/* rpm >= 4.12 writes files of 4 GiB and more with a cpio variant libarchive does not read. */
-static int requires_large_files(const copa__rpm_pkg *p)
+/*
+ * rpm >= 4.12 writes every member of a package with LONGFILESIZES (files of
+ * 4 GiB or more; it then requires rpmlib(LargeFiles)) as a "stripped" cpio
+ * header (magic 07070X, only the file's index), which libarchive does not read.
+ */
+static int uses_stripped_cpio(const copa__rpm_pkg *p)
 {
     uint32_t i;
+    if (copa__rpm_header_find(p->header, COPA__RPM_TAG_LONGFILESIZES) != NULL)
+        return 1;
     for (i = 0; i < p->requires.count; i++)
         if (strcmp(p->requires.items[i].name, "rpmlib(LargeFiles)") == 0)
             return 1;
@@ -54,10 +60,10 @@ static int start(copa__rpm *r)
     if (strcmp(p->payload_format, "cpio") != 0)
         return copa__error_set(COPA_EUNSUPPORTED, "%s: %s payload format '%s' (only cpio is read)",
                                r->name, r->nevra, p->payload_format);
-    if (requires_large_files(p))
+    if (uses_stripped_cpio(p))
         return copa__error_set(
             COPA_EUNSUPPORTED,
-            "%s: %s needs rpmlib(LargeFiles): its stripped cpio payload is not read", r->name,
+            "%s: %s has files of 4 GiB or more: its stripped cpio payload is not read", r->name,
             r->nevra);
     if (p->file_count > 0 && (r->seen = calloc(p->file_count, 1)) == NULL)
         return copa__error_oom();

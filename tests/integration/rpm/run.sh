@@ -84,6 +84,8 @@ verify)
     RSA_ID=$(gpg --homedir "$W/gnupg" --with-colons --list-keys rsa@example.test | awk -F: '/^pub/{print $5}')
     # wrong key: names the package and the signing key
     refused 1 "copa-full-2:1.2.3-4.test.*$RSA_ID" "$P/rsa.rpm" --keyring "$K/other.asc"
+    # allowing unsigned packages does not excuse a signature that fails
+    refused 1 "signature by key $RSA_ID: unknown key" "$P/rsa.rpm" --keyring "$K/other.asc" --allow-unsigned
     # unsigned: its own state (exit 3), accepted only when allowed
     refused 3 "is not signed" "$P/full-xz.rpm" --keyring "$K/rsa.asc"
     ok "$P/full-xz.rpm" --keyring "$K/rsa.asc" --allow-unsigned
