@@ -5,6 +5,7 @@
 #   $1/pkgs/full-{gz,xz,zst}.rpm   the feature package, unsigned, per compressor
 #   $1/pkgs/plain.rpm              noarch, no epoch, no scriptlets
 #   $1/pkgs/{rsa,ed}.rpm           full-xz signed with the RSA / EdDSA key
+#   $1/pkgs/rsa-v3.rpm             also with the header + payload signature (--rpmv3)
 #   $1/keys/{rsa,ed,other}.asc     the public keys
 # COPA_RPM_NO_KEYS=1: stop before making keys and signing (faster).
 # Exit 77 when a tool is missing.
@@ -54,6 +55,7 @@ ln %{buildroot}/usr/share/copa/one %{buildroot}/usr/share/copa/two
 printf 'key=value\n' > %{buildroot}/etc/copa/copa.conf
 printf 'plain config\n' > %{buildroot}/etc/copa/plain.conf
 touch %{buildroot}/var/log/copa.log
+seq 1 60000 > %{buildroot}/usr/share/copa/big
 %pre
 echo pre
 %post
@@ -75,6 +77,7 @@ echo transfiletrigger
 %dir /usr/share/copa/empty
 /usr/share/copa/one
 /usr/share/copa/two
+/usr/share/copa/big
 %dir /etc/copa
 %config(noreplace) /etc/copa/copa.conf
 %config /etc/copa/plain.conf
@@ -116,10 +119,13 @@ key() { # uid algo
 key 'RSA Test <rsa@example.test>' rsa3072 rsa
 key 'Ed Test <ed@example.test>' ed25519 ed
 key 'Other Test <other@example.test>' rsa3072 other
-sign() { # key-uid output
+sign() { # key-uid output [rpmsign options]
     cp "$W/pkgs/full-xz.rpm" "$W/pkgs/$2"
-    rpmsign --define "_gpg_name $1" --addsign "$W/pkgs/$2" >"$W/rpmsign.log" 2>&1 ||
+    k=$1 o=$2
+    shift 2
+    rpmsign --define "_gpg_name $k" --addsign "$@" "$W/pkgs/$o" >"$W/rpmsign.log" 2>&1 ||
         { cat "$W/rpmsign.log"; exit 1; }
 }
 sign rsa@example.test rsa.rpm
 sign ed@example.test ed.rpm
+sign rsa@example.test rsa-v3.rpm --rpmv3

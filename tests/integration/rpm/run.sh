@@ -65,7 +65,7 @@ fields)
     done
     [ $n = 2 ] || fail "expected 2 rpmdb rows, got $n"
     grep -q '^copa-plain-0.1-1.noarch .* files=2$' "$W/rows.txt" &&
-        grep -q '^copa-full-2:1.2.3-4.test.x86_64 .* files=12$' "$W/rows.txt" ||
+        grep -q '^copa-full-2:1.2.3-4.test.x86_64 .* files=13$' "$W/rows.txt" ||
         fail "rpmdb rows do not hold the packages"
     ;;
 verify)
@@ -81,6 +81,11 @@ verify)
     grep -q 'signature=1 tag=268' "$W/out" || fail "RSA signature not the one verified"
     ok "$P/ed.rpm" --keyring "$K/ed.asc"
     grep -q 'signature=1 tag=267' "$W/out" || fail "EdDSA signature not the one verified"
+    # the header + payload signature (rpmsign --rpmv3) alone
+    python3 "$HERE/tamper.py" "$P/rsa-v3.rpm" drop-header-sig "$W/v3-only.rpm"
+    ok "$W/v3-only.rpm" --keyring "$K/rsa.asc"
+    grep -q 'signature=1 tag=1002' "$W/out" || fail "header + payload signature not the one verified"
+    refused 1 "unknown key" "$W/v3-only.rpm" --keyring "$K/ed.asc"
     RSA_ID=$(gpg --homedir "$W/gnupg" --with-colons --list-keys rsa@example.test | awk -F: '/^pub/{print $5}')
     # wrong key: names the package and the signing key
     refused 1 "copa-full-2:1.2.3-4.test.*$RSA_ID" "$P/rsa.rpm" --keyring "$K/other.asc"

@@ -2,7 +2,8 @@
 """Alter one byte of a .rpm: in the main header's data store ("header"),
 in the payload ("payload"), or in the header with the signature header's
 SHA-256, SHA-1, MD5 and sizes recomputed so only the OpenPGP signature can
-notice ("header-redigest")."""
+notice ("header-redigest"); or hide the header-only RSA signature (tag 268
+renamed to 1999, "drop-header-sig") so only a header + payload one is left."""
 import hashlib
 import struct
 import sys
@@ -29,7 +30,12 @@ def find(tag):
     return None, None
 
 
-if mode == 'payload':
+if mode == 'drop-header-sig':
+    for i in range(sil):
+        at = 96 + 16 + 16 * i
+        if struct.unpack('>I', d[at:at + 4])[0] == 268:
+            d[at:at + 4] = struct.pack('>I', 1999)
+elif mode == 'payload':
     d[hend + (len(d) - hend) // 2] ^= 0x01
 else:
     # the NAME string: the first byte of tag 1000's data
