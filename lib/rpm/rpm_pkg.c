@@ -37,10 +37,21 @@ static int read_deps(const copa__rpm_header *h, uint32_t name_tag, uint32_t flag
                      uint32_t version_tag, const char *name, copa__rpm_deps *out)
 {
     const char **names = NULL, **versions = NULL;
+    const copa__rpm_entry *ev = NULL, *ef = NULL;
     uint64_t *flags = NULL;
+    const copa__rpm_entry *e = copa__rpm_header_find(h, name_tag);
     uint32_t n = 0, nv = 0, nf = 0, i;
     int rc;
 
+    /* lengths first: the accessors allocate for whatever count a header claims */
+    if (e != NULL &&
+        (e->count > COPA__RPM_PKG_MAX_DEPS ||
+         ((ev = copa__rpm_header_find(h, version_tag)) != NULL && ev->count != e->count) ||
+         ((ef = copa__rpm_header_find(h, flags_tag)) != NULL && ef->count != e->count)))
+        return copa__error_set(
+            COPA_EINVALID, "%s: tag %u has %u names (at most %u) but %u versions and %u flags",
+            name, name_tag, e->count, (unsigned)COPA__RPM_PKG_MAX_DEPS,
+            ev != NULL ? ev->count : e->count, ef != NULL ? ef->count : e->count);
     rc = copa__rpm_header_strings(h, name_tag, &names, &n);
     if (rc == COPA_ENOTFOUND)
         return 0;

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Caps far above any real package (the largest ship some 100 000 files). */
+enum { COPA__RPM_PKG_MAX_FILES = 1u << 20, COPA__RPM_PKG_MAX_DEPS = 1u << 20 };
+
 typedef struct copa__rpm_dep {
     const char *name;
     const char *version; /* "" when unversioned */

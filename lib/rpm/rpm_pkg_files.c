@@ -42,12 +42,28 @@ static void arrays_free(file_arrays *a)
     free(a->rdevs);
 }
 
+/*
+ * A per-file array of another length than the file list, checked before the
+ * accessor allocates for it: a hostile count would otherwise cost memory.
+ */
+static int check_count(const copa__rpm_header *h, uint32_t tag, uint32_t n, const char *name)
+{
+    const copa__rpm_entry *e = copa__rpm_header_find(h, tag);
+    if (e != NULL && e->count != n)
+        return copa__error_set(COPA_EINVALID, "%s: tag %u has %u values for %u files", name, tag,
+                               e->count, n);
+    return 0;
+}
+
 /* An optional per-file string array: absent is fine, another length is not. */
 static int per_file_strings(const copa__rpm_header *h, uint32_t tag, uint32_t n, const char *name,
                             const char ***out)
 {
     uint32_t count;
-    int rc = copa__rpm_header_strings(h, tag, out, &count);
+    int rc = check_count(h, tag, n, name);
+    if (rc < 0)
+        return rc;
+    rc = copa__rpm_header_strings(h, tag, out, &count);
     if (rc == COPA_ENOTFOUND)
         return 0;
     if (rc < 0)
@@ -62,7 +78,10 @@ static int per_file_ints(const copa__rpm_header *h, uint32_t tag, uint32_t n, co
                          uint64_t **out)
 {
     uint32_t count;
-    int rc = copa__rpm_header_ints(h, tag, out, &count);
+    int rc = check_count(h, tag, n, name);
+    if (rc < 0)
+        return rc;
+    rc = copa__rpm_header_ints(h, tag, out, &count);
     if (rc == COPA_ENOTFOUND)
         return 0;
     if (rc < 0)
@@ -76,8 +95,16 @@ static int per_file_ints(const copa__rpm_header *h, uint32_t tag, uint32_t n, co
 /* The names: the compressed triple, or the legacy full paths. Sets *n. */
 static int read_names(const copa__rpm_header *h, const char *name, file_arrays *a, uint32_t *n)
 {
-    int rc = copa__rpm_header_strings(h, COPA__RPM_TAG_BASENAMES, &a->basenames, &a->nbase);
+    const copa__rpm_entry *e = copa__rpm_header_find(h, COPA__RPM_TAG_BASENAMES);
+    int rc;
+
     *n = 0;
+    if (e == NULL)
+        e = copa__rpm_header_find(h, COPA__RPM_TAG_OLDFILENAMES);
+    if (e != NULL && e->count > COPA__RPM_PKG_MAX_FILES)
+        return copa__error_set(COPA_EINVALID, "%s: %u files (at most %u)", name, e->count,
+                               (unsigned)COPA__RPM_PKG_MAX_FILES);
+    rc = copa__rpm_header_strings(h, COPA__RPM_TAG_BASENAMES, &a->basenames, &a->nbase);
     if (rc == COPA_ENOTFOUND) {
         rc = copa__rpm_header_strings(h, COPA__RPM_TAG_OLDFILENAMES, &a->oldnames, &a->nold);
         if (rc == COPA_ENOTFOUND)
