@@ -97,9 +97,13 @@ verify)
     grep -q 'signature=2' "$W/out" || fail "unsigned state not reported"
     # no keyring: digests only
     ok "$P/full-xz.rpm"
+    # rpm itself is the oracle for the digests: it accepts the original, refuses the tampered
+    rpm -K --nosignature "$P/rsa.rpm" >/dev/null || fail "rpm -K refuses the original"
     python3 "$HERE/tamper.py" "$P/rsa.rpm" header "$W/t-header.rpm"
+    if rpm -K --nosignature "$W/t-header.rpm" >/dev/null 2>&1; then fail "rpm -K accepts t-header"; fi
     refused 1 "header SHA-256 digest mismatch" "$W/t-header.rpm" --keyring "$K/rsa.asc"
     python3 "$HERE/tamper.py" "$P/rsa.rpm" payload "$W/t-payload.rpm"
+    if rpm -K --nosignature "$W/t-payload.rpm" >/dev/null 2>&1; then fail "rpm -K accepts t-payload"; fi
     refused 1 "payload digest mismatch" "$W/t-payload.rpm" --keyring "$K/rsa.asc"
     # a header altered and its SHA-256/SHA-1/MD5 recomputed: only the signature can tell
     python3 "$HERE/tamper.py" "$P/rsa.rpm" header-redigest "$W/t-redigest.rpm"
