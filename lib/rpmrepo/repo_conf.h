@@ -87,8 +87,8 @@ const copa__rpm_repo *copa__rpm_conf_find(const copa__rpm_conf *conf, const char
 
 /* Variables for expansion: names and values (arena strings). */
 typedef struct copa__rpm_vars {
-    const char **names;
-    const char **values;
+    const char *const *names;
+    const char *const *values;
     size_t count;
 } copa__rpm_vars;
 
