@@ -229,4 +229,46 @@ echo "test|1|1|1|99|file://$work/repo-gz/stream/9/$arch|/etc/pki/rpm-gpg/RPM-GPG
 diff -u expected_conf got_conf || fail ".repo configuration"
 grep -q 'bad repository id' err || fail "no note for the bad repository id"
 echo "ok: .repo configuration"
+
+# dnf itself as the oracle: the same repositories, options, defaults and
+# expansions (dnf 4.14 has neither $releasever_major nor ${var:-word}, so
+# this configuration uses neither; the unit tests cover them).
+here=$(cd "$(dirname "$0")" && pwd)
+if /usr/bin/python3 -c 'import dnf' 2>/dev/null; then
+    mkdir -p dnfroot/etc/yum.repos.d dnfroot/etc/dnf/vars
+    printf '[main]\ngpgcheck=1\nrepo_gpgcheck=0\n' >dnfroot/etc/dnf/dnf.conf
+    echo pub/rocky >dnfroot/etc/dnf/vars/contentdir
+    cat >dnfroot/etc/yum.repos.d/rocky.repo <<'REPO'
+# comment
+[baseos]
+name=Rocky Linux $releasever - BaseOS
+mirrorlist=https://mirrors.example/mirrorlist?arch=$basearch&repo=BaseOS-$releasever
+baseurl=https://a.example/$contentdir/$releasever/BaseOS/$basearch/os/
+    https://b.example/${releasever}/${basearch}/,https://c.example/$nosuch/$
+gpgcheck = 1
+enabled=1
+countme=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-Rocky-9 https://keys.example/k.asc
+priority=10
+; another comment
+[extras]
+name=extras
+baseurl=http://x.example/extras/
+enabled=0
+gpgcheck=no
+repo_gpgcheck=True
+[appstream]
+metalink=https://m.example/?repo=$releasever
+enabled=maybe
+priority=zz
+REPO
+    printf '[z-second]\nbaseurl=file:///srv/repo\n[baseos]\nbaseurl=http://dup/\n' >dnfroot/etc/yum.repos.d/second.repo
+    HOME=$work/home /usr/bin/python3 "$here/dnf_conf.py" "$work/dnfroot" 9.4 "$arch" 2>/dev/null >expected_dnf ||
+        fail "dnf could not read the configuration"
+    "$tool" conf dnfroot 9.4 "$arch" 2>/dev/null | sort >got_dnf
+    diff -u expected_dnf got_dnf || fail ".repo configuration differs from dnf's"
+    echo "ok: .repo configuration equals dnf's ($(wc -l <got_dnf) repositories)"
+else
+    echo "note: no python dnf module: the dnf comparison is left out"
+fi
 echo PASS
