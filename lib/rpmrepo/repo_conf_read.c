@@ -194,14 +194,16 @@ static int build_vars(var_table *t, copa__rpm_conf *conf, const copa__image_file
 
 /* ---- files ---- */
 
+/* Parse `path` when the image has it; *found says whether it did. */
 static int parse_file(copa__rpm_conf *conf, const copa__rpm_vars *vars,
-                      const copa__image_files *files, const char *path, int is_main)
+                      const copa__image_files *files, const char *path, int is_main, int *found)
 {
     char *text = NULL;
     size_t len = 0;
     int rc = read_optional(&text, &len, files, path);
 
-    if (rc == 0 && text != NULL)
+    *found = rc == 0 && text != NULL;
+    if (*found)
         rc = copa__rpm_conf_parse(conf, vars, path, text, len, is_main);
     free(text);
     return rc;
@@ -219,7 +221,7 @@ static int read_repo_dir(copa__rpm_conf *conf, const copa__rpm_vars *vars,
 {
     char **names = NULL, path[4096];
     size_t count = 0, i, used = 0;
-    int rc = files->list(&names, &count, dir, files->payload);
+    int found, rc = files->list(&names, &count, dir, files->payload);
 
     if (rc == COPA_ENOTFOUND) {
         copa_error_clear();
@@ -235,7 +237,7 @@ static int read_repo_dir(copa__rpm_conf *conf, const copa__rpm_vars *vars,
         }
         if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path))
             continue;
-        rc = parse_file(conf, vars, files, path, 0);
+        rc = parse_file(conf, vars, files, path, 0, &found);
     }
     copa__image_files_free_names(names, count);
     return rc;
@@ -282,7 +284,7 @@ int copa__rpm_conf_read(copa__rpm_conf **out, const copa__image_files *files,
     const char *main_file = NULL;
     var_table *vars_table;
     copa__rpm_vars vars;
-    int rc;
+    int rc, found = 0;
 
     *out = NULL;
     if (options->releasever == NULL || options->basearch == NULL)
@@ -304,8 +306,8 @@ int copa__rpm_conf_read(copa__rpm_conf **out, const copa__image_files *files,
     vars.values = vars_table->values;
     vars.count = vars_table->count;
     if (rc == 0 && main_file != NULL) {
-        conf->main_file = main_file;
-        rc = parse_file(conf, &vars, files, main_file, 1);
+        rc = parse_file(conf, &vars, files, main_file, 1, &found);
+        conf->main_file = found ? main_file : NULL;
     }
     if (rc == 0)
         rc = read_repo_dirs(conf, &vars, files);

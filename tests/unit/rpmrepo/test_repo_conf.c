@@ -266,6 +266,17 @@ static void test_no_config(void **state)
     assert_null(conf->main_file);
     copa__rpm_conf_free(conf);
     assert_null(read_root(root, &bad, COPA_EINVALID));
+    /* A forced tool whose main file is missing: its defaults, no main file. */
+    {
+        copa__rpm_conf_options tdnf = {COPA_RPM_FLAVOR_TDNF, "3.0", "x86_64", NULL};
+        root_put(root, "/etc/yum.repos.d/a.repo", "[a]\nbaseurl=http://x/\n");
+        conf = read_root(root, &tdnf, 0);
+        assert_null(conf->main_file);
+        assert_int_equal(conf->repo_count, 1);
+        assert_false(conf->repos[0].enabled);
+        assert_true(conf->repos[0].gpgcheck);
+        copa__rpm_conf_free(conf);
+    }
     root_remove(root);
 }
 
