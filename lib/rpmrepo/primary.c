@@ -207,8 +207,8 @@ static void end_dep_list(primary_state *s)
     s->dep_kind = -1;
     if (s->dep_used == 0 || s->cur->dep_count[kind] != 0) {
         if (s->dep_used != 0)
-            copa__xml_fail(&s->x, COPA_EINVALID, "package %s: two %s lists", s->cur->name,
-                           dep_elements[kind]);
+            copa__xml_fail(&s->x, COPA_EINVALID, "package %s: two %s lists",
+                           s->cur->name ? s->cur->name : "?", dep_elements[kind]);
         return;
     }
     kept = copa__arena_alloc(&s->p->arena, s->dep_used * sizeof(*kept));

@@ -136,6 +136,12 @@ static void test_refused(void **state)
                                 "</package></metadata>",
                                 NULL),
                      COPA_EINVALID);
+    assert_int_equal(parse_text("<metadata><package><format><rpm:provides><rpm:entry name=\"a\"/>"
+                                "</rpm:provides><rpm:provides><rpm:entry name=\"b\"/>"
+                                "</rpm:provides></format></package></metadata>",
+                                NULL),
+                     COPA_EINVALID);
+    assert_non_null(strstr(copa_error_last(), "package ?: two provides lists"));
     assert_int_equal(parse_text("<repomd/>", NULL), COPA_EINVALID);
     assert_int_equal(parse_text("<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                                 "<metadata>&x;</metadata>",
