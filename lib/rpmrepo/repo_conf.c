@@ -229,61 +229,73 @@ static int set_bool(parse_state *st, int *field, const char *v, const char *wher
     return 0;
 }
 
-static int set_string(parse_state *st, const char **field, const char *v)
+/* A string option; an empty value unsets it (name falls back to the id). */
+static int set_string(const char **field, const char *v)
 {
     *field = *v != '\0' ? v : NULL;
-    (void)st;
     return 0;
 }
 
-/* Apply one finished key=value (variables already expanded). */
-static int apply_option(parse_state *st, const char *key, const char *v, const char *where)
+/* Options of both [main] and repositories ("OPTIONS FOR BOTH" in dnf.conf(5)). */
+static int apply_shared(parse_state *st, copa__rpm_repo *r, const char *key, const char *v,
+                        const char *where)
 {
-    copa__rpm_repo *r = st->target;
-    copa__arena *a = &st->conf->arena;
-
-    if (r == NULL)
-        return 0;
-    if (st->in_main) {
-        /* [main]: the defaults repositories inherit (dnf, yum; tdnf has its own). */
-        if (strcmp(key, "reposdir") == 0 || strcmp(key, "repodir") == 0)
-            return split_list(&st->conf->reposdirs, a, v, where);
-        if (strcmp(key, "excludepkgs") == 0 || strcmp(key, "exclude") == 0)
-            return split_list(&st->conf->main_excludepkgs, a, v, where);
-        if (st->conf->flavor == COPA_RPM_FLAVOR_TDNF)
-            return 0;
-    }
-    if (strcmp(key, "name") == 0 && !st->in_main)
-        return set_string(st, &r->name, v);
-    if (strcmp(key, "baseurl") == 0 && !st->in_main)
-        return split_list(&r->baseurls, a, v, where);
-    if (strcmp(key, "metalink") == 0 && !st->in_main)
-        return set_string(st, &r->metalink, v);
-    if (strcmp(key, "mirrorlist") == 0 && !st->in_main)
-        return set_string(st, &r->mirrorlist, v);
-    if (strcmp(key, "enabled") == 0 && !st->in_main)
-        return set_bool(st, &r->enabled, v, where);
     if (strcmp(key, "gpgcheck") == 0 || strcmp(key, "pkg_gpgcheck") == 0)
         return set_bool(st, &r->gpgcheck, v, where);
     if (strcmp(key, "repo_gpgcheck") == 0)
         return set_bool(st, &r->repo_gpgcheck, v, where);
     if (strcmp(key, "skip_if_unavailable") == 0)
         return set_bool(st, &r->skip_if_unavailable, v, where);
-    if (strcmp(key, "module_hotfixes") == 0 && !st->in_main)
-        return set_bool(st, &r->module_hotfixes, v, where);
-    if (strcmp(key, "priority") == 0 && !st->in_main) {
-        if (parse_int(&r->priority, v) != 0)
-            return add_note(st->conf, "%s: priority=%s is not a number: the default stays", where,
-                            v);
-        return 0;
-    }
-    if (strcmp(key, "gpgkey") == 0 && !st->in_main)
-        return set_gpgkeys(st, r, v, where);
-    if (strcmp(key, "includepkgs") == 0 && !st->in_main)
-        return split_list(&r->includepkgs, a, v, where);
-    if ((strcmp(key, "excludepkgs") == 0 || strcmp(key, "exclude") == 0) && !st->in_main)
-        return split_list(&r->excludepkgs, a, v, where);
     return 0;
+}
+
+/* [main]: where repositories are, global excludes, and the defaults dnf and yum inherit. */
+static int apply_main(parse_state *st, const char *key, const char *v, const char *where)
+{
+    copa__arena *a = &st->conf->arena;
+
+    if (strcmp(key, "reposdir") == 0 || strcmp(key, "repodir") == 0)
+        return split_list(&st->conf->reposdirs, a, v, where);
+    if (strcmp(key, "excludepkgs") == 0 || strcmp(key, "exclude") == 0)
+        return split_list(&st->conf->main_excludepkgs, a, v, where);
+    if (st->conf->flavor == COPA_RPM_FLAVOR_TDNF)
+        return 0; /* tdnf's repository defaults are fixed */
+    return apply_shared(st, &st->conf->defaults, key, v, where);
+}
+
+static int apply_priority(parse_state *st, copa__rpm_repo *r, const char *v, const char *where)
+{
+    if (parse_int(&r->priority, v) != 0)
+        return add_note(st->conf, "%s: priority=%s is not a number: the default stays", where, v);
+    return 0;
+}
+
+static int apply_repo(parse_state *st, copa__rpm_repo *r, const char *key, const char *v,
+                      const char *where)
+{
+    copa__arena *a = &st->conf->arena;
+
+    if (strcmp(key, "name") == 0)
+        return set_string(&r->name, v);
+    if (strcmp(key, "baseurl") == 0)
+        return split_list(&r->baseurls, a, v, where);
+    if (strcmp(key, "metalink") == 0)
+        return set_string(&r->metalink, v);
+    if (strcmp(key, "mirrorlist") == 0)
+        return set_string(&r->mirrorlist, v);
+    if (strcmp(key, "enabled") == 0)
+        return set_bool(st, &r->enabled, v, where);
+    if (strcmp(key, "module_hotfixes") == 0)
+        return set_bool(st, &r->module_hotfixes, v, where);
+    if (strcmp(key, "priority") == 0)
+        return apply_priority(st, r, v, where);
+    if (strcmp(key, "gpgkey") == 0)
+        return set_gpgkeys(st, r, v, where);
+    if (strcmp(key, "includepkgs") == 0)
+        return split_list(&r->includepkgs, a, v, where);
+    if (strcmp(key, "excludepkgs") == 0 || strcmp(key, "exclude") == 0)
+        return split_list(&r->excludepkgs, a, v, where);
+    return apply_shared(st, r, key, v, where);
 }
 
 static int flush_option(parse_state *st)
@@ -300,7 +312,8 @@ static int flush_option(parse_state *st)
     snprintf(where, sizeof(where), "%s:%u", st->path, st->key_line);
     rc = copa__rpm_vars_expand(&expanded, &st->conf->arena, st->vars, raw, where);
     if (rc == 0)
-        rc = apply_option(st, st->key, expanded, where);
+        rc = st->in_main ? apply_main(st, st->key, expanded, where)
+                         : apply_repo(st, st->target, st->key, expanded, where);
     return rc;
 }
 
