@@ -7,6 +7,7 @@
 #include "rpmrepo/rpmdb_sqlite.h"
 #include "rpmrepo/rpmdb_internal.h"
 #include "util/error.h"
+#include "util/file.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 /* rpm refuses headers over 256 MiB (its HEADER_DATA_MAX); so do we. */
 enum { MAX_BLOB = 256 * 1024 * 1024, MAX_ROWS = 1000000, BUSY_MS = 0 };
+#define MAX_DB_COMPARE ((size_t)1024 * 1024 * 1024)
 
 /* The index tables of rpm's sqlite backend (rpm 4.16+, lib/backend/sqlite.c), as rpm creates them.
  */
@@ -145,11 +147,44 @@ static int open_copy(copa__rpmdb_sqlite **out, const copa__rpmdb_source *src)
     return 0;
 }
 
+/*
+ * With a database at both places that are not the same file (no symlink
+ * between them), only rpm's %_dbpath says which is current: patching
+ * against the stale one would write a wrong database, so it is refused.
+ */
+static int check_single(const copa__rpmdb_sqlite *db, const copa__image_files *files)
+{
+    char *other = NULL, *ours = NULL, path[4200];
+    size_t other_len = 0, ours_len = 0;
+    int rc = files->read(&other, &other_len, COPA_RPMDB_SQLITE_USR, files->payload);
+
+    if (rc == COPA_ENOTFOUND) {
+        copa_error_clear();
+        return 0;
+    }
+    snprintf(path, sizeof(path), "%s/rpmdb.sqlite", db->dir);
+    if (rc == 0)
+        rc = copa__file_read_all(&ours, &ours_len, path, MAX_DB_COMPARE);
+    if (rc == 0 && (ours_len != other_len || memcmp(ours, other, ours_len) != 0))
+        rc = copa__error_set(COPA_EINVALID,
+                             "two different rpm databases, %s and %s: which one rpm uses "
+                             "depends on its %%_dbpath; refusing to guess",
+                             COPA_RPMDB_SQLITE_VAR, COPA_RPMDB_SQLITE_USR);
+    free(other);
+    free(ours);
+    return rc;
+}
+
 int copa__rpmdb_sqlite_open(copa__rpmdb_sqlite **out, const copa__image_files *files)
 {
     copa__rpmdb_source src = {COPA_RPMDB_SQLITE_VAR, files->read, files->payload};
     int rc = open_copy(out, &src);
 
+    if (rc == 0 && (rc = check_single(*out, files)) != 0) {
+        copa__rpmdb_sqlite_close(*out);
+        *out = NULL;
+        return rc;
+    }
     if (rc != COPA_ENOTFOUND)
         return rc;
     copa_error_clear();

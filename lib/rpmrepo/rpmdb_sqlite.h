@@ -24,7 +24,9 @@ typedef struct copa__rpmdb_sqlite copa__rpmdb_sqlite;
  * Find and open the image's database: /var/lib/rpm/rpmdb.sqlite, else
  * /usr/lib/sysimage/rpm/rpmdb.sqlite (symbolic links followed inside the
  * image). COPA_ENOTFOUND when neither exists; COPA_EINVALID for a file
- * that is not an rpm sqlite database (no Packages table, corrupt);
+ * that is not an rpm sqlite database (no Packages table, corrupt) and for
+ * two different databases at the two places (only rpm's %_dbpath could
+ * say which is current);
  * COPA_ERROR for temporary-file failures; COPA_ENOMEM.
  */
 int copa__rpmdb_sqlite_open(copa__rpmdb_sqlite **out, const copa__image_files *files);

@@ -185,6 +185,20 @@ static void test_locations(void **state)
     assert_int_equal(copa__rpmdb_sqlite_open(&db, &files), 0);
     assert_null(copa__rpmdb_sqlite_missing_tables(db)[0]);
     copa__rpmdb_sqlite_close(db);
+    /* /var/lib/rpm a directory of its own with another database: refused. */
+    snprintf(cmd, sizeof(cmd), "rm '%s/var/lib/rpm' && mkdir '%s/var/lib/rpm'", root, root);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s/var/lib/rpm/rpmdb.sqlite", root);
+    make_db(cmd, 1, "INSERT INTO Packages(hnum, blob) VALUES (8, x'63')");
+    db = NULL;
+    assert_int_equal(copa__rpmdb_sqlite_open(&db, &files), COPA_EINVALID);
+    assert_null(db);
+    assert_non_null(strstr(copa_error_last(), "two different rpm databases"));
+    /* The same bytes at both places (a copy, not a link) are one database. */
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s/var/lib/rpm/rpmdb.sqlite'", path, root);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(copa__rpmdb_sqlite_open(&db, &files), 0);
+    copa__rpmdb_sqlite_close(db);
     copa__image_files_dir_close(&files);
     root_remove(root);
 }
