@@ -303,6 +303,39 @@ done:
     return up;
 }
 
+/*
+ * A tag named in a `strategy: list` that the registry does not have is
+ * skipped with a warning, as in Copacetic, rather than failing the run: a
+ * fleet config lists tags that come and go. Asked only after the patch
+ * failed with COPA_ENOTFOUND, so a missing platform or package still fails.
+ */
+static int listed_tag_missing(const cli_bulk_run *run, const copa_bulk_job *job, int rc)
+{
+    copa_bulk_options access;
+    int exists;
+
+    if (rc != COPA_ENOTFOUND || !job->listed)
+        return 0;
+    copa_bulk_options_init(&access, COPA_BULK_OPTIONS_VERSION);
+    access.credentials = run->base.credentials;
+    access.insecure_registries = run->base.insecure_registries;
+    access.ca_file = run->base.ca_file;
+    access.cert_dir = run->base.cert_dir;
+    exists = copa_bulk_job_source_exists(job, &access);
+    return exists == 0;
+}
+
+static void skip_missing(cli_bulk_outcome *o, const copa_bulk_job *job)
+{
+    char *message = NULL;
+    size_t n = strlen(job->source) - strlen(job->source_tag) - 1;
+
+    if (asprintf(&message, "tag '%s' not found in %.*s", job->source_tag, (int)n, job->source) < 0)
+        message = NULL;
+    set(o, "Skipped", message != NULL ? message : "tag not found");
+    free(message);
+}
+
 static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
 {
     const cli_bulk_run *run = p->run;
@@ -359,7 +392,9 @@ static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
     rc = copa_patch(&result, &opts);
     if (rc == 0 && via_copy && !copa_patch_result_up_to_date(result))
         rc = push_copy(run, layout, job);
-    if (rc != 0) {
+    if (rc != 0 && listed_tag_missing(run, job, rc)) {
+        skip_missing(o, job);
+    } else if (rc != 0) {
         set(o, "Failed", copa_error_last());
         o->exit_code = cli_exit_code_for(rc);
     } else if (copa_patch_result_up_to_date(result)) {
@@ -456,8 +491,9 @@ static void *worker(void *payload)
             cli_json_string(stderr, o->message);
             cli_printf(stderr, ",\"exitCode\":%d}\n", o->exit_code);
         } else if (p->run->progress != CLI_PROGRESS_QUIET) {
-            cli_printf(stderr, "[%s] %s%s%s\n", o->key, o->status, o->message[0] ? ": " : "",
-                       o->message);
+            cli_printf(stderr, "[%s] %s%s%s%s\n", o->key,
+                       strcmp(o->status, "Skipped") == 0 ? "warning: " : "", o->status,
+                       o->message[0] ? ": " : "", o->message);
         }
         if (o->exit_code != 0 && !p->run->ignore_errors)
             p->stop = 1;
