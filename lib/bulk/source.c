@@ -33,8 +33,7 @@ int copa_bulk_job_source_exists(const copa_bulk_job *job, const copa_bulk_option
         transport.ca_file = options->ca_file;
         transport.cert_dir = options->cert_dir;
     }
-    rc = copa__transport_registry_new(&registry, &bundle, &transport,
-                                      copa_reference_registry(ref));
+    rc = copa__transport_registry_new(&registry, &bundle, &transport, copa_reference_registry(ref));
     if (rc == 0)
         rc = copa__registry_manifest_head(digest, &media_type, &size, registry,
                                           copa_reference_registry(ref),
