@@ -32,11 +32,7 @@ typedef struct pool {
     known_report *reports;
     size_t report_count;
     pthread_mutex_t lock;
-    pthread_cond_t changed;
-    char *started;     /* per job: taken by a worker */
-    char **repository; /* per job: its target repository ("" for failed entries) */
-    const char **busy; /* target repositories being written now, one slot per worker */
-    unsigned int slots;
+    char *started; /* per job: taken by a worker */
     size_t done;
     int stop;
 } pool;
@@ -411,55 +407,27 @@ static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
     free(layout);
 }
 
-static int repository_busy(const pool *p, const char *repository)
-{
-    unsigned int k;
-
-    for (k = 0; repository != NULL && repository[0] != '\0' && k < p->slots; k++)
-        if (p->busy[k] != NULL && strcmp(p->busy[k], repository) == 0)
-            return 1;
-    return 0;
-}
-
 /*
- * The next job in plan order whose target repository no other worker is
- * writing: jobs of one repository share blobs (the base layers, often the
- * same patch layer). With distribution 2.8, concurrent `copa copy` of
- * images sharing one layer into one repository fail now and then at the
- * manifest PUT with DIGEST_INVALID, while concurrent uploads of one blob
- * alone never did: most likely a blob commit rewriting the repository's
- * link file in place while the manifest check reads it. One after the
- * other, the second job finds the blobs present and uploads none.
- * Called with the lock held; waits while only blocked jobs remain.
+ * The next job in plan order. Jobs writing one target repository may run
+ * at the same time: distribution 2.8's DIGEST_INVALID at a manifest PUT
+ * racing another upload of a shared blob, which once made this pool run
+ * them one after the other, is retried where it happens (lib/registry,
+ * copa__registry_manifest_put_retrying). Called with the lock held.
  */
-static int take_job(pool *p, size_t *out, unsigned int *slot)
+static int take_job(pool *p, size_t *out)
 {
-    for (;;) {
-        size_t i, remaining = 0;
+    size_t i;
 
-        if (p->stop)
-            return 0;
-        for (i = 0; i < p->summary->count; i++) {
-            if (p->started[i])
-                continue;
-            remaining++;
-            if (!repository_busy(p, p->repository[i])) {
-                unsigned int k;
-
-                for (k = 0; k < p->slots && p->busy[k] != NULL; k++)
-                    ;
-                p->started[i] = 1;
-                if (k < p->slots && p->repository[i] != NULL && p->repository[i][0] != '\0')
-                    p->busy[k] = p->repository[i];
-                *slot = k;
-                *out = i;
-                return 1;
-            }
+    if (p->stop)
+        return 0;
+    for (i = 0; i < p->summary->count; i++) {
+        if (!p->started[i]) {
+            p->started[i] = 1;
+            *out = i;
+            return 1;
         }
-        if (remaining == 0)
-            return 0;
-        pthread_cond_wait(&p->changed, &p->lock);
     }
+    return 0;
 }
 
 static void *worker(void *payload)
@@ -468,11 +436,10 @@ static void *worker(void *payload)
 
     for (;;) {
         size_t i;
-        unsigned int slot;
         cli_bulk_outcome *o;
 
         pthread_mutex_lock(&p->lock);
-        if (!take_job(p, &i, &slot)) {
+        if (!take_job(p, &i)) {
             pthread_mutex_unlock(&p->lock);
             return NULL;
         }
@@ -480,8 +447,6 @@ static void *worker(void *payload)
         o = &p->summary->jobs[i];
         run_job(p, copa_bulk_plan_job(p->plan, i), o);
         pthread_mutex_lock(&p->lock);
-        if (slot < p->slots && p->busy[slot] == p->repository[i])
-            p->busy[slot] = NULL;
         if (p->run->progress == CLI_PROGRESS_JSON) {
             cli_put(stderr, "{\"job\":");
             cli_json_string(stderr, o->key);
@@ -497,7 +462,6 @@ static void *worker(void *payload)
         }
         if (o->exit_code != 0 && !p->run->ignore_errors)
             p->stop = 1;
-        pthread_cond_broadcast(&p->changed);
         pthread_mutex_unlock(&p->lock);
     }
 }
@@ -542,21 +506,16 @@ void cli_bulk_execute(cli_bulk_summary *summary, const cli_bulk_run *run,
     summary->total = copa_bulk_plan_total_count(plan);
     summary->jobs = calloc(summary->count + 1, sizeof(*summary->jobs));
     p.started = calloc(summary->count + 1, 1);
-    p.repository = calloc(summary->count + 1, sizeof(char *));
-    p.busy = calloc(workers, sizeof(char *));
-    p.slots = workers;
-    if (summary->jobs == NULL || p.started == NULL || p.repository == NULL || p.busy == NULL) {
+    if (summary->jobs == NULL || p.started == NULL) {
         cli_printf(stderr, "copa: out of memory\n");
         summary->count = 0;
         goto done;
     }
     pthread_mutex_init(&p.lock, NULL);
-    pthread_cond_init(&p.changed, NULL);
     for (j = 0; j < summary->count; j++) {
         const copa_bulk_job *job = copa_bulk_plan_job(plan, j);
 
         init_outcome(&summary->jobs[j], job);
-        p.repository[j] = job->error_code != 0 ? strdup("") : target_repository(job);
     }
     load_reports(&p);
     for (i = 0; i < workers && i < summary->count; i++)
@@ -571,12 +530,7 @@ void cli_bulk_execute(cli_bulk_summary *summary, const cli_bulk_run *run,
         free(p.reports[j].path);
     }
     free(p.reports);
-    pthread_cond_destroy(&p.changed);
     pthread_mutex_destroy(&p.lock);
 done:
-    for (j = 0; p.repository != NULL && j < summary->count; j++)
-        free(p.repository[j]);
-    free(p.repository);
     free(p.started);
-    free(p.busy);
 }
