@@ -228,6 +228,7 @@ static int push_copy(const cli_bulk_run *run, const char *layout, const copa_bul
     copy.ca_file = run->base.ca_file;
     copy.cert_dir = run->base.cert_dir;
     copy.cache_dir = run->base.cache_dir;
+    copy.timeout_ms = run->base.timeout_ms;
     if (asprintf(&from, "oci:%s:%s", layout, job->target_tag) < 0 ||
         asprintf(&to, "docker://%s", job->target) < 0)
         rc = COPA_ENOMEM;
@@ -272,6 +273,7 @@ static int target_up_to_date(const cli_bulk_run *run, const copa_bulk_job *job,
     io.ca_file = run->base.ca_file;
     io.cert_dir = run->base.cert_dir;
     io.cache_dir = run->base.cache_dir;
+    io.timeout_ms = run->base.timeout_ms;
     io.platform = platform;
     io.json = 1;
     if (copa_image_inspect(&target, job->target, &io) != 0 ||
