@@ -21,7 +21,7 @@ int cli_patch_bulk(int argc, char **argv);
 /* What one job came to. Strings are malloc'd. */
 typedef struct cli_bulk_outcome {
     char *key, *name, *source, *source_tag, *target, *platforms;
-    char *status; /* Patched, Up to date, Planned, Failed, Not run */
+    char *status; /* Patched, Up to date, Planned, Skipped, Failed, Not run */
     char *digest; /* the patched manifest; "" when nothing was written */
     char *message;
     size_t updates;

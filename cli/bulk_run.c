@@ -32,11 +32,7 @@ typedef struct pool {
     known_report *reports;
     size_t report_count;
     pthread_mutex_t lock;
-    pthread_cond_t changed;
-    char *started;     /* per job: taken by a worker */
-    char **repository; /* per job: its target repository ("" for failed entries) */
-    const char **busy; /* target repositories being written now, one slot per worker */
-    unsigned int slots;
+    char *started; /* per job: taken by a worker */
     size_t done;
     int stop;
 } pool;
@@ -232,6 +228,7 @@ static int push_copy(const cli_bulk_run *run, const char *layout, const copa_bul
     copy.ca_file = run->base.ca_file;
     copy.cert_dir = run->base.cert_dir;
     copy.cache_dir = run->base.cache_dir;
+    copy.timeout_ms = run->base.timeout_ms;
     if (asprintf(&from, "oci:%s:%s", layout, job->target_tag) < 0 ||
         asprintf(&to, "docker://%s", job->target) < 0)
         rc = COPA_ENOMEM;
@@ -276,6 +273,7 @@ static int target_up_to_date(const cli_bulk_run *run, const copa_bulk_job *job,
     io.ca_file = run->base.ca_file;
     io.cert_dir = run->base.cert_dir;
     io.cache_dir = run->base.cache_dir;
+    io.timeout_ms = run->base.timeout_ms;
     io.platform = platform;
     io.json = 1;
     if (copa_image_inspect(&target, job->target, &io) != 0 ||
@@ -301,6 +299,39 @@ done:
     free(target);
     copa_error_clear();
     return up;
+}
+
+/*
+ * A tag named in a `strategy: list` that the registry does not have is
+ * skipped with a warning, as in Copacetic, rather than failing the run: a
+ * fleet config lists tags that come and go. Asked only after the patch
+ * failed with COPA_ENOTFOUND, so a missing platform or package still fails.
+ */
+static int listed_tag_missing(const cli_bulk_run *run, const copa_bulk_job *job, int rc)
+{
+    copa_bulk_options access;
+    int exists;
+
+    if (rc != COPA_ENOTFOUND || !job->listed)
+        return 0;
+    copa_bulk_options_init(&access, COPA_BULK_OPTIONS_VERSION);
+    access.credentials = run->base.credentials;
+    access.insecure_registries = run->base.insecure_registries;
+    access.ca_file = run->base.ca_file;
+    access.cert_dir = run->base.cert_dir;
+    exists = copa_bulk_job_source_exists(job, &access);
+    return exists == 0;
+}
+
+static void skip_missing(cli_bulk_outcome *o, const copa_bulk_job *job)
+{
+    char *message = NULL;
+    size_t n = strlen(job->source) - strlen(job->source_tag) - 1;
+
+    if (asprintf(&message, "tag '%s' not found in %.*s", job->source_tag, (int)n, job->source) < 0)
+        message = NULL;
+    set(o, "Skipped", message != NULL ? message : "tag not found");
+    free(message);
 }
 
 static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
@@ -359,7 +390,9 @@ static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
     rc = copa_patch(&result, &opts);
     if (rc == 0 && via_copy && !copa_patch_result_up_to_date(result))
         rc = push_copy(run, layout, job);
-    if (rc != 0) {
+    if (rc != 0 && listed_tag_missing(run, job, rc)) {
+        skip_missing(o, job);
+    } else if (rc != 0) {
         set(o, "Failed", copa_error_last());
         o->exit_code = cli_exit_code_for(rc);
     } else if (copa_patch_result_up_to_date(result)) {
@@ -376,55 +409,27 @@ static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
     free(layout);
 }
 
-static int repository_busy(const pool *p, const char *repository)
-{
-    unsigned int k;
-
-    for (k = 0; repository != NULL && repository[0] != '\0' && k < p->slots; k++)
-        if (p->busy[k] != NULL && strcmp(p->busy[k], repository) == 0)
-            return 1;
-    return 0;
-}
-
 /*
- * The next job in plan order whose target repository no other worker is
- * writing: jobs of one repository share blobs (the base layers, often the
- * same patch layer). With distribution 2.8, concurrent `copa copy` of
- * images sharing one layer into one repository fail now and then at the
- * manifest PUT with DIGEST_INVALID, while concurrent uploads of one blob
- * alone never did: most likely a blob commit rewriting the repository's
- * link file in place while the manifest check reads it. One after the
- * other, the second job finds the blobs present and uploads none.
- * Called with the lock held; waits while only blocked jobs remain.
+ * The next job in plan order. Jobs writing one target repository may run
+ * at the same time: distribution 2.8's DIGEST_INVALID at a manifest PUT
+ * racing another upload of a shared blob, which once made this pool run
+ * them one after the other, is retried where it happens (lib/registry,
+ * copa__registry_manifest_put_retrying). Called with the lock held.
  */
-static int take_job(pool *p, size_t *out, unsigned int *slot)
+static int take_job(pool *p, size_t *out)
 {
-    for (;;) {
-        size_t i, remaining = 0;
+    size_t i;
 
-        if (p->stop)
-            return 0;
-        for (i = 0; i < p->summary->count; i++) {
-            if (p->started[i])
-                continue;
-            remaining++;
-            if (!repository_busy(p, p->repository[i])) {
-                unsigned int k;
-
-                for (k = 0; k < p->slots && p->busy[k] != NULL; k++)
-                    ;
-                p->started[i] = 1;
-                if (k < p->slots && p->repository[i] != NULL && p->repository[i][0] != '\0')
-                    p->busy[k] = p->repository[i];
-                *slot = k;
-                *out = i;
-                return 1;
-            }
+    if (p->stop)
+        return 0;
+    for (i = 0; i < p->summary->count; i++) {
+        if (!p->started[i]) {
+            p->started[i] = 1;
+            *out = i;
+            return 1;
         }
-        if (remaining == 0)
-            return 0;
-        pthread_cond_wait(&p->changed, &p->lock);
     }
+    return 0;
 }
 
 static void *worker(void *payload)
@@ -433,11 +438,10 @@ static void *worker(void *payload)
 
     for (;;) {
         size_t i;
-        unsigned int slot;
         cli_bulk_outcome *o;
 
         pthread_mutex_lock(&p->lock);
-        if (!take_job(p, &i, &slot)) {
+        if (!take_job(p, &i)) {
             pthread_mutex_unlock(&p->lock);
             return NULL;
         }
@@ -445,8 +449,6 @@ static void *worker(void *payload)
         o = &p->summary->jobs[i];
         run_job(p, copa_bulk_plan_job(p->plan, i), o);
         pthread_mutex_lock(&p->lock);
-        if (slot < p->slots && p->busy[slot] == p->repository[i])
-            p->busy[slot] = NULL;
         if (p->run->progress == CLI_PROGRESS_JSON) {
             cli_put(stderr, "{\"job\":");
             cli_json_string(stderr, o->key);
@@ -456,12 +458,12 @@ static void *worker(void *payload)
             cli_json_string(stderr, o->message);
             cli_printf(stderr, ",\"exitCode\":%d}\n", o->exit_code);
         } else if (p->run->progress != CLI_PROGRESS_QUIET) {
-            cli_printf(stderr, "[%s] %s%s%s\n", o->key, o->status, o->message[0] ? ": " : "",
-                       o->message);
+            cli_printf(stderr, "[%s] %s%s%s%s\n", o->key,
+                       strcmp(o->status, "Skipped") == 0 ? "warning: " : "", o->status,
+                       o->message[0] ? ": " : "", o->message);
         }
         if (o->exit_code != 0 && !p->run->ignore_errors)
             p->stop = 1;
-        pthread_cond_broadcast(&p->changed);
         pthread_mutex_unlock(&p->lock);
     }
 }
@@ -506,21 +508,16 @@ void cli_bulk_execute(cli_bulk_summary *summary, const cli_bulk_run *run,
     summary->total = copa_bulk_plan_total_count(plan);
     summary->jobs = calloc(summary->count + 1, sizeof(*summary->jobs));
     p.started = calloc(summary->count + 1, 1);
-    p.repository = calloc(summary->count + 1, sizeof(char *));
-    p.busy = calloc(workers, sizeof(char *));
-    p.slots = workers;
-    if (summary->jobs == NULL || p.started == NULL || p.repository == NULL || p.busy == NULL) {
+    if (summary->jobs == NULL || p.started == NULL) {
         cli_printf(stderr, "copa: out of memory\n");
         summary->count = 0;
         goto done;
     }
     pthread_mutex_init(&p.lock, NULL);
-    pthread_cond_init(&p.changed, NULL);
     for (j = 0; j < summary->count; j++) {
         const copa_bulk_job *job = copa_bulk_plan_job(plan, j);
 
         init_outcome(&summary->jobs[j], job);
-        p.repository[j] = job->error_code != 0 ? strdup("") : target_repository(job);
     }
     load_reports(&p);
     for (i = 0; i < workers && i < summary->count; i++)
@@ -535,12 +532,7 @@ void cli_bulk_execute(cli_bulk_summary *summary, const cli_bulk_run *run,
         free(p.reports[j].path);
     }
     free(p.reports);
-    pthread_cond_destroy(&p.changed);
     pthread_mutex_destroy(&p.lock);
 done:
-    for (j = 0; p.repository != NULL && j < summary->count; j++)
-        free(p.repository[j]);
-    free(p.repository);
     free(p.started);
-    free(p.busy);
 }

@@ -2,6 +2,7 @@
  * copa copy: an image from any transport to any transport.
  */
 #include "commands.h"
+#include "duration.h"
 #include "text_output.h"
 #include "exit_codes.h"
 #include "long_options.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 
 static const char copy_help[] =
-    "usage: copa copy [--platform OS/ARCH[/VARIANT]] [registry options] SRC DST\n"
+    "usage: copa copy [--platform OS/ARCH[/VARIANT]] [--timeout D] [registry options] SRC DST\n"
     "\n"
     "Copy an image. SRC and DST are each a registry reference (NAME[:TAG][@DIGEST]\n"
     "or docker://...), oci:DIR[:TAG], oci-archive:FILE[:TAG] or\n"
@@ -28,19 +29,22 @@ static const char copy_help[] =
     "Options:\n"
     "  -p, --platform P  copy only platform P of a multi-platform image\n"
     "  -q, --quiet       print nothing on success\n"
+    "      --timeout D   give up after D (\"90s\", \"5m\", \"1h\"; default none); DST\n"
+    "                    stays as it was\n"
     "  -h, --help        show this help\n" CLI_TRANSPORT_HELP
     "(the registry options apply to both SRC and DST)\n"
     "\n"
     "Exit status: 0 on success, 3 for malformed input, 4 when the image, tag or\n"
     "platform is not there, 5 when credentials are refused, 6 for network errors,\n"
     "7 when a blob does not match its digest or a TLS certificate is not trusted,\n"
-    "9 for an unsupported media type, 2 on a usage error.\n";
+    "9 for an unsupported media type, 11 when --timeout passed, 2 on a usage error.\n";
 
 static int run_copy(int argc, char **argv)
 {
     static const struct option options[] = {
         {"platform", required_argument, NULL, 'p'},
         {"quiet", no_argument, NULL, 'q'},
+        {"timeout", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         CLI_TRANSPORT_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -48,6 +52,7 @@ static int run_copy(int argc, char **argv)
     cli_transport_flags flags;
     copa_copy_options opts;
     int opt, rc, quiet = 0;
+    long ms;
 
     memset(&flags, 0, sizeof(flags));
     copa_copy_options_init(&opts, COPA_COPY_OPTIONS_VERSION);
@@ -68,6 +73,13 @@ static int run_copy(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'T':
+            if ((ms = cli_duration_ms(optarg)) < 0) {
+                cli_transport_flags_free(&flags);
+                return cli_usage_error("copy", "--timeout takes a duration such as 90s, 5m, 1h");
+            }
+            opts.timeout_ms = (unsigned long)ms;
             break;
         case 'h':
             cli_transport_flags_free(&flags);

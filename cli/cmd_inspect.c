@@ -2,6 +2,7 @@
  * copa inspect: describe an image of a local transport.
  */
 #include "commands.h"
+#include "duration.h"
 #include "text_output.h"
 #include "exit_codes.h"
 #include "long_options.h"
@@ -14,7 +15,8 @@
 #include <string.h>
 
 static const char inspect_help[] =
-    "usage: copa inspect [--platform OS/ARCH[/VARIANT]] [--json] [registry options] IMAGE\n"
+    "usage: copa inspect [--platform OS/ARCH[/VARIANT]] [--json] [--timeout D]\n"
+    "                    [registry options] IMAGE\n"
     "\n"
     "Describe an image: resolved reference and manifest digest, media types,\n"
     "the platforms of a multi-platform image, layers (digest, size, media type),\n"
@@ -28,17 +30,19 @@ static const char inspect_help[] =
     "Options:\n"
     "  -p, --platform P  choose P from a multi-platform image (default: this host's)\n"
     "  -j, --json        print JSON\n"
+    "      --timeout D   give up after D (\"90s\", \"5m\", \"1h\"; default none)\n"
     "  -h, --help        show this help\n" CLI_TRANSPORT_HELP "\n"
     "Exit status: 0 on success, 3 for malformed input, 4 when the image, tag or\n"
     "platform is not there, 5 when credentials are refused, 6 for network errors,\n"
     "7 when a blob does not match its digest or a TLS certificate is not trusted,\n"
-    "9 for an unsupported media type, 2 on a usage error.\n";
+    "9 for an unsupported media type, 11 when --timeout passed, 2 on a usage error.\n";
 
 static int run_inspect(int argc, char **argv)
 {
     static const struct option options[] = {
         {"platform", required_argument, NULL, 'p'},
         {"json", no_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         CLI_TRANSPORT_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -47,6 +51,7 @@ static int run_inspect(int argc, char **argv)
     copa_inspect_options opts;
     char *text;
     int opt, rc;
+    long ms;
 
     memset(&flags, 0, sizeof(flags));
     copa_inspect_options_init(&opts, COPA_INSPECT_OPTIONS_VERSION);
@@ -67,6 +72,13 @@ static int run_inspect(int argc, char **argv)
             break;
         case 'j':
             opts.json = 1;
+            break;
+        case 'T':
+            if ((ms = cli_duration_ms(optarg)) < 0) {
+                cli_transport_flags_free(&flags);
+                return cli_usage_error("inspect", "--timeout takes a duration such as 90s, 5m, 1h");
+            }
+            opts.timeout_ms = (unsigned long)ms;
             break;
         case 'h':
             cli_transport_flags_free(&flags);

@@ -86,6 +86,14 @@ typedef struct copa_bulk_job {
     const char *error;
     /** The COPA_E* code of `error`; 0 for a job to run. */
     int error_code;
+    /**
+     * 1 when the tag was written in a `strategy: list` entry rather than
+     * found in the registry's tag list: it may not exist, and a caller
+     * should skip the job with a warning when the source is not found
+     * (as Copacetic does). Appended after error_code: jobs are only ever
+     * allocated by the library.
+     */
+    int listed;
 } copa_bulk_job;
 
 /** A plan: the jobs of one shard of a config (opaque). */
@@ -122,6 +130,21 @@ COPA_EXTERN(size_t) copa_bulk_plan_total_count(const copa_bulk_plan *plan);
 
 /** Job `index` (< job_count) of this shard, borrowed; NULL when out of range. */
 COPA_EXTERN(const copa_bulk_job *) copa_bulk_plan_job(const copa_bulk_plan *plan, size_t index);
+
+/**
+ * Does the job's source tag exist? One manifest HEAD at the source
+ * registry. Meant for a `listed` job whose patch failed with
+ * COPA_ENOTFOUND, to tell a tag that is not there (skip it) from any other
+ * missing thing (a platform, a package: a failure).
+ *
+ * @param job      a job of a plan (not one with `error` set).
+ * @param options  registry access as for copa_bulk_plan_create(); NULL: defaults.
+ * @return 1 the tag exists, 0 the registry says there is no such tag or
+ *         repository; or COPA_EINVALID, COPA_EAUTH, COPA_ENETWORK,
+ *         COPA_EVERIFY, COPA_ENOMEM when it cannot tell.
+ */
+COPA_EXTERN(int)
+copa_bulk_job_source_exists(const copa_bulk_job *job, const copa_bulk_options *options);
 
 /**
  * Parse a shard "INDEX/COUNT" (0 <= INDEX < COUNT <= 100000), or

@@ -89,8 +89,8 @@ COPA_EXTERN(const char *) copa_reference_string(const copa_reference *ref);
 /** The name of a transport: "docker", "oci", "oci-archive", "docker-archive". */
 COPA_EXTERN(const char *) copa_transport_name(copa_transport transport);
 
-/** Version of copa_inspect_options (2 added the registry fields). */
-#define COPA_INSPECT_OPTIONS_VERSION 2
+/** Version of copa_inspect_options (2 added the registry fields, 3 timeout_ms). */
+#define COPA_INSPECT_OPTIONS_VERSION 3
 
 /** Options of copa_image_inspect(). */
 typedef struct copa_inspect_options {
@@ -123,12 +123,18 @@ typedef struct copa_inspect_options {
      * $XDG_CACHE_HOME/copa or ~/.cache/copa.
      */
     const char *cache_dir;
+    /**
+     * Give up after this many milliseconds with COPA_ETIMEOUT (network
+     * transfers in progress and waits for an OCI layout's lock are cut
+     * short); 0: no limit. Version 3.
+     */
+    unsigned long timeout_ms;
 } copa_inspect_options;
 
 /** Static initializer of copa_inspect_options. */
 #define COPA_INSPECT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        COPA_INSPECT_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL                        \
+        COPA_INSPECT_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0                     \
     }
 
 /**
@@ -136,7 +142,8 @@ typedef struct copa_inspect_options {
  * the caller was built with; only that version's fields are written.
  *
  * @param options  the options to fill.
- * @param version  COPA_INSPECT_OPTIONS_VERSION, or 1 (without the registry fields).
+ * @param version  COPA_INSPECT_OPTIONS_VERSION, 2 (without timeout_ms) or 1 (without
+ *                 the registry fields either).
  * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_inspect_options_init(copa_inspect_options *options, unsigned int version);
@@ -157,13 +164,13 @@ COPA_EXTERN(int) copa_inspect_options_init(copa_inspect_options *options, unsign
  *         what there is); COPA_EVERIFY (a blob does not match its digest);
  *         COPA_EUNSUPPORTED (unknown media type); for registries COPA_EAUTH
  *         (credentials refused), COPA_ENETWORK, COPA_EVERIFY (also TLS
- *         certificate not trusted).
+ *         certificate not trusted); COPA_ETIMEOUT (timeout_ms passed).
  */
 COPA_EXTERN(int)
 copa_image_inspect(char **out, const char *reference, const copa_inspect_options *options);
 
-/** Version of copa_copy_options. */
-#define COPA_COPY_OPTIONS_VERSION 1
+/** Version of copa_copy_options (2 added timeout_ms). */
+#define COPA_COPY_OPTIONS_VERSION 2
 
 /** Options of copa_image_copy(). */
 typedef struct copa_copy_options {
@@ -194,12 +201,18 @@ typedef struct copa_copy_options {
      * $XDG_CACHE_HOME/copa or ~/.cache/copa.
      */
     const char *cache_dir;
+    /**
+     * Give up after this many milliseconds with COPA_ETIMEOUT (network
+     * transfers in progress and waits for an OCI layout's lock are cut
+     * short; the destination stays as it was); 0: no limit. Version 2.
+     */
+    unsigned long timeout_ms;
 } copa_copy_options;
 
 /** Static initializer of copa_copy_options. */
 #define COPA_COPY_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        COPA_COPY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
+        COPA_COPY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0                           \
     }
 
 /**
@@ -207,7 +220,7 @@ typedef struct copa_copy_options {
  * the caller was built with; only that version's fields are written.
  *
  * @param options  the options to fill.
- * @param version  COPA_COPY_OPTIONS_VERSION.
+ * @param version  COPA_COPY_OPTIONS_VERSION, or 1 (without timeout_ms).
  * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_copy_options_init(copa_copy_options *options, unsigned int version);
@@ -229,7 +242,8 @@ COPA_EXTERN(int) copa_copy_options_init(copa_copy_options *options, unsigned int
  *         COPA_ENOTFOUND (no such image, tag or platform); COPA_EAUTH
  *         (credentials refused); COPA_EVERIFY (a blob does not match its
  *         digest, or an untrusted TLS certificate); COPA_ENETWORK;
- *         COPA_EUNSUPPORTED (unknown media type).
+ *         COPA_EUNSUPPORTED (unknown media type); COPA_ETIMEOUT (timeout_ms
+ *         passed).
  */
 COPA_EXTERN(int)
 copa_image_copy(const char *from, const char *to, const copa_copy_options *options);

@@ -89,6 +89,7 @@ static int fill(copa_bulk_job *job, const copa__bulk_image *image, const char *r
                                image->name, job->target);
     job->platforms = (const char *const *)image->platforms;
     job->platform_count = image->platform_count;
+    job->listed = image->strategy == COPA__TAGS_LIST;
     return 0;
 }
 

@@ -1,20 +1,25 @@
 /*
  * copa_image_copy(): the public face of copa__image_copy.
  */
+#include "image/deadline.h"
 #include "image/transport.h"
 #include "util/error.h"
 #include "util/temp.h"
 
+#include <stddef.h>
 #include <string.h>
 
 int copa_copy_options_init(copa_copy_options *options, unsigned int version)
 {
-    static const copa_copy_options defaults = COPA_COPY_OPTIONS_INIT;
+    copa_copy_options defaults = COPA_COPY_OPTIONS_INIT;
+    /* Version 1 ends before timeout_ms, which version 2 appended. */
+    size_t size = version == 1 ? offsetof(copa_copy_options, timeout_ms) : sizeof(defaults);
 
-    if (options == NULL || version != 1)
+    if (options == NULL || version < 1 || version > COPA_COPY_OPTIONS_VERSION)
         return copa__error_set(COPA_EINVALID, "copa_copy_options_init: unknown version %u",
                                version);
-    *options = defaults;
+    defaults.version = version;
+    memcpy(options, &defaults, size);
     return 0;
 }
 
@@ -22,6 +27,7 @@ static int copy(const copa_reference *from, const copa_reference *to,
                 const copa_copy_options *options)
 {
     copa__transport_options transport;
+    copa__deadline deadline;
     copa__platform want;
 
     memset(&transport, 0, sizeof(transport));
@@ -35,7 +41,10 @@ static int copy(const copa_reference *from, const copa_reference *to,
         if (error != 0)
             return error;
     }
-    return copa__image_copy(from, to, options->platform != NULL ? &want : NULL, &transport);
+    copa__deadline_start(&deadline, options->version >= 2 ? options->timeout_ms : 0, &transport);
+    return copa__deadline_result(
+        &deadline, copa__image_copy(from, to, options->platform != NULL ? &want : NULL, &transport),
+        to->string);
 }
 
 int copa_image_copy(const char *from, const char *to, const copa_copy_options *options)

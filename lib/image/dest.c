@@ -33,7 +33,10 @@ int copa__dest_open(copa__dest **out, const copa_reference *ref,
         if ((error = copa__registry_dest_open(dst, options)) != 0)
             goto fail;
     } else if (ref->transport == COPA_TRANSPORT_OCI) {
-        if ((error = copa__oci_layout_init(&dst->layout, ref->path)) != 0)
+        /* The layout's lock may be held by another writer: wait no longer
+         * than the caller's deadline (options->cancel). */
+        if ((error = copa__oci_layout_init_until(&dst->layout, ref->path, options->cancel,
+                                                 options->cancel_payload)) != 0)
             goto fail;
         dst->has_layout = 1;
     } else {

@@ -2,6 +2,7 @@
  * copa_image_inspect(): what an image is, as JSON or text. The text form
  * is printed from the JSON so the two never disagree.
  */
+#include "image/deadline.h"
 #include "image/os_release.h"
 #include "image/transport.h"
 #include "util/buffer.h"
@@ -14,8 +15,11 @@
 int copa_inspect_options_init(copa_inspect_options *options, unsigned int version)
 {
     copa_inspect_options defaults = COPA_INSPECT_OPTIONS_INIT;
-    /* Version 1 ends before the registry fields that version 2 appended. */
-    size_t size = version == 1 ? offsetof(copa_inspect_options, credentials) : sizeof(defaults);
+    /* Version 1 ends before the registry fields that version 2 appended,
+     * version 2 before timeout_ms (version 3). */
+    size_t size = version == 1   ? offsetof(copa_inspect_options, credentials)
+                  : version == 2 ? offsetof(copa_inspect_options, timeout_ms)
+                                 : sizeof(defaults);
 
     if (options == NULL || version < 1 || version > COPA_INSPECT_OPTIONS_VERSION)
         return copa__error_set(COPA_EINVALID, "copa_inspect_options_init: unknown version %u",
@@ -198,6 +202,7 @@ static void transport_options(copa__transport_options *t, const copa_inspect_opt
 static int inspect(char **out, const copa_reference *ref, const copa_inspect_options *options)
 {
     copa__transport_options transport;
+    copa__deadline deadline;
     copa__platform want, *wanted = NULL;
     copa__source *src;
     copa__index idx;
@@ -212,11 +217,12 @@ static int inspect(char **out, const copa_reference *ref, const copa_inspect_opt
         wanted = &want;
     }
     transport_options(&transport, options);
+    copa__deadline_start(&deadline, options->version >= 3 ? options->timeout_ms : 0, &transport);
     if ((error = copa__source_open(&src, ref, &transport)) != 0)
-        return error;
+        return copa__deadline_result(&deadline, error, ref->string);
     if ((error = copa__source_resolve(src, wanted, &idx, &has_index, &m, &c)) != 0) {
         copa__source_free(src);
-        return error;
+        return copa__deadline_result(&deadline, error, ref->string);
     }
     if ((error = copa__image_os_release(&os, src, &m, &c)) == 0) {
         d = describe(ref, src, &idx, has_index, &m, &c);
@@ -230,7 +236,7 @@ static int inspect(char **out, const copa_reference *ref, const copa_inspect_opt
     copa__config_free(&c);
     copa__source_free(src);
     if (error != 0)
-        return error;
+        return copa__deadline_result(&deadline, error, ref->string);
     return *out != NULL ? 0 : copa__error_oom();
 }
 

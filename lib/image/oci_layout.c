@@ -92,11 +92,17 @@ static void undo_init(const char *dir, unsigned made)
 
 int copa__oci_layout_init(copa__oci_layout *out, const char *dir)
 {
+    return copa__oci_layout_init_until(out, dir, NULL, NULL);
+}
+
+int copa__oci_layout_init_until(copa__oci_layout *out, const char *dir,
+                                int (*cancel)(void *payload), void *cancel_payload)
+{
     unsigned made = 0;
     int fd, error;
 
     memset(out, 0, sizeof(*out));
-    if ((error = copa__oci_layout_lock(&fd, dir, 1, &made)) != 0) {
+    if ((error = copa__oci_layout_lock_until(&fd, dir, 1, &made, cancel, cancel_payload)) != 0) {
         undo_init(dir, made);
         return error;
     }
@@ -110,6 +116,8 @@ int copa__oci_layout_init(copa__oci_layout *out, const char *dir)
         return error;
     }
     out->made = made;
+    out->cancel = cancel;
+    out->cancel_payload = cancel_payload;
     return 0;
 }
 
@@ -301,7 +309,8 @@ int copa__oci_layout_commit(copa__oci_layout *layout)
     int fd, error;
 
     memset(&now, 0, sizeof(now));
-    if ((error = copa__oci_layout_lock(&fd, layout->dir, 1, NULL)) != 0)
+    if ((error = copa__oci_layout_lock_until(&fd, layout->dir, 1, NULL, layout->cancel,
+                                             layout->cancel_payload)) != 0)
         return error;
     error = load_index(&now, layout->dir);
     cJSON_ArrayForEach(entry, layout->pending)

@@ -21,6 +21,9 @@ typedef struct copa__oci_layout {
     copa__layout_blob *blobs; /* what the pending entries need */
     size_t blob_count, blob_capacity;
     unsigned made; /* COPA__LAYOUT_MADE_* (oci_layout_lock.h): what init made */
+    /* Asked while waiting for the layout's lock; NULL: wait as long as it takes. */
+    int (*cancel)(void *payload);
+    void *cancel_payload;
 } copa__oci_layout;
 
 /* Open an existing layout for reading: checks oci-layout, parses index.json. */
@@ -30,6 +33,9 @@ int copa__oci_layout_open(copa__oci_layout *out, const char *dir);
  * empty index when missing (never replacing what another writer made).
  */
 int copa__oci_layout_init(copa__oci_layout *out, const char *dir);
+/* The same, giving up waiting for the lock (here and at commit) when `cancel` says so. */
+int copa__oci_layout_init_until(copa__oci_layout *out, const char *dir,
+                                int (*cancel)(void *payload), void *cancel_payload);
 void copa__oci_layout_free(copa__oci_layout *layout);
 
 /*

@@ -192,8 +192,12 @@ static void abort_locked(copa__oci_layout *layout)
     int fd = -1, empty;
 
     memset(&r, 0, sizeof(r));
-    /* Without index.json there is no lock to take: remove nothing then. */
-    if (copa__oci_layout_lock(&fd, layout->dir, 0, NULL) != 0)
+    /* Without index.json there is no lock to take: remove nothing then.
+     * Past the writer's deadline, a lock another writer holds is not waited
+     * for: the blobs this writer stored stay, unreferenced (harmless; what
+     * index.json does not reach is garbage any collector may take). */
+    if (copa__oci_layout_lock_until(&fd, layout->dir, 0, NULL, layout->cancel,
+                                    layout->cancel_payload) != 0)
         return;
     empty = index_reach(&r, layout->dir);
     for (i = 0; i < layout->blob_count; i++) {

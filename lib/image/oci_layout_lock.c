@@ -18,11 +18,17 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/model.h"
 
-enum { LOCK_ATTEMPTS = 1000 };
+enum { LOCK_ATTEMPTS = 1000, LOCK_POLL_MS = 10 };
+
+typedef struct lock_wait {
+    copa__layout_cancel_fn cancel;
+    void *payload;
+} lock_wait;
 
 static const char marker_text[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 static const char empty_index[] =
@@ -112,7 +118,30 @@ static int still_current(int fd, const char *path)
            held.st_ino == now.st_ino;
 }
 
-static int lock_current(int *out, const char *dir, const char *index, int create, unsigned *made)
+/*
+ * flock(LOCK_EX) on fd; with a cancel hook, polled without blocking so a
+ * deadline can end the wait. 0, or an error (fd stays open).
+ */
+static int wait_for_lock(int fd, const char *index, const lock_wait *wait)
+{
+    const struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
+
+    for (;;) {
+        if (flock(fd, wait->cancel != NULL ? LOCK_EX | LOCK_NB : LOCK_EX) == 0)
+            return 0;
+        if (errno == EWOULDBLOCK && wait->cancel != NULL) {
+            if (wait->cancel(wait->payload))
+                return copa__error_set(COPA_ECANCELLED,
+                                       "%s: gave up waiting for another writer's lock", index);
+            nanosleep(&pause, NULL);
+        } else if (errno != EINTR) {
+            return copa__error_set(COPA_ERROR, "%s: cannot lock: %s", index, strerror(errno));
+        }
+    }
+}
+
+static int lock_current(int *out, const char *dir, const char *index, int create, unsigned *made,
+                        const lock_wait *wait)
 {
     int fd, error;
 
@@ -128,12 +157,9 @@ static int lock_current(int *out, const char *dir, const char *index, int create
             return create ? 1 : copa__error_set(COPA_ENOTFOUND, "%s: no index.json", dir);
         return copa__error_set(COPA_ERROR, "%s: %s", index, strerror(errno));
     }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            error = copa__error_set(COPA_ERROR, "%s: cannot lock: %s", index, strerror(errno));
-            close(fd);
-            return error;
-        }
+    if ((error = wait_for_lock(fd, index, wait)) != 0) {
+        close(fd);
+        return error;
     }
     if (!still_current(fd, index)) {
         close(fd);
@@ -153,6 +179,13 @@ static int lock_current(int *out, const char *dir, const char *index, int create
 
 int copa__oci_layout_lock(int *fd, const char *dir, int create, unsigned *made)
 {
+    return copa__oci_layout_lock_until(fd, dir, create, made, NULL, NULL);
+}
+
+int copa__oci_layout_lock_until(int *fd, const char *dir, int create, unsigned *made,
+                                copa__layout_cancel_fn cancel, void *payload)
+{
+    lock_wait wait = {cancel, payload};
     copa__buf index = COPA__BUF_INIT;
     unsigned ignored = 0;
     int attempt, rc = 1; /* 1: try again */
@@ -164,7 +197,7 @@ int copa__oci_layout_lock(int *fd, const char *dir, int create, unsigned *made)
     if (copa__buf_appendf(&index, "%s/index.json", dir) != 0)
         return copa__error_oom();
     for (attempt = 0; attempt < LOCK_ATTEMPTS && rc == 1; attempt++)
-        rc = lock_current(fd, dir, index.data, create, made);
+        rc = lock_current(fd, dir, index.data, create, made, &wait);
     if (rc == 1)
         rc = copa__error_set(COPA_ERROR, "%s: cannot lock: it keeps being replaced", index.data);
     copa__buf_free(&index);

@@ -7,6 +7,9 @@
 #ifndef COPA_LIB_IMAGE_OCI_LAYOUT_LOCK_H
 #define COPA_LIB_IMAGE_OCI_LAYOUT_LOCK_H
 
+/* Polled while waiting for the lock; non-zero gives up (a caller's deadline). */
+typedef int (*copa__layout_cancel_fn)(void *payload);
+
 /* What copa__oci_layout_lock(create = 1) made (bits of *made). */
 enum {
     COPA__LAYOUT_MADE_DIR = 1,    /* the layout directory */
@@ -25,6 +28,13 @@ enum {
  * (writers hold it only to read and replace index.json).
  */
 int copa__oci_layout_lock(int *fd, const char *dir, int create, unsigned *made);
+/*
+ * The same, but while another writer holds the lock, `cancel` (may be NULL:
+ * wait as long as it takes) is asked every few milliseconds, and a non-zero
+ * answer gives up with COPA_ECANCELLED.
+ */
+int copa__oci_layout_lock_until(int *fd, const char *dir, int create, unsigned *made,
+                                copa__layout_cancel_fn cancel, void *payload);
 /* Release the lock (closes fd; -1 is ignored). */
 void copa__oci_layout_unlock(int fd);
 

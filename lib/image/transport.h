@@ -115,6 +115,10 @@ typedef struct copa__dest {
     copa__registry *registry;
     char *ca_bundle;
     char *mount_from; /* a repository on the same registry that has the blobs */
+    /* what this push uploaded, to upload again if the registry loses it
+     * before the manifest PUT (registry_dest.c) */
+    struct copa__pushed_blob *pushed;
+    size_t pushed_count;
 } copa__dest;
 
 int copa__dest_open(copa__dest **out, const copa_reference *ref,

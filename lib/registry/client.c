@@ -174,6 +174,15 @@ static void registry_message(char *out, size_t size, int *digest_invalid,
     cJSON_Delete(root);
 }
 
+int copa__registry_digest_invalid(const copa__http_response *response)
+{
+    char detail[512];
+    int digest_invalid = 0;
+
+    registry_message(detail, sizeof(detail), &digest_invalid, response);
+    return digest_invalid;
+}
+
 int copa__registry_status_error(const copa__http_response *response, const char *registry,
                                 const char *what)
 {

@@ -31,6 +31,9 @@ struct copa__registry {
     copa__cred_entry *creds;
 };
 
+/* 1 when a registry's error body names DIGEST_INVALID first. */
+int copa__registry_digest_invalid(const copa__http_response *response);
+
 /* "http(s)://<api host>" + formatted path. */
 int copa__registry_url(char **out, const copa__registry *r, const char *registry, const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));

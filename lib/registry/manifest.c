@@ -191,6 +191,15 @@ int copa__registry_manifest_put(char digest[COPA_DIGEST_STRING_MAX], copa__regis
                                 const char *registry, const char *repository, const char *reference,
                                 const char *media_type, const void *data, size_t length)
 {
+    return copa__registry_manifest_put_once(digest, NULL, r, registry, repository, reference,
+                                            media_type, data, length);
+}
+
+int copa__registry_manifest_put_once(char digest[COPA_DIGEST_STRING_MAX], int *digest_invalid,
+                                     copa__registry *r, const char *registry,
+                                     const char *repository, const char *reference,
+                                     const char *media_type, const void *data, size_t length)
+{
     copa__http_request request = {0};
     copa__http_response response = {0};
     unsigned char raw[COPA_SHA256_LEN];
@@ -199,6 +208,8 @@ int copa__registry_manifest_put(char digest[COPA_DIGEST_STRING_MAX], copa__regis
     const char *headers[2] = {NULL, NULL};
     int rc;
 
+    if (digest_invalid != NULL)
+        *digest_invalid = 0;
     snprintf(what, sizeof(what), "PUT manifest %s:%s", repository, reference);
     if ((rc = copa__sha256_buffer(raw, data, length)) != 0)
         return rc;
@@ -219,6 +230,8 @@ int copa__registry_manifest_put(char digest[COPA_DIGEST_STRING_MAX], copa__regis
     if ((rc = copa__registry_send(r, registry, scope, &request, &response)) != 0)
         goto done;
     if (response.status != 201 && response.status != 200) {
+        if (digest_invalid != NULL)
+            *digest_invalid = copa__registry_digest_invalid(&response);
         rc = copa__registry_status_error(&response, registry, what);
         goto done;
     }

@@ -78,6 +78,33 @@ int copa__registry_manifest_put(char digest[COPA_DIGEST_STRING_MAX], copa__regis
                                 const char *registry, const char *repository, const char *reference,
                                 const char *media_type, const void *data, size_t length);
 
+/* copa__registry_manifest_put, telling whether the registry refused it with DIGEST_INVALID. */
+int copa__registry_manifest_put_once(char digest[COPA_DIGEST_STRING_MAX], int *digest_invalid,
+                                     copa__registry *r, const char *registry,
+                                     const char *repository, const char *reference,
+                                     const char *media_type, const void *data, size_t length);
+
+/* Make blob `digest` present in the repository again; 0, or an error (with its message). */
+typedef int (*copa__registry_reupload_fn)(void *payload, const char *digest);
+
+/*
+ * copa__registry_manifest_put that survives distribution's link race: a
+ * registry (distribution 2.8 on a filesystem) rewrites a repository's link
+ * file to a blob in place each time that blob is uploaded or mounted there,
+ * and a manifest PUT that reads the link meanwhile finds it empty and
+ * answers DIGEST_INVALID although every blob is present. On DIGEST_INVALID
+ * the blobs and child manifests the document names are HEADed again, any
+ * missing blob is given back through `reupload` (may be NULL: then a
+ * missing blob fails), and the PUT is repeated after a short pause, at most
+ * COPA__MANIFEST_PUT_ATTEMPTS times in all. Other failures are not retried.
+ */
+enum { COPA__MANIFEST_PUT_ATTEMPTS = 6 };
+int copa__registry_manifest_put_retrying(char digest[COPA_DIGEST_STRING_MAX], copa__registry *r,
+                                         const char *registry, const char *repository,
+                                         const char *reference, const char *media_type,
+                                         const void *data, size_t length,
+                                         copa__registry_reupload_fn reupload, void *payload);
+
 /* HEAD a blob: 0 with its size, or COPA_ENOTFOUND. */
 int copa__registry_blob_head(uint64_t *size, copa__registry *r, const char *registry,
                              const char *repository, const char *digest);

@@ -226,11 +226,35 @@ int copa__registry_blob_mount(copa__registry *r, const char *registry, const cha
     return rc;
 }
 
+typedef struct image_push {
+    copa__registry *r;
+    const char *registry, *repository;
+    const copa__push_blob *blobs;
+    size_t count;
+} image_push;
+
+/* A blob the registry lost between its upload and the manifest PUT: push it again. */
+static int reupload_blob(void *payload, const char *digest)
+{
+    const image_push *p = payload;
+    size_t i;
+
+    for (i = 0; i < p->count; i++)
+        if (strcmp(p->blobs[i].digest, digest) == 0)
+            return copa__registry_blob_push(NULL, p->r, p->registry, p->repository, digest,
+                                            &p->blobs[i].source, p->blobs[i].mount_from);
+    return copa__error_set(COPA_ENOTFOUND,
+                           "registry %s: blob %s@%s is gone and is not one of "
+                           "this push's",
+                           p->registry, p->repository, digest);
+}
+
 int copa__registry_push_image(char digest[COPA_DIGEST_STRING_MAX], copa__registry *r,
                               const char *registry, const char *repository, const char *tag,
                               const copa__push_blob *blobs, size_t count, const char *media_type,
                               const void *manifest, size_t length)
 {
+    image_push self = {r, registry, repository, blobs, count};
     size_t i;
     int rc;
 
@@ -240,6 +264,6 @@ int copa__registry_push_image(char digest[COPA_DIGEST_STRING_MAX], copa__registr
         if (rc != 0)
             return copa__error_prefix("push %s:%s: manifest not written: ", repository, tag);
     }
-    return copa__registry_manifest_put(digest, r, registry, repository, tag, media_type, manifest,
-                                       length);
+    return copa__registry_manifest_put_retrying(digest, r, registry, repository, tag, media_type,
+                                                manifest, length, reupload_blob, &self);
 }

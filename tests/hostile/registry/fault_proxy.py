@@ -16,6 +16,10 @@ Modes (a "blob GET" is GET .../blobs/sha256:...):
   status_429_once      the first request of each method+path answers 429 with Retry-After: 1
   upload_drop_always   every upload PUT is read, then the connection closes unanswered
   upload_500_once      the first upload PUT answers 500
+  stall_manifest       every manifest GET/HEAD is read and never answered
+  stall_blob           every blob GET sends its headers and half its body, then
+                       nothing more (the connection stays open)
+  stall_upload         every upload PUT is read and never answered
 Writes the port it listens on (127.0.0.1) to PORT_FILE; LOG gets one line
 per request with what was done to it.
 """
@@ -24,8 +28,11 @@ import http.server
 import re
 import sys
 import threading
+import time
 
 BLOB_GET = re.compile(r"^/v2/.+/blobs/sha256:[0-9a-f]{64}$")
+MANIFEST = re.compile(r"^/v2/.+/manifests/[^/]+$")
+STALL_SECONDS = 3600  # "forever" for a client; the proxy's threads are daemons
 UPLOAD = re.compile(r"^/v2/.+/blobs/uploads/")
 
 upstream = None
@@ -113,6 +120,12 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         if mode == "upload_500_once" and upload_put and seen("upload") == 1:
             log("500 " + key)
             return self.status_only(500)
+        manifest_read = self.command in ("GET", "HEAD") and MANIFEST.match(path.split("?")[0])
+        if (mode == "stall_manifest" and manifest_read) or (mode == "stall_upload" and upload_put):
+            log("stall " + key)
+            time.sleep(STALL_SECONDS)
+            self.close_connection = True
+            return
         conn = http.client.HTTPConnection(upstream, timeout=30)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("host", "content-length", "transfer-encoding", "connection")}
@@ -132,6 +145,16 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 log("short " + key)
                 return self.answer(resp.status, rheaders, out, send_length=len(out) + 100,
                                    send_bytes=len(out))
+            if mode == "stall_blob":
+                log("stall " + key)
+                self.send_response(resp.status)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out[:len(out) // 2])
+                self.wfile.flush()
+                time.sleep(STALL_SECONDS)
+                self.close_connection = True
+                return
             if mode == "corrupt_always" and out:
                 log("corrupt " + key)
                 out = bytes([out[0] ^ 0xFF]) + out[1:]
