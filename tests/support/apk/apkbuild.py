@@ -24,6 +24,8 @@ Subcommands (all paths are files; JSON specs are described in `package`):
   package SPEC.json OUT.apk             build a package from a JSON spec
   index   --out F [--key K --keyname N [--algo RSA|RSA256|RSA512]]
           [--description TEXT] PKG.apk...
+  sign    IN.tar.gz OUT --key K --keyname N [--algo A]
+                                        prepend a signature (abuild-sign)
   identity PKG.apk                      print the index C: value (Q1...)
 """
 import argparse
@@ -256,6 +258,12 @@ def main(argv):
     i.add_argument("--description", default="copa test repository")
     i.add_argument("--extra", default="", help="raw text appended to APKINDEX")
     i.add_argument("packages", nargs="*")
+    s = sub.add_parser("sign")
+    s.add_argument("input")
+    s.add_argument("out")
+    s.add_argument("--key", required=True)
+    s.add_argument("--keyname", required=True)
+    s.add_argument("--algo", default="RSA", choices=sorted(DIGESTS))
     d = sub.add_parser("identity")
     d.add_argument("package")
     a = ap.parse_args(argv)
@@ -274,6 +282,10 @@ def main(argv):
                            a.extra.replace("\\n", "\n"))
         with open(a.out, "wb") as f:
             f.write(blob)
+    elif a.cmd == "sign":
+        blob = open(a.input, "rb").read()
+        with open(a.out, "wb") as f:
+            f.write(signature_stream(a.key, a.keyname, a.algo, blob) + blob)
     elif a.cmd == "identity":
         print(identity(read_package(open(a.package, "rb").read())[0]))
     return 0
