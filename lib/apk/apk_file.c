@@ -57,7 +57,7 @@ static int split_control(copa__apk_file *f)
 
     if (rc == 0 && copa__apk_is_signature_segment(first.data, first.length)) {
         rc = copa__apk_tar_members(&f->signatures, f->name, first.data, first.length,
-                                   COPA__APK_MAX_SIGNATURE_MEMBER);
+                                   COPA__APK_MAX_SIGNATURE_MEMBER, 0);
         f->control_offset = first_len;
         if (rc == 0)
             rc = copa__apk_gzip_member(f->name, f->data, f->len, f->control_offset, &control,
@@ -71,7 +71,7 @@ static int split_control(copa__apk_file *f)
     }
     if (rc == 0)
         rc = copa__apk_tar_members(&f->control, f->name, control.data, control.length,
-                                   COPA__APK_MAX_CONTROL_MEMBER);
+                                   COPA__APK_MAX_CONTROL_MEMBER, 0);
     copa__buf_free(&first);
     copa__buf_free(&control);
     f->data_offset = f->control_offset + f->control_len;

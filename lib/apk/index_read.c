@@ -8,29 +8,13 @@
 
 #include <string.h>
 
-/* The members after the signature, decompressed back to back (bounded). */
-static int inflate_rest(const char *what, const unsigned char *data, size_t len, size_t offset,
-                        copa__buf *out)
-{
-    while (offset < len) {
-        size_t member_len;
-        /* The bound is for all members together, not each one. */
-        int rc = copa__apk_gzip_member(what, data, len, offset, out,
-                                       COPA__APK_MAX_INDEX_TEXT - out->length, &member_len);
-        if (rc < 0)
-            return rc;
-        offset += member_len;
-    }
-    return 0;
-}
-
 static int check_signature(copa__apk_index *index, const char *what, const copa__buf *first,
                            const unsigned char *message, size_t message_len,
                            const copa__apk_index_options *opts)
 {
     copa__apk_members sigs;
     int rc = copa__apk_tar_members(&sigs, what, first->data, first->length,
-                                   COPA__APK_MAX_SIGNATURE_MEMBER);
+                                   COPA__APK_MAX_SIGNATURE_MEMBER, 0);
     if (rc < 0)
         return rc;
     rc = copa__apk_signature_verify(&index->signature, what, &sigs, message, message_len,
@@ -74,12 +58,17 @@ static int verify(copa__apk_index *index, const char *what, const unsigned char 
     return rc;
 }
 
-static int read_members(copa__apk_index *index, const char *what, const copa__buf *tar)
+/*
+ * The index tar, decompressed as libarchive reads it: a member is only
+ * allocated once its header's size is within the limit, so a gzip bomb
+ * costs time, not memory.
+ */
+static int read_members(copa__apk_index *index, const char *what, const unsigned char *gz,
+                        size_t len)
 {
     copa__apk_members members;
     const copa__apk_member *text, *description;
-    int rc =
-        copa__apk_tar_members(&members, what, tar->data, tar->length, COPA__APK_MAX_INDEX_TEXT);
+    int rc = copa__apk_tar_members(&members, what, gz, len, COPA__APK_MAX_INDEX_TEXT, 1);
     if (rc < 0)
         return rc;
     text = copa__apk_members_find(&members, "APKINDEX");
@@ -98,17 +87,13 @@ static int read_members(copa__apk_index *index, const char *what, const copa__bu
 int copa__apk_index_read(copa__apk_index *index, const char *what, const void *data, size_t len,
                          const copa__apk_index_options *opts)
 {
-    copa__buf tar = COPA__BUF_INIT;
     size_t offset;
     int rc;
 
     memset(index, 0, sizeof(*index));
     rc = verify(index, what, data, len, opts, &offset);
     if (rc == 0)
-        rc = inflate_rest(what, data, len, offset, &tar);
-    if (rc == 0)
-        rc = read_members(index, what, &tar);
-    copa__buf_free(&tar);
+        rc = read_members(index, what, (const unsigned char *)data + offset, len - offset);
     if (rc < 0) {
         copa__apk_sig_result keep = index->signature;
         copa__apk_index_free(index);

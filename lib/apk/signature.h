@@ -57,11 +57,13 @@ typedef struct copa__apk_members {
 
 /*
  * The regular files of a (possibly cut) tar segment in memory, each at most
- * `max_member` bytes, at most COPA__APK_MAX_TAR_MEMBERS of them. Other entry
- * types are skipped. COPA_EINVALID (naming `what`) for a damaged tar.
+ * `max_member` bytes (checked against the header before anything is read),
+ * at most COPA__APK_MAX_TAR_MEMBERS of them. Other entry types are skipped.
+ * `gzip`: the bytes are gzip members, decompressed as they are read.
+ * COPA_EINVALID (naming `what`) for a damaged tar.
  */
 int copa__apk_tar_members(copa__apk_members *out, const char *what, const void *tar, size_t len,
-                          size_t max_member);
+                          size_t max_member, int gzip);
 void copa__apk_members_free(copa__apk_members *m);
 const copa__apk_member *copa__apk_members_find(const copa__apk_members *m, const char *name);
 

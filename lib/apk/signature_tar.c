@@ -93,7 +93,7 @@ static int read_all(copa__apk_members *out, const char *what, struct archive *a,
 }
 
 int copa__apk_tar_members(copa__apk_members *out, const char *what, const void *tar, size_t len,
-                          size_t max_member)
+                          size_t max_member, int gzip)
 {
     struct archive *a = archive_read_new();
     locale_t previous;
@@ -107,6 +107,8 @@ int copa__apk_tar_members(copa__apk_members *out, const char *what, const void *
     if (a == NULL)
         return copa__error_oom();
     archive_read_support_format_tar(a);
+    if (gzip)
+        archive_read_support_filter_gzip(a);
     previous = copa__bytes_locale_enter();
     if (archive_read_open_memory(a, tar, len) != ARCHIVE_OK)
         rc = archive_failure(what, a);

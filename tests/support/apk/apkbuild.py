@@ -155,7 +155,7 @@ def build_package(spec):
     data, installed = data_tar(spec.get("files", []))
     data_stream = gz(data)
     datahash = hashlib.sha256(data_stream).hexdigest()
-    if "datahash" in spec:  # tests may lie on purpose
+    if "datahash" in spec:  # tests may lie on purpose (null: no datahash line)
         datahash = spec["datahash"]
     members = [(".PKGINFO", pkginfo_text(spec, installed, datahash), 0o644)]
     for name, body in sorted(spec.get("scripts", {}).items()):
