@@ -42,13 +42,14 @@ static int verify(copa__apk_index *index, const char *what, const unsigned char 
 {
     copa__buf first = COPA__BUF_INIT;
     size_t first_len;
-    int rc = copa__apk_gzip_member(what, data, len, 0, &first, COPA__APK_MAX_SIGNATURE_MEMBER,
-                                   &first_len);
+    int rc = copa__apk_starts_with_signature(what, data, len);
 
     *index_offset = 0;
-    if (rc == 0 && !copa__apk_is_signature_segment(first.data, first.length))
-        rc = unsigned_index(index, what, opts);
-    else if (rc == 0 && first_len == len)
+    if (rc <= 0)
+        return rc < 0 ? rc : unsigned_index(index, what, opts);
+    rc = copa__apk_gzip_member(what, data, len, 0, &first, COPA__APK_MAX_SIGNATURE_MEMBER,
+                               &first_len);
+    if (rc == 0 && first_len == len)
         rc = copa__error_set(COPA_EINVALID, "%s: a signature but no index after it", what);
     else if (rc == 0) {
         rc = check_signature(index, what, &first, data + first_len, len - first_len, opts);

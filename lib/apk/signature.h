@@ -42,6 +42,13 @@ typedef struct copa__apk_key {
 int copa__apk_gzip_member(const char *what, const unsigned char *data, size_t len, size_t offset,
                           copa__buf *out, size_t max_out, size_t *member_len);
 
+/*
+ * Is the gzip member at `data[0]` a signature segment? Only its first tar
+ * header is inflated: an unsigned index's first member is the whole index.
+ * 1 yes, 0 no, COPA_EINVALID for a damaged gzip member.
+ */
+int copa__apk_starts_with_signature(const char *what, const unsigned char *data, size_t len);
+
 /* One regular file of a tar segment. */
 typedef struct copa__apk_member {
     char *name; /* as in the tar header, e.g. ".PKGINFO" */

@@ -70,3 +70,29 @@ int copa__apk_gzip_member(const char *what, const unsigned char *data, size_t le
     inflateEnd(&zs);
     return rc;
 }
+
+int copa__apk_starts_with_signature(const char *what, const unsigned char *data, size_t len)
+{
+    unsigned char head[6];
+    z_stream zs;
+    int zrc;
+
+    if (len == 0)
+        return copa__error_set(COPA_EINVALID, "%s: missing gzip member at offset 0", what);
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+        return copa__error_oom();
+    zs.next_in = (unsigned char *)(uintptr_t)data;
+    zs.avail_in = len > UINT_MAX ? UINT_MAX : (unsigned int)len;
+    zs.next_out = head;
+    zs.avail_out = sizeof(head);
+    do
+        zrc = inflate(&zs, Z_NO_FLUSH);
+    while (zrc == Z_OK && zs.avail_out > 0);
+    inflateEnd(&zs);
+    if (zs.avail_out == 0)
+        return memcmp(head, ".SIGN.", sizeof(head)) == 0;
+    if (zrc == Z_STREAM_END)
+        return 0; /* a member shorter than a name: not a signature */
+    return copa__error_set(COPA_EINVALID, "%s: damaged gzip member at offset 0", what);
+}
