@@ -51,24 +51,20 @@ static void q1(char out[31], const unsigned char sha1[COPA__APK_SHA1_LEN])
 static int split_control(copa__apk_file *f)
 {
     copa__buf first = COPA__BUF_INIT, control = COPA__BUF_INIT;
-    size_t first_len;
-    int rc = copa__apk_gzip_member(f->name, f->data, f->len, 0, &first,
-                                   COPA__APK_MAX_CONTROL_MEMBER, &first_len);
+    size_t first_len = 0;
+    int rc = copa__apk_starts_with_signature(f->name, f->data, f->len);
 
-    if (rc == 0 && copa__apk_is_signature_segment(first.data, first.length)) {
-        rc = copa__apk_tar_members(&f->signatures, f->name, first.data, first.length,
-                                   COPA__APK_MAX_SIGNATURE_MEMBER, 0);
-        f->control_offset = first_len;
+    if (rc == 1) {
+        rc = copa__apk_gzip_member(f->name, f->data, f->len, 0, &first,
+                                   COPA__APK_MAX_SIGNATURE_MEMBER, &first_len);
         if (rc == 0)
-            rc = copa__apk_gzip_member(f->name, f->data, f->len, f->control_offset, &control,
-                                       COPA__APK_MAX_CONTROL_MEMBER, &f->control_len);
-    } else if (rc == 0) {
-        f->control_offset = 0;
-        f->control_len = first_len;
-        copa__buf_free(&control);
-        control = first;
-        first = (copa__buf)COPA__BUF_INIT;
+            rc = copa__apk_tar_members(&f->signatures, f->name, first.data, first.length,
+                                       COPA__APK_MAX_SIGNATURE_MEMBER, 0);
     }
+    f->control_offset = first_len;
+    if (rc == 0)
+        rc = copa__apk_gzip_member(f->name, f->data, f->len, f->control_offset, &control,
+                                   COPA__APK_MAX_CONTROL_MEMBER, &f->control_len);
     if (rc == 0)
         rc = copa__apk_tar_members(&f->control, f->name, control.data, control.length,
                                    COPA__APK_MAX_CONTROL_MEMBER, 0);
