@@ -64,6 +64,13 @@ static void load_keys(keyring *kr, const char *dir)
     closedir(d);
 }
 
+static void free_keys(keyring *kr)
+{
+    for (size_t i = 0; i < kr->count; i++)
+        free(kr->pems[i]);
+    kr->count = 0;
+}
+
 static int refused(void)
 {
     printf("error: %s: %s\n", copa_error_name(copa_error_last_code()), copa_error_last());
@@ -129,8 +136,11 @@ static int cmd_index(int argc, char **argv)
     opts.key_count = kr.count;
     opts.allow_unsigned = argc > 4 && strcmp(argv[4], "--allow-unsigned") == 0;
     data = slurp(argv[2], &len);
-    if (copa__apk_index_read(&index, argv[2], data, len, &opts) < 0)
+    if (copa__apk_index_read(&index, argv[2], data, len, &opts) < 0) {
+        free_keys(&kr);
+        free(data);
         return refused();
+    }
     for (size_t i = 0; i < index.count; i++) {
         const copa__apk_index_pkg *p = &index.packages[i];
         print_stanza(p->checksum, p->name, p->version, p->arch, p->size, p->installed_size,
@@ -141,6 +151,7 @@ static int cmd_index(int argc, char **argv)
     fprintf(stderr, "signature: %d %s %s\n", (int)index.signature.status, index.signature.algorithm,
             index.signature.key_name);
     copa__apk_index_free(&index);
+    free_keys(&kr);
     free(data);
     return 0;
 }
@@ -173,6 +184,7 @@ static int cmd_package(int argc, char **argv)
     keyring kr = {0};
     size_t count, len;
     char *data;
+    int rc;
 
     if (argc < 4)
         return 2;
@@ -184,30 +196,36 @@ static int cmd_package(int argc, char **argv)
     else
         return 2;
     data = slurp(argv[2], &len);
-    if (copa__apk_file_open_memory(&f, argv[2], data, len, &opts) < 0)
+    if (copa__apk_file_open_memory(&f, argv[2], data, len, &opts) < 0) {
+        free(data);
         return refused();
-    for (int i = 4; i + 1 < argc; i++)
+    }
+    rc = 0;
+    for (int i = 4; rc == 0 && i + 1 < argc; i++)
         if (strcmp(argv[i], "--keys-dir") == 0) {
             copa__apk_sig_result res;
             load_keys(&kr, argv[i + 1]);
-            if (copa__apk_file_verify_signature(f, kr.items, kr.count, &res) < 0)
-                return refused();
+            rc = copa__apk_file_verify_signature(f, kr.items, kr.count, &res);
         }
-    p = copa__apk_file_pkginfo(f);
-    print_stanza(copa__apk_file_identity(f), p->name, p->version, p->arch, len, p->installed_size,
-                 p->description, p->url, p->license, p->origin, p->maintainer, p->build_time,
-                 p->commit, p->provider_priority, &p->depends, &p->provides, &p->install_if);
-    printf("\n");
-    scripts = copa__apk_file_scripts(f, &count);
-    for (size_t i = 0; i < count; i++)
-        printf("script: %s %04o %zu\n", scripts[i].name, scripts[i].mode, scripts[i].len);
-    for (size_t i = 0; i < p->trigger_count; i++)
-        printf("trigger: %s\n", p->triggers[i]);
-    if (print_data(f) < 0)
-        return refused();
+    if (rc == 0) {
+        p = copa__apk_file_pkginfo(f);
+        print_stanza(copa__apk_file_identity(f), p->name, p->version, p->arch, len,
+                     p->installed_size, p->description, p->url, p->license, p->origin,
+                     p->maintainer, p->build_time, p->commit, p->provider_priority, &p->depends,
+                     &p->provides, &p->install_if);
+        printf("\n");
+        scripts = copa__apk_file_scripts(f, &count);
+        for (size_t i = 0; i < count; i++)
+            printf("script: %s %04o %zu\n", scripts[i].name, scripts[i].mode, scripts[i].len);
+        for (size_t i = 0; i < p->trigger_count; i++)
+            printf("trigger: %s\n", p->triggers[i]);
+        rc = print_data(f);
+    }
+    rc = rc < 0 ? refused() : 0;
     copa__apk_file_free(f);
+    free_keys(&kr);
     free(data);
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
