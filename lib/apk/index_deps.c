@@ -67,7 +67,8 @@ int copa__apk_deps_parse(copa__arena *arena, copa__apk_deps *deps, const char *w
         memcpy(items, deps->items, deps->count * sizeof(*items));
     deps->items = items;
     while (i < len) {
-        size_t start, rc;
+        size_t start;
+        int rc;
         while (i < len && text[i] == ' ')
             i++;
         start = i;
@@ -75,9 +76,9 @@ int copa__apk_deps_parse(copa__arena *arena, copa__apk_deps *deps, const char *w
             i++;
         if (i == start)
             break;
-        rc = (size_t)parse_atom(arena, &items[deps->count], what, text + start, i - start);
+        rc = parse_atom(arena, &items[deps->count], what, text + start, i - start);
         if (rc != 0)
-            return (int)rc;
+            return rc;
         deps->count++;
     }
     return 0;
