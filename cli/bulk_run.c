@@ -256,16 +256,15 @@ static const char *json_path(const cJSON *root, const char *a, const char *b, co
  * the target exists, copa's label on it names the source's manifest digest
  * as its base, and a dry run of the target finds nothing to update.
  */
-static int target_up_to_date(const cli_bulk_run *run, const copa_bulk_job *job,
-                             const char *platform)
+/* Whether the target's copa layer was made from this source's image of `platform` (NULL: the
+ * host's). */
+static int same_base(const cli_bulk_run *run, const copa_bulk_job *job, const char *platform)
 {
     copa_inspect_options io;
-    copa_patch_options dry = run->base;
-    copa_patch_result *result = NULL;
     char *source = NULL, *target = NULL;
     cJSON *s = NULL, *t = NULL;
     const char *base, *digest;
-    int up = 0;
+    int same = 0;
 
     copa_inspect_options_init(&io, COPA_INSPECT_OPTIONS_VERSION);
     io.credentials = run->base.credentials;
@@ -276,27 +275,50 @@ static int target_up_to_date(const cli_bulk_run *run, const copa_bulk_job *job,
     io.timeout_ms = run->base.timeout_ms;
     io.platform = platform;
     io.json = 1;
-    if (copa_image_inspect(&target, job->target, &io) != 0 ||
-        copa_image_inspect(&source, job->source, &io) != 0)
-        goto done;
-    s = cJSON_Parse(source);
-    t = cJSON_Parse(target);
-    base = json_path(t, "config", "labels", "sh.copa.image.base.digest");
-    digest = json_path(s, "manifest", "digest", NULL);
-    if (base == NULL || digest == NULL || strcmp(base, digest) != 0)
-        goto done;
+    if (copa_image_inspect(&target, job->target, &io) == 0 &&
+        copa_image_inspect(&source, job->source, &io) == 0) {
+        s = cJSON_Parse(source);
+        t = cJSON_Parse(target);
+        base = json_path(t, "config", "labels", "sh.copa.image.base.digest");
+        digest = json_path(s, "manifest", "digest", NULL);
+        same = base != NULL && digest != NULL && strcmp(base, digest) == 0;
+    }
+    cJSON_Delete(s);
+    cJSON_Delete(t);
+    free(source);
+    free(target);
+    return same;
+}
+
+/* same_base for every platform of a comma-separated list (NULL: the host's). */
+static int same_bases(const cli_bulk_run *run, const copa_bulk_job *job, const char *platforms)
+{
+    size_t i;
+
+    if (platforms == NULL)
+        return same_base(run, job, NULL);
+    for (i = 0; i < job->platform_count; i++)
+        if (!same_base(run, job, job->platforms[i]))
+            return 0;
+    return 1;
+}
+
+static int target_up_to_date(const cli_bulk_run *run, const copa_bulk_job *job,
+                             const char *platform)
+{
+    copa_patch_options dry = run->base;
+    copa_patch_result *result = NULL;
+    int up = 0;
+
+    if (!same_bases(run, job, platform))
+        return 0;
     dry.image = job->target;
     dry.dry_run = 1;
     dry.platform = platform;
     dry.progress = NULL;
     if (copa_patch(&result, &dry) == 0 && copa_patch_result_up_to_date(result))
         up = 1;
-done:
-    cJSON_Delete(s);
-    cJSON_Delete(t);
     copa_patch_result_free(result);
-    free(source);
-    free(target);
     copa_error_clear();
     return up;
 }
@@ -349,12 +371,8 @@ static void run_job(pool *p, const copa_bulk_job *job, cli_bulk_outcome *o)
         o->exit_code = cli_exit_code_for(job->error_code);
         return;
     }
-    if (job->platform_count > 1) {
-        set(o, "Failed", "more than one platform per image is not supported yet; list one");
-        o->exit_code = CLI_EXIT_UNSUPPORTED;
-        return;
-    }
-    opts.platform = job->platform_count == 1 ? job->platforms[0] : NULL;
+    /* Several platforms: copa_patch takes them as one comma-separated list. */
+    opts.platform = job->platform_count > 0 ? o->platforms : NULL;
     if (!run->dry_run && (report = report_for(p, job->target)) != NULL && report->fixable == 0) {
         set(o, "Up to date", "report shows no fixable vulnerabilities");
         return;
