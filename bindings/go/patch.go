@@ -111,6 +111,17 @@ type Unfixable struct {
 	Name, Installed, VulnerabilityID, Status string
 }
 
+// PlatformOutcome is one platform of a multi-platform patch.
+type PlatformOutcome struct {
+	Platform string
+	// Status is "patched", "up-to-date", "kept" or "error".
+	Status      string
+	UpdateCount int
+	// Digest is the platform's manifest in the written index; "" in a dry run.
+	Digest  string
+	Message string
+}
+
 // PatchResult is what Patch did.
 type PatchResult struct {
 	UpToDate       bool
@@ -127,6 +138,9 @@ type PatchResult struct {
 	// LayerCompression is "gzip:6", "zstd:3", ...; "" when no layer was written.
 	LayerCompression string
 	Elapsed          float64
+	// Platforms is a multi-platform patch's outcome per platform (nil when
+	// one image was patched).
+	Platforms []PlatformOutcome
 }
 
 // PatchError is the error of a failed Patch after a plan was made: the
@@ -386,6 +400,14 @@ func readResult(h *C.copa_patch_result) *PatchResult {
 	}
 	for i, n := C.size_t(0), C.copa_patch_result_skipped_script_count(h); i < n; i++ {
 		r.SkippedScripts = append(r.SkippedScripts, C.GoString(C.copa_patch_result_skipped_script(h, i)))
+	}
+	for i, n := C.size_t(0), C.copa_patch_result_platform_count(h); i < n; i++ {
+		p := C.copa_patch_result_platform(h, i)
+		r.Platforms = append(r.Platforms, PlatformOutcome{
+			Platform: C.GoString(p.platform), Status: C.GoString(p.status),
+			UpdateCount: int(p.update_count), Digest: C.GoString(p.digest),
+			Message: C.GoString(p.message),
+		})
 	}
 	return r
 }

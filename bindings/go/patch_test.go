@@ -196,3 +196,33 @@ func TestPatchLayerCompression(t *testing.T) {
 		t.Fatalf("manifest %s", data)
 	}
 }
+
+// An index of the fixture image as linux/amd64 and as linux/arm64 (whose
+// repository has no arm64 index: that platform fails and IgnoreErrors keeps
+// it) and a windows entry: each platform is reported with its outcome.
+func TestPatchMultiPlatform(t *testing.T) {
+	_, layout, _ := fixture(t)
+	dir := t.TempDir()
+	script := filepath.Join(sourceDir(t), "tests", "integration", "patch", "make_index.py")
+	mustRun(t, "/usr/bin/python3", script, filepath.Join(dir, "multi"), layout, layout)
+	res, err := Patch(context.Background(), &PatchOptions{
+		Image: "oci:" + filepath.Join(dir, "multi") + ":index", Tag: "patched",
+		OCIDir: filepath.Join(dir, "out"), IgnoreErrors: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]PlatformOutcome{}
+	for _, p := range res.Platforms {
+		got[p.Platform] = p
+	}
+	if len(got) != 3 || got["linux/amd64"].Status != "patched" || got["linux/amd64"].UpdateCount != 1 ||
+		!strings.HasPrefix(got["linux/amd64"].Digest, "sha256:") ||
+		got["linux/arm64"].Status != "error" || !strings.Contains(got["linux/arm64"].Message, "binary-arm64") ||
+		got["windows/amd64"].Status != "kept" {
+		t.Fatalf("platforms %+v", res.Platforms)
+	}
+	if tagDigest(t, filepath.Join(dir, "out"), "patched") != res.Digest {
+		t.Fatal("the layout's tag does not name the new index")
+	}
+}

@@ -24,7 +24,8 @@ from .errors import (
 )
 from .image import Reference, copy, inspect, parse_reference
 from .packages import Inventory, Package, packages
-from .patch import PatchResult, Progress, PatchUpdate, Skipped, Unfixable, patch, plan
+from .patch import (PatchResult, PlatformOutcome, Progress, PatchUpdate, Skipped, Unfixable,
+                    patch, plan)
 from .report import OSInfo, Report, Unfixed, Update
 from .version import version, version_compare, version_valid
 from .vex import Vex, purl_image, purl_package
@@ -51,6 +52,7 @@ __all__ = [
     "plan",
     "patch",
     "PatchResult",
+    "PlatformOutcome",
     "PatchUpdate",
     "Skipped",
     "Unfixable",

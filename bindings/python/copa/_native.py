@@ -244,6 +244,16 @@ class PatchUnfixable(Structure):
     ]
 
 
+class PatchPlatform(Structure):
+    _fields_ = [
+        ("platform", c_char_p),
+        ("status", c_char_p),
+        ("update_count", c_size_t),
+        ("digest", c_char_p),
+        ("message", c_char_p),
+    ]
+
+
 # ---- function prototypes: name -> (restype, argtypes) ---------------------
 
 _PROTOTYPES = {
@@ -362,6 +372,8 @@ _PATCH_PROTOTYPES = {
 # Newer than copa_patch itself: absent from older libraries, declared when there.
 _OPTIONAL_PROTOTYPES = {
     "copa_patch_result_layer_compression": (c_char_p, [c_void_p]),
+    "copa_patch_result_platform_count": (c_size_t, [c_void_p]),
+    "copa_patch_result_platform": (POINTER(PatchPlatform), [c_void_p, c_size_t]),
 }
 
 

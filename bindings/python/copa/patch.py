@@ -78,6 +78,18 @@ class Unfixable:
 
 
 @dataclass(frozen=True)
+class PlatformOutcome:
+    """One platform of a multi-platform patch."""
+
+    platform: str
+    status: str
+    """"patched", "up-to-date", "kept" or "error"."""
+    update_count: int
+    digest: str
+    message: str
+
+
+@dataclass(frozen=True)
 class PatchResult:
     """What :func:`patch` did."""
 
@@ -97,6 +109,8 @@ class PatchResult:
     elapsed: float
     layer_compression: str = ""
     """How the new layer is compressed ("gzip:6", "zstd:3"); "" when none was written."""
+    platforms: Tuple[PlatformOutcome, ...] = ()
+    """A multi-platform patch's outcome per platform; () when one image was patched."""
 
     @property
     def plan(self) -> Optional[Dict[str, Any]]:
@@ -134,6 +148,14 @@ def _result(handle: c_void_p) -> PatchResult:
         dec(L.copa_patch_result_skipped_script(handle, i))
         for i in range(L.copa_patch_result_skipped_script_count(handle))
     )
+    platforms = []
+    if _native.has_function("copa_patch_result_platform_count"):
+        for i in range(L.copa_patch_result_platform_count(handle)):
+            p = L.copa_patch_result_platform(handle, i).contents
+            platforms.append(
+                PlatformOutcome(dec(p.platform), dec(p.status), p.update_count, dec(p.digest),
+                                dec(p.message))
+            )
     return PatchResult(
         up_to_date=bool(L.copa_patch_result_up_to_date(handle)),
         repatched=bool(L.copa_patch_result_repatched(handle)),
@@ -151,6 +173,7 @@ def _result(handle: c_void_p) -> PatchResult:
             dec(L.copa_patch_result_layer_compression(handle))
             if _native.has_function("copa_patch_result_layer_compression") else ""
         ),
+        platforms=tuple(platforms),
     )
 
 

@@ -162,3 +162,27 @@ def test_zstd_layer(tmp_path):
     manifest = json.load(open(out / "blobs" / "sha256" / digest))
     assert manifest["layers"][-1]["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd"
     assert copa.patch(IMAGE, tag="g", oci_dir=str(out)).layer_compression == "gzip:6"
+
+
+@needs_image
+def test_multi_platform_patch_lists_each_platform(tmp_path):
+    """An index of the fixture image as linux/amd64 and as linux/arm64 (whose
+    repository has no arm64 index: that platform fails, and --ignore-errors
+    keeps it) and a windows entry: every linux platform is reported with its
+    outcome, windows is kept."""
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "integration",
+                          "patch", "make_index.py")
+    subprocess.run(["/usr/bin/python3", script, str(tmp_path / "multi"), LAYOUT, LAYOUT],
+                   check=True)
+    result = copa.patch("oci:%s:index" % (tmp_path / "multi"), oci_dir=str(tmp_path / "out"),
+                        tag="patched", ignore_errors=True)
+    outcomes = {p.platform: p for p in result.platforms}
+    assert set(outcomes) == {"linux/amd64", "linux/arm64", "windows/amd64"}
+    assert outcomes["linux/amd64"].status == "patched"
+    assert outcomes["linux/amd64"].update_count == 1
+    assert outcomes["linux/amd64"].digest.startswith("sha256:")
+    assert outcomes["linux/arm64"].status == "error"
+    assert "binary-arm64" in outcomes["linux/arm64"].message
+    assert outcomes["windows/amd64"].status == "kept"
+    assert result.digest.startswith("sha256:")
+    assert [entry["platform"] for entry in result.plan] == ["linux/amd64"]
