@@ -14,10 +14,13 @@
 # --archive refused for two platforms; VEX names the index and the
 # platform manifest.
 #
-# usage: multi.sh COPA WORKDIR
+# usage: multi.sh COPA WORKDIR [push]
+# ("push" runs under tests/integration/registry/run.sh --with: registry ->
+# registry with --push, the per-platform manifests and the index checked.)
 set -uo pipefail
 copa=$1
 work=$2
+part=${3:-layouts}
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in dpkg-deb apt-ftparchive gpg python3 xz umoci jq skopeo; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
@@ -107,6 +110,33 @@ version_in() {
         umoci unpack --rootless --image "$work/one:x" "$work/bundle-one" >/dev/null 2>&1 &&
         awk '/^Package: hello-copa$/ {p=1} p && /^Version:/ {print $2; exit}' "$work/bundle-one/rootfs/var/lib/dpkg/status"
 }
+
+if [ "$part" = push ]; then
+    # Registry -> registry: every manifest the new index names is in the
+    # repository (fetched by digest), the source tag is unchanged.
+    reg=${COPA_TEST_PLAIN:?run under tests/integration/registry/run.sh --with}
+    skopeo copy -q --all --dest-tls-verify=false "$img" "docker://$reg/multi:src" 2>"$work/skopeo.err" ||
+        { echo "cannot push the source index: $(cat "$work/skopeo.err")"; exit 1; }
+    src_raw=$(skopeo inspect --raw --tls-verify=false "docker://$reg/multi:src")
+    run push -i "$reg/multi:src" --push -t patched --insecure-registry "$reg"
+    if expect_rc push 0; then
+        new_raw=$(skopeo inspect --raw --tls-verify=false "docker://$reg/multi:patched")
+        missing=0
+        for d in $(jq -r '.manifests[].digest' <<<"$new_raw"); do
+            skopeo inspect --raw --tls-verify=false "docker://$reg/multi@$d" >/dev/null 2>&1 || missing=$((missing + 1))
+        done
+        if [ "$missing" -ne 0 ]; then fail push "$missing manifest(s) of the new index are not in the registry"
+        elif [ "$(skopeo inspect --raw --tls-verify=false "docker://$reg/multi:src")" != "$src_raw" ]; then
+            fail push "the source tag changed"
+        elif [ "$(jq '[.manifests[] | select(.platform.os == "linux")] | length' <<<"$new_raw")" -ne 2 ] ||
+            [ "$(jq -r '.manifests[0].digest' <<<"$new_raw")" = "$(jq -r '.manifests[0].digest' <<<"$src_raw")" ]; then
+            fail push "the new index does not hold two new linux manifests: $new_raw"
+        else ok push; fi
+    fi
+    [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+    echo "multi-platform push: all checks passed"
+    exit 0
+fi
 
 # 1. Every linux platform by default; windows and the other attestation kept.
 run all -i "$img" --oci-dir "$work/out-all" -t patched
