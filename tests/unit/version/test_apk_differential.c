@@ -30,7 +30,8 @@
 #define IN_FLIGHT 6
 #define VALIDATE_CHUNK 500
 
-static const char *const suffixes[] = {"alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"};
+static const char *const suffixes[] = {"alpha", "beta", "pre", "rc", "cvs",
+                                       "svn",   "git",  "hg",  "p"};
 
 /* 1-3 digits; now and then leading zeros, a long number, a too long one. */
 static void gen_number(strbuf *sb)
@@ -80,7 +81,7 @@ static void gen_version(strbuf *sb)
 /* A small edit: equal prefixes, and now and then an invalid string. */
 static void mutate(strbuf *sb)
 {
-    static const char *const tails[] = {".1",  "a",      "_p1", "_rc1", "-r1",    "_alpha",
+    static const char *const tails[] = {".1",   "a",     "_p1", "_rc1", "-r1",         "_alpha",
                                         "_pre", "~abc1", ".0",  "-r0",  "_git20240101"};
     static const char *const junk[] = {"", ".", "_", "-", "-r", "~", "A", "_foo", "..", "-r1-r2"};
     size_t pos = rnd((unsigned)sb->len);
@@ -153,7 +154,8 @@ typedef struct oracle_run {
 } oracle_run;
 
 /* Start `apk version -t a b` with stdout on a pipe. */
-static int start_compare(oracle_run *run, const char *apk, const char *a, const char *b, size_t pair)
+static int start_compare(oracle_run *run, const char *apk, const char *a, const char *b,
+                         size_t pair)
 {
     posix_spawn_file_actions_t actions;
     char *argv[] = {(char *)apk, "version", "-t", "--", (char *)a, (char *)b, NULL};
@@ -188,8 +190,7 @@ static int finish_compare(oracle_run *run)
     while ((got = read(run->fd, out + n, sizeof(out) - 1 - (size_t)n)) > 0)
         n += got;
     close(run->fd);
-    if (waitpid(run->pid, &status, 0) != run->pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0)
+    if (waitpid(run->pid, &status, 0) != run->pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return 2;
     if (strcmp(out, "<\n") == 0)
         return -1;
