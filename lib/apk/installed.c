@@ -11,6 +11,8 @@
 #include "apk/installed.h"
 
 #include "util/error.h"
+#include "util/hash_set.h"
+#include "util/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@ typedef struct parser {
     copa__apk_installed_pkg *pkg;
     copa__apk_dir *dir;
     copa__apk_file *file;
+    copa__hash_set names; /* packages seen: a duplicate is found without a quadratic scan */
 } parser;
 
 static int fail(const parser *p, const char *what)
@@ -301,6 +304,7 @@ static int begin_stanza(parser *p, const char *start)
 static int end_stanza(parser *p, const char *end)
 {
     copa__apk_installed_pkg *pkg = p->pkg;
+    uint64_t hash;
     size_t i;
 
     if (pkg == NULL)
@@ -310,12 +314,14 @@ static int end_stanza(parser *p, const char *end)
     if (pkg->name == NULL || *pkg->name == '\0' || pkg->version == NULL)
         return copa__error_set(COPA_EINVALID, "%s:%zu: package stanza without P: or V:", p->path,
                                pkg->line);
-    for (i = 0; i + 1 < p->db->count; i++)
-        if (strcmp(p->db->pkgs[i]->name, pkg->name) == 0)
-            return copa__error_set(COPA_EINVALID,
-                                   "%s:%zu: package '%s' is installed twice (also at line %zu)",
-                                   p->path, pkg->line, pkg->name, p->db->pkgs[i]->line);
-    return 0;
+    hash = copa__names_hash(pkg->name, strlen(pkg->name));
+    if (copa__hash_set_has(&p->names, hash)) /* seen, or a hash collision: look */
+        for (i = 0; i + 1 < p->db->count; i++)
+            if (strcmp(p->db->pkgs[i]->name, pkg->name) == 0)
+                return copa__error_set(COPA_EINVALID,
+                                       "%s:%zu: package '%s' is installed twice (also at line %zu)",
+                                       p->path, pkg->line, pkg->name, p->db->pkgs[i]->line);
+    return copa__hash_set_add(&p->names, hash);
 }
 
 static int parse_lines(parser *p, const char *text, size_t len)
@@ -390,6 +396,7 @@ int copa__apk_installed_parse(copa__apk_installed **out, const char *path, const
     p.db = db;
     p.path = path;
     rc = parse_lines(&p, text, len);
+    copa__hash_set_free(&p.names);
     /* blank lines before the first stanza (or a file of blank lines) */
     db->prefix = text;
     db->prefix_len = db->count > 0 ? (size_t)(db->pkgs[0]->raw - text) : len;

@@ -10,6 +10,7 @@
 #include "apk/repositories.h"
 
 #include "util/error.h"
+#include "util/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ void copa__apk_repositories_free(copa__apk_repositories *repos)
     if (repos == NULL)
         return;
     free(repos->items);
+    free(repos->by_url);
     copa__arena_free(&repos->arena);
     free(repos);
 }
@@ -49,16 +51,50 @@ static copa__apk_repo_kind kind_of(const char *url)
     return COPA__APK_REPO_LOCAL;
 }
 
+/* The slot of `url` in the URL index: where it is, or the empty slot it would take. */
+static size_t url_slot(const copa__apk_repositories *repos, const char *url, size_t url_len)
+{
+    size_t mask = repos->by_url_cap - 1, at = (size_t)copa__names_hash(url, url_len) & mask;
+
+    while (repos->by_url[at] != 0) {
+        const char *known = repos->items[repos->by_url[at] - 1].url;
+        if (strlen(known) == url_len && memcmp(known, url, url_len) == 0)
+            break;
+        at = (at + 1) & mask;
+    }
+    return at;
+}
+
+/* Keep the URL index at most half full. */
+static int grow_index(copa__apk_repositories *repos)
+{
+    size_t cap = repos->by_url_cap ? repos->by_url_cap * 2 : 64, i;
+    size_t *old = repos->by_url;
+
+    if (2 * (repos->count + 1) <= repos->by_url_cap)
+        return 0;
+    if ((repos->by_url = calloc(cap, sizeof(size_t))) == NULL) {
+        repos->by_url = old;
+        return copa__error_oom();
+    }
+    repos->by_url_cap = cap;
+    for (i = 0; i < repos->count; i++)
+        repos->by_url[url_slot(repos, repos->items[i].url, strlen(repos->items[i].url))] = i + 1;
+    free(old);
+    return 0;
+}
+
 static int add(copa__apk_repositories *repos, const char *path, size_t line, const char *tag,
                size_t tag_len, const char *url, size_t url_len)
 {
     copa__apk_repository *r;
-    size_t i;
+    size_t slot;
 
-    for (i = 0; i < repos->count; i++)
-        if (strlen(repos->items[i].url) == url_len &&
-            memcmp(repos->items[i].url, url, url_len) == 0)
-            return 0;
+    if (grow_index(repos) != 0)
+        return COPA_ENOMEM;
+    slot = url_slot(repos, url, url_len);
+    if (repos->by_url[slot] != 0) /* listed already: apk-tools keeps the first */
+        return 0;
     if (repos->count == repos->cap) {
         size_t cap = repos->cap ? repos->cap * 2 : 8;
         copa__apk_repository *bigger = realloc(repos->items, cap * sizeof(*bigger));
@@ -76,7 +112,7 @@ static int add(copa__apk_repositories *repos, const char *path, size_t line, con
         (tag != NULL && (r->tag = copa__arena_strndup(&repos->arena, tag, tag_len)) == NULL))
         return copa__error_oom();
     r->kind = kind_of(r->url);
-    repos->count++;
+    repos->by_url[slot] = ++repos->count;
     return 0;
 }
 

@@ -34,6 +34,8 @@ typedef struct copa__apk_repositories {
     copa__arena arena;
     copa__apk_repository *items;
     size_t count, cap;
+    size_t *by_url; /* open addressing over the URLs: item index + 1, 0 empty */
+    size_t by_url_cap;
 } copa__apk_repositories;
 
 /* An empty list to parse files into. COPA_ENOMEM. */

@@ -12,11 +12,13 @@
 #include <copa.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apk/apk_arch.h"
 #include "apk/keys.h"
 #include "apk/repositories.h"
 #include "apk/world.h"
+#include "util/buffer.h"
 #include "test_support.h"
 
 static copa__image_files fs;
@@ -156,6 +158,32 @@ static void repository_lines(void **state)
     copa__apk_repositories_free(repos);
 }
 
+/* Repeated URLs are found without comparing every pair of lines. */
+static void many_repositories_in_linear_time(void **state)
+{
+    const size_t count = 200000;
+    copa__buf text = COPA__BUF_INIT;
+    copa__apk_repositories *repos = NULL;
+    struct timespec start, end;
+    double seconds;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < count; i++)
+        assert_int_equal(copa__buf_appendf(&text, "https://h%zu.invalid/main\n", i % (count / 2)),
+                         0);
+    assert_int_equal(copa__apk_repositories_new(&repos), 0);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(copa__apk_repositories_parse(repos, "r", text.data, text.length), 0);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    seconds = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    assert_int_equal(repos->count, count / 2);
+    if (seconds > 10)
+        fail_msg("parsing %zu repository lines took %.1f s", count, seconds);
+    copa__apk_repositories_free(repos);
+    copa__buf_free(&text);
+}
+
 static void arch_file(void **state)
 {
     char arch[32];
@@ -207,6 +235,7 @@ int main(void)
         cmocka_unit_test(world_forms_and_errors),
         cmocka_unit_test(repositories_from_both_places),
         cmocka_unit_test(repository_lines),
+        cmocka_unit_test(many_repositories_in_linear_time),
         cmocka_unit_test(arch_file),
         cmocka_unit_test(keys_from_both_folders),
     };

@@ -14,6 +14,7 @@
 #include <copa.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apk/installed.h"
 #include "test_support.h"
@@ -277,6 +278,34 @@ static void hostile_input_is_refused_with_file_and_line(void **state)
     }
 }
 
+/*
+ * Many packages: the duplicate-name check must not compare every pair
+ * (200,000 tiny stanzas took minutes that way; a hostile image's database
+ * can be that large).
+ */
+static void many_packages_parse_in_linear_time(void **state)
+{
+    const size_t count = 200000;
+    copa__buf text = COPA__BUF_INIT;
+    copa__apk_installed *db = NULL;
+    struct timespec start, end;
+    size_t i;
+    double seconds;
+    (void)state;
+
+    for (i = 0; i < count; i++)
+        assert_int_equal(copa__buf_appendf(&text, "P:package-%zu\nV:1.0-r0\n\n", i), 0);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    assert_int_equal(copa__apk_installed_parse(&db, "installed", text.data, text.length), 0);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    seconds = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    assert_int_equal(db->count, count);
+    if (seconds > 10)
+        fail_msg("parsing %zu packages took %.1f s", count, seconds);
+    copa__apk_installed_free(db);
+    copa__buf_free(&text);
+}
+
 static void loads_through_image_files(void **state)
 {
     copa__image_files fs;
@@ -304,6 +333,7 @@ int main(void)
         cmocka_unit_test(touched_stanzas_follow_apk_tools_order),
         cmocka_unit_test(add_replace_remove),
         cmocka_unit_test(hostile_input_is_refused_with_file_and_line),
+        cmocka_unit_test(many_packages_parse_in_linear_time),
         cmocka_unit_test(loads_through_image_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
