@@ -85,7 +85,21 @@ static void mutate(strbuf *sb)
                                         "_pre", "~abc1", ".0",  "-r0",  "_git20240101"};
     static const char *const junk[] = {"", ".", "_", "-", "-r", "~", "A", "_foo", "..", "-r1-r2"};
     size_t pos = rnd((unsigned)sb->len);
+    char *suffix = strrchr(sb->data, '_');
 
+    if (suffix != NULL && chance(25)) {
+        /* another suffix in the same place: their order decides */
+        strbuf rest;
+        size_t name = strspn(suffix + 1, "abcdefghijklmnopqrstuvwxyz");
+        rest.len = 0;
+        rest.data[0] = '\0';
+        sb_puts(&rest, suffix + 1 + name);
+        sb->len = (size_t)(suffix + 1 - sb->data);
+        sb->data[sb->len] = '\0';
+        sb_puts(sb, suffixes[rnd(9)]);
+        sb_puts(sb, rest.data);
+        return;
+    }
     switch (rnd(6)) {
     case 0:
         if (sb->data[pos] >= '0' && sb->data[pos] <= '9')
@@ -278,7 +292,7 @@ static void agrees_with_apk_tools(void **state)
     setenv("COPA_TEST_SEED", "20261206", 0);
     seed = seed_rng("apk_differential");
 
-    for (n = 0; n < PAIRS; n++) {
+    for (n = 0; n < PAIRS;) {
         strbuf a, b;
         gen_version(&a);
         if (chance(60)) {
@@ -291,8 +305,12 @@ static void agrees_with_apk_tools(void **state)
         }
         if (chance(3))
             mutate(&a);
+        /* most pairs the generations order differently by design are drawn again */
+        if ((apk_generation_difference(a.data) || apk_generation_difference(b.data)) && chance(85))
+            continue;
         memcpy(strings[2 * n], a.data, a.len + 1);
         memcpy(strings[2 * n + 1], b.data, b.len + 1);
+        n++;
     }
     oracle_validate(apk, strings, 2 * PAIRS, oracle_valid, dir);
 
