@@ -618,6 +618,10 @@ int copa__apk_installed_put(copa__apk_installed *db, const copa__apk_installed_p
     size_t i;
 
     for (i = 0; i < db->count; i++) {
+        if (db->pkgs[i] == src) { /* itself: only written from its fields from now on */
+            copa__apk_installed_touch(db->pkgs[i]);
+            return 0;
+        }
         if (strcmp(db->pkgs[i]->name, src->name) == 0) {
             /* a fresh package in the same place: the old one's arrays go */
             copa__apk_installed_pkg *fresh = calloc(1, sizeof(*fresh));

@@ -213,6 +213,13 @@ static void add_replace_remove(void **state)
     assert_null(db->pkgs[2]->raw);
     assert_int_equal(copa__apk_installed_write(&out, db), 0);
     assert_non_null(strstr(out.data, "P:hello\nV:9.9-r9\nA:x86_64\n"));
+
+    /* a package put into its own database is only touched */
+    pkg = copa__apk_installed_find(db, "musl");
+    assert_int_equal(copa__apk_installed_put(db, pkg), 0);
+    assert_ptr_equal(copa__apk_installed_find(db, "musl"), pkg);
+    assert_null(pkg->raw);
+    assert_int_equal(pkg->dirs[0].file_count, 2);
     copa__buf_free(&out);
     copa__apk_installed_free(other);
     copa__apk_installed_free(db);
