@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command and what CI runs: every check of the project.
 #
-#   1. dependencies present (installs missing Debian packages), and every
-#      external command the tests run comes from one of them
+#   1. dependencies present (installs missing Debian packages), the test
+#      oracles built (scripts/build-oracles.sh), and every external command
+#      the tests run comes from one of them
 #   2. formatting (clang-format, config in .clang-format)
 #   3. a Release build with -Werror (what users build, warnings checked),
 #      then an optimized debug-info build with -Werror and every ctest test
@@ -18,6 +19,9 @@ step() { printf '\n===== %s\n' "$*"; }
 
 step "dependencies"
 ./scripts/install-deps.sh
+
+step "test oracles (apk-tools, when ../shared/oracles exists)"
+./scripts/build-oracles.sh
 
 step "test tools come from install-deps.sh"
 ./scripts/check-test-tools.sh
