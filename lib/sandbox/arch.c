@@ -49,16 +49,26 @@ static int elf_identify(const unsigned char *buf, size_t len, elf_id *id)
 static const char *machine_name(unsigned machine)
 {
     switch (machine) {
-    case EM_X86_64: return "x86-64";
-    case EM_386: return "i386";
-    case EM_AARCH64: return "aarch64";
-    case EM_ARM: return "arm";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390x";
-    case EM_RISCV: return "riscv";
-    case EM_MIPS: return "mips";
-    case EM_LOONGARCH: return "loongarch";
-    default: return "unknown";
+    case EM_X86_64:
+        return "x86-64";
+    case EM_386:
+        return "i386";
+    case EM_AARCH64:
+        return "aarch64";
+    case EM_ARM:
+        return "arm";
+    case EM_PPC64:
+        return "ppc64";
+    case EM_S390:
+        return "s390x";
+    case EM_RISCV:
+        return "riscv";
+    case EM_MIPS:
+        return "mips";
+    case EM_LOONGARCH:
+        return "loongarch";
+    default:
+        return "unknown";
     }
 }
 

@@ -122,7 +122,8 @@ static int build_dev(int root_fd)
         if (mount(source, target, NULL, MS_BIND, NULL) != 0)
             return -1;
     }
-    if (symlinkat("/proc/self/fd", dev, "fd") != 0 || symlinkat("/proc/self/fd/0", dev, "stdin") != 0 ||
+    if (symlinkat("/proc/self/fd", dev, "fd") != 0 ||
+        symlinkat("/proc/self/fd/0", dev, "stdin") != 0 ||
         symlinkat("/proc/self/fd/1", dev, "stdout") != 0 ||
         symlinkat("/proc/self/fd/2", dev, "stderr") != 0 || mkdirat(dev, "pts", 0755) != 0 ||
         mkdirat(dev, "shm", 01777) != 0 || fchmodat(dev, "shm", 01777, 0) != 0)
@@ -131,7 +132,8 @@ static int build_dev(int root_fd)
     return 0;
 }
 
-static const char policy_script[] = "#!/bin/sh\n# copa --run-scripts: no service starts\nexit 101\n";
+static const char policy_script[] =
+    "#!/bin/sh\n# copa --run-scripts: no service starts\nexit 101\n";
 
 /*
  * usr/sbin/policy-rc.d, read-only, over the placeholder the parent made:
@@ -168,7 +170,8 @@ static int install_policy(int root_fd)
     if (target_fd < 0)
         return -1;
     fd_path(target, target_fd, NULL);
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) !=
+        0)
         return -1;
     unlinkat(tmp, ".copa-policy-rc.d", 0);
     close(tmp);

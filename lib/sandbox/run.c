@@ -60,8 +60,8 @@ static int scaffold_make(scaffold *s, const char *root)
     }
     int sbin = copa__sandbox_open_in(s->root_fd, "usr/sbin", O_PATH | O_DIRECTORY, 0);
     if (sbin >= 0) {
-        int fd = openat(sbin, "policy-rc.d", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-                        0755);
+        int fd =
+            openat(sbin, "policy-rc.d", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
         if (fd >= 0) {
             s->made_policy = 1;
             close(fd);
@@ -158,7 +158,9 @@ typedef struct watch {
 static void take_msg(watch *w, const copa__sandbox_msg *m)
 {
     switch (m->kind) {
-    case COPA__SANDBOX_MSG_PID: w->init = (pid_t)m->value; break;
+    case COPA__SANDBOX_MSG_PID:
+        w->init = (pid_t)m->value;
+        break;
     case COPA__SANDBOX_MSG_FAIL:
         if (w->failed_step < 0) {
             w->failed_step = m->step;
@@ -169,8 +171,11 @@ static void take_msg(watch *w, const copa__sandbox_msg *m)
         w->have_exit = 1;
         w->wait_status = m->value;
         break;
-    case COPA__SANDBOX_MSG_EXEC_FAIL: w->exec_errno = m->value; break;
-    default: break;
+    case COPA__SANDBOX_MSG_EXEC_FAIL:
+        w->exec_errno = m->value;
+        break;
+    default:
+        break;
     }
 }
 
@@ -291,8 +296,7 @@ static int finish(const watch *w, const copa__sandbox_command *cmd, copa__sandbo
                                    "sandbox: user namespaces are not available here (%s)",
                                    strerror(w->failed_errno));
         return copa__error_set(COPA_ERROR, "sandbox for %s: %s failed: %s", cmd->root,
-                               copa__sandbox_step_name(w->failed_step),
-                               strerror(w->failed_errno));
+                               copa__sandbox_step_name(w->failed_step), strerror(w->failed_errno));
     }
     if (w->exec_errno)
         return copa__error_set(COPA_ERROR, "sandbox: cannot run %s in %s: %s", cmd->argv[0],
@@ -303,8 +307,9 @@ static int finish(const watch *w, const copa__sandbox_command *cmd, copa__sandbo
         return 0;
     }
     if (!w->have_exit)
-        return copa__error_set(COPA_ERROR, "sandbox for %s: the namespace's init ended without "
-                                           "reporting the command's status",
+        return copa__error_set(COPA_ERROR,
+                               "sandbox for %s: the namespace's init ended without "
+                               "reporting the command's status",
                                cmd->root);
     if (WIFEXITED(w->wait_status)) {
         result->exited = 1;
@@ -326,8 +331,8 @@ int copa__sandbox_run(const copa__sandbox_command *cmd, copa__sandbox_result *re
     int out[2] = {-1, -1}, status[2] = {-1, -1}, go[2] = {-1, -1};
     if (rc == 0 && !env)
         rc = copa__error_oom();
-    if (rc == 0 && (pipe2(out, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0 ||
-                    pipe2(go, O_CLOEXEC) != 0))
+    if (rc == 0 &&
+        (pipe2(out, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0))
         rc = copa__error_set(COPA_ERROR, "sandbox: pipe: %s", strerror(errno));
     if (rc != 0)
         goto done;
@@ -378,11 +383,12 @@ done:
     return rc;
 }
 
-void copa__sandbox_describe(const copa__sandbox_result *result, unsigned timeout_seconds,
-                            char *out, size_t size)
+void copa__sandbox_describe(const copa__sandbox_result *result, unsigned timeout_seconds, char *out,
+                            size_t size)
 {
     if (result->timed_out)
-        snprintf(out, size, "timed out after %u s", timeout_seconds ? timeout_seconds : DEFAULT_TIMEOUT);
+        snprintf(out, size, "timed out after %u s",
+                 timeout_seconds ? timeout_seconds : DEFAULT_TIMEOUT);
     else if (result->exited)
         snprintf(out, size, "exit status %d", result->exit_status);
     else

@@ -21,11 +21,11 @@
 
 /* What to run. */
 typedef struct copa__sandbox_command {
-    const char *root;            /* the tree (host path); becomes "/" */
-    const char *const *argv;     /* argv[0] is a path inside the tree */
-    const char *const *env;      /* extra "NAME=value" (DPKG_MAINTSCRIPT_*), NULL-terminated, or NULL */
-    const char *cwd;             /* inside the tree; NULL: "/" */
-    unsigned timeout_seconds;    /* 0: 300 */
+    const char *root;        /* the tree (host path); becomes "/" */
+    const char *const *argv; /* argv[0] is a path inside the tree */
+    const char *const *env;  /* extra "NAME=value" (DPKG_MAINTSCRIPT_*), NULL-terminated, or NULL */
+    const char *cwd;         /* inside the tree; NULL: "/" */
+    unsigned timeout_seconds; /* 0: 300 */
 } copa__sandbox_command;
 
 /* The size of the kept end of the command's output (stdout and stderr merged). */
@@ -33,10 +33,10 @@ typedef struct copa__sandbox_command {
 
 /* How it ended. */
 typedef struct copa__sandbox_result {
-    int exited;      /* 1: exited normally with exit_status */
+    int exited; /* 1: exited normally with exit_status */
     int exit_status;
-    int signal;      /* the signal that ended it (exited == 0, timed_out == 0) */
-    int timed_out;   /* 1: killed at its timeout */
+    int signal;    /* the signal that ended it (exited == 0, timed_out == 0) */
+    int timed_out; /* 1: killed at its timeout */
     /* The last lines of its output (at most 10, NUL-terminated, may be empty). */
     char tail[COPA__SANDBOX_TAIL_SIZE];
 } copa__sandbox_result;
@@ -54,8 +54,8 @@ int copa__sandbox_run(const copa__sandbox_command *cmd, copa__sandbox_result *re
 /*
  * "exit status 3" / "killed by signal 9" / "timed out after 5 s", for messages.
  */
-void copa__sandbox_describe(const copa__sandbox_result *result, unsigned timeout_seconds,
-                            char *out, size_t size);
+void copa__sandbox_describe(const copa__sandbox_result *result, unsigned timeout_seconds, char *out,
+                            size_t size);
 
 /*
  * Whether the tree's executables can run here: `probe` (a path inside the
