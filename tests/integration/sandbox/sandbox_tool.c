@@ -4,10 +4,20 @@
  *     prints "status: <description>" and the output's tail, exits 0 when it ran
  *   sandbox_tool arch ROOT PROBE
  *     prints "native" or the binfmt handler, or the error (exit 2)
+ *   sandbox_tool capture SCRATCH OUT.tar NATIVE.tar BASE.tar... -- ARGV...
+ *     extracts the base layers and the native layer (added to a writer)
+ *     into SCRATCH, runs ARGV there, puts what it changed into the writer
+ *     and writes the layer to OUT.tar (uncompressed)
  * A setup failure prints the error and exits 2; EUNSUPPORTED exits 77.
  */
 #include "copa/errors.h"
+#include "layer/reader.h"
+#include "layer/writer.h"
 #include "sandbox/sandbox.h"
+#include "scriptrun/tree.h"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +66,100 @@ static int arch(int argc, char **argv)
     return 0;
 }
 
+static const copa__layer_desc plain_tar = {"application/vnd.oci.image.layer.v1.tar", NULL, -1,
+                                           NULL};
+
+static ssize_t entry_read(void *payload, void *buf, size_t length)
+{
+    return copa__layer_reader_data(payload, buf, length);
+}
+
+/* The native layer's tar, entry by entry, into the writer (as copa's engine would add them). */
+static int add_native(void *payload, const copa__layer_entry *le, copa__layer_reader *reader)
+{
+    copa__layer_writer *w = payload;
+    if (le->type == COPA__ENTRY_WHITEOUT)
+        return copa__layer_writer_add_whiteout(w, le->path);
+    if (le->type == COPA__ENTRY_OPAQUE)
+        return copa__layer_writer_add_opaque(w, le->path);
+    copa__xattr cap = {"security.capability", le->capability, le->capability_length};
+    copa__layer_wentry e = {.path = le->path,
+                            .type = le->type,
+                            .mode = le->mode,
+                            .uid = le->uid,
+                            .gid = le->gid,
+                            .mtime = le->mtime,
+                            .link = le->link,
+                            .xattrs = le->capability ? &cap : NULL,
+                            .xattr_count = le->capability ? 1 : 0};
+    if (le->type == COPA__ENTRY_FILE)
+        return copa__layer_writer_add_file_stream(w, &e, entry_read, reader);
+    return copa__layer_writer_add(w, &e);
+}
+
+static int read_tar(const char *path, copa__tree *tree, copa__layer_writer *w)
+{
+    copa__layer_source src = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+    if (src.fd < 0)
+        return COPA_ENOTFOUND;
+    int rc = tree ? copa__tree_apply_layer(tree, &plain_tar, &src)
+                  : copa__layer_read(&plain_tar, &src, add_native, w);
+    close(src.fd);
+    return rc;
+}
+
+static int capture(int argc, char **argv)
+{
+    int sep = 5;
+    while (sep < argc && strcmp(argv[sep], "--") != 0)
+        sep++;
+    if (sep >= argc - 1)
+        return 2;
+    copa__tree *tree = NULL;
+    copa__tree_snapshot *before = NULL;
+    copa__layer_writer *w = NULL;
+    copa__layer_writer_options wo;
+    copa__layer_writer_options_init(&wo);
+    wo.compression = COPA__COMPRESSION_NONE;
+    size_t changed = 0;
+    copa__sandbox_result result;
+    int rc = copa__tree_new(&tree, argv[2]);
+    for (int i = 5; rc == 0 && i < sep; i++)
+        rc = read_tar(argv[i], tree, NULL);
+    if (rc == 0)
+        rc = copa__layer_writer_new(&w, &wo);
+    if (rc == 0)
+        rc = read_tar(argv[4], NULL, w);
+    if (rc == 0)
+        rc = copa__tree_apply_writer(tree, w);
+    if (rc == 0)
+        rc = copa__tree_snapshot_take(&before, tree);
+    copa__sandbox_command cmd = {
+        .root = argv[2], .argv = (const char *const *)&argv[sep + 1], .timeout_seconds = 30};
+    if (rc == 0)
+        rc = copa__sandbox_run(&cmd, &result);
+    if (rc == 0)
+        rc = copa__tree_emit_changes(tree, before, w, &changed);
+    copa__layer_result lr;
+    if (rc == 0)
+        rc = copa__layer_writer_finish_path(w, argv[3], &lr);
+    if (rc == 0) {
+        char what[128];
+        copa__sandbox_describe(&result, cmd.timeout_seconds, what, sizeof what);
+        printf("status: %s\nchanged: %zu\n%s\n", what, changed, result.tail);
+    } else {
+        fprintf(stderr, "error: %s\n", copa_error_last());
+    }
+    copa__tree_snapshot_free(before);
+    copa__layer_writer_free(w);
+    copa__tree_free(tree);
+    return rc == 0 ? 0 : rc == COPA_EUNSUPPORTED ? 77 : 2;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "capture") == 0)
+        return capture(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return run(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "arch") == 0)
