@@ -8,12 +8,16 @@
  *     extracts the base layers and the native layer (added to a writer)
  *     into SCRATCH, runs ARGV there, puts what it changed into the writer
  *     and writes the layer to OUT.tar (uncompressed)
+ *   sandbox_tool maint ROOT STEP...   STEP = PKG,ARCH,OLD|-,NEW[,OLDPRERM[,OLDPOSTRM]]
+ *     runs the steps' maintainer scripts in dpkg's order (old scripts read
+ *     from host files); prints each script run, or the error (exit 3)
  * A setup failure prints the error and exits 2; EUNSUPPORTED exits 77.
  */
 #include "copa/errors.h"
 #include "layer/reader.h"
 #include "layer/writer.h"
 #include "sandbox/sandbox.h"
+#include "scriptrun/maintscripts.h"
 #include "scriptrun/tree.h"
 
 #include <fcntl.h>
@@ -156,8 +160,58 @@ static int capture(int argc, char **argv)
     return rc == 0 ? 0 : rc == COPA_EUNSUPPORTED ? 77 : 2;
 }
 
+static int print_ran(void *payload, const char *what)
+{
+    (void)payload;
+    printf("ran %s\n", what);
+    return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 65536);
+    *len = buf ? fread(buf, 1, 65535, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+static int maint(int argc, char **argv)
+{
+    copa__maint_step steps[16];
+    size_t n = 0;
+    memset(steps, 0, sizeof steps);
+    for (int i = 3; i < argc && n < 16; i++, n++) {
+        char *fields[6] = {0};
+        char *save = NULL, *tok = strtok_r(argv[i], ",", &save);
+        for (int f = 0; tok && f < 6; f++, tok = strtok_r(NULL, ",", &save))
+            fields[f] = tok;
+        steps[n].package = steps[n].info_name = fields[0];
+        steps[n].arch = fields[1];
+        steps[n].old_version = fields[2] && strcmp(fields[2], "-") != 0 ? fields[2] : NULL;
+        steps[n].new_version = fields[3];
+        if (fields[4])
+            steps[n].old_prerm = slurp(fields[4], &steps[n].old_prerm_len);
+        if (fields[5])
+            steps[n].old_postrm = slurp(fields[5], &steps[n].old_postrm_len);
+    }
+    copa__maint_options mo = {.timeout_seconds = 20, .ran = print_ran};
+    int rc = copa__maint_run(argv[2], steps, n, &mo);
+    if (rc != 0)
+        printf("error %s: %s\n", copa_error_name(rc), copa_error_last());
+    for (size_t i = 0; i < n; i++) {
+        free((char *)steps[i].old_prerm);
+        free((char *)steps[i].old_postrm);
+    }
+    return rc == 0 ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "maint") == 0)
+        return maint(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "capture") == 0)
         return capture(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
