@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -230,6 +231,7 @@ static _Noreturn void exec_command(const copa__sandbox_child *c)
 static _Noreturn void init_main(const copa__sandbox_child *c)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     build_root(c);
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     pid_t command = fork();
@@ -250,9 +252,49 @@ static _Noreturn void init_main(const copa__sandbox_child *c)
     }
 }
 
-_Noreturn void copa__sandbox_child_main(const copa__sandbox_child *c)
+static void close_from(int from, int to)
 {
+    if (from <= to)
+        syscall(SYS_close_range, (unsigned)from, (unsigned)to, 0U);
+}
+
+/*
+ * Keep only the three pipes (moved to the copy `k`) and /dev/null on 0-2:
+ * nothing else the parent has open (registry connections, layer files,
+ * its terminal) may be reachable from the sandbox.
+ */
+static void keep_only_pipes(const copa__sandbox_child *c, copa__sandbox_child *k)
+{
+    *k = *c;
+    k->out_fd = fcntl(c->out_fd, F_DUPFD_CLOEXEC, 3);
+    k->status_fd = fcntl(c->status_fd, F_DUPFD_CLOEXEC, 3);
+    k->go_fd = fcntl(c->go_fd, F_DUPFD_CLOEXEC, 3);
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (k->out_fd < 0 || k->status_fd < 0 || k->go_fd < 0 || null_fd < 0)
+        _exit(126);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    int keep[3] = {k->out_fd, k->status_fd, k->go_fd};
+    for (int i = 0; i < 3; i++) /* sort the three */
+        for (int j = i + 1; j < 3; j++)
+            if (keep[j] < keep[i]) {
+                int t = keep[i];
+                keep[i] = keep[j];
+                keep[j] = t;
+            }
+    close_from(3, keep[0] - 1);
+    close_from(keep[0] + 1, keep[1] - 1);
+    close_from(keep[1] + 1, keep[2] - 1);
+    close_from(keep[2] + 1, INT_MAX);
+}
+
+_Noreturn void copa__sandbox_child_main(const copa__sandbox_child *parent_view)
+{
+    copa__sandbox_child kept;
+    const copa__sandbox_child *c = &kept;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    keep_only_pipes(parent_view, &kept);
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
                 CLONE_NEWUTS) != 0)
         fail(c, COPA__SANDBOX_STEP_UNSHARE);
@@ -262,6 +304,12 @@ _Noreturn void copa__sandbox_child_main(const copa__sandbox_child *c)
     if (read(c->go_fd, &go, 1) != 1 || go != 'g')
         _exit(126);
     close(c->go_fd);
+    /*
+     * Not dumpable (only now: a non-root parent must still own our /proc
+     * files to write the maps): nothing in the sandbox can open our
+     * /proc/PID/fd or ptrace us. init does the same.
+     */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     pid_t init = fork();
     if (init < 0)
         fail(c, COPA__SANDBOX_STEP_FORK);

@@ -44,7 +44,7 @@ typedef struct copa__sandbox_child {
 } copa__sandbox_child;
 
 /* The first child: enters the namespaces, never returns. */
-_Noreturn void copa__sandbox_child_main(const copa__sandbox_child *c);
+_Noreturn void copa__sandbox_child_main(const copa__sandbox_child *parent_view);
 
 const char *copa__sandbox_step_name(int step);
 

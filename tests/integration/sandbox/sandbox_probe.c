@@ -7,6 +7,8 @@
  *                  /proc/1/cwd and the double-chroot trick
  *   hang MARKER    forks a detached child ignoring SIGTERM; both sleep
  *   ids            uid, gid, pid
+ *   forge          writes fake status messages to init's descriptors
+ *                  (/proc/1/fd/N), then exits 7
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -87,8 +89,27 @@ static _Noreturn void hang(void)
         pause();
 }
 
+static int forge(void)
+{
+    int forged = 0;
+    int fake[3] = {3, 0, 0}; /* "the command exited with status 0" */
+    for (int n = 0; n < 64; n++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/1/fd/%d", n);
+        int fd = open(path, O_WRONLY);
+        if (fd >= 0 && write(fd, fake, sizeof fake) == (ssize_t)sizeof fake)
+            forged++;
+        if (fd >= 0)
+            close(fd);
+    }
+    printf("forged %d\n", forged);
+    return 7;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "forge") == 0)
+        return forge();
     if (argc >= 2 && strcmp(argv[1], "net") == 0)
         return net();
     if (argc >= 2 && strcmp(argv[1], "escape") == 0)

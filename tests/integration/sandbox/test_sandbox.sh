@@ -58,6 +58,12 @@ done
 [ -e "$TREE/ESCAPE_dotdot" ] || fail "the probe did not run its writes"
 rm -f "$TREE"/ESCAPE_*; rmdir "$TREE/chroot-trick" 2>/dev/null || true
 
+# The namespace's init reports the status: its descriptors are out of reach.
+"$TOOL" run "$TREE" 10 -- /bin/probe forge >"$WORK/out"
+cat "$WORK/out"
+grep -q '^forged 0$' "$WORK/out" || fail "the command could write to init's status pipe"
+grep -q '^status: exit status 7$' "$WORK/out" || fail "a forged status was believed"
+
 # Timeout: the command and a detached, SIGTERM-ignoring child are killed.
 start=$(date +%s)
 "$TOOL" run "$TREE" 2 -- /bin/probe hang "$MARKER" >"$WORK/out"
