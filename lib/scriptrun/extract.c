@@ -107,6 +107,7 @@ int copa__tree_remove_at(int dir_fd, const char *name)
     int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    fchmod(fd, 0700); /* a script's read-only directory must still empty */
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);

@@ -11,12 +11,17 @@
  *   sandbox_tool maint ROOT STEP...   STEP = PKG,ARCH,OLD|-,NEW[,OLDPRERM[,OLDPOSTRM]]
  *     runs the steps' maintainer scripts in dpkg's order (old scripts read
  *     from host files); prints each script run, or the error (exit 3)
+ *   sandbox_tool debian OUT.tar NATIVE.tar BASE.tar BASEDIR STEP...
+ *     STEP = NAME,ARCH,FROM|-,TO: copa__scriptrun_capture with BASE.tar as
+ *     the image (BASEDIR its extraction, for the old scripts), the native
+ *     layer in a writer; writes the layer to OUT.tar
  * A setup failure prints the error and exits 2; EUNSUPPORTED exits 77.
  */
 #include "copa/errors.h"
 #include "layer/reader.h"
 #include "layer/writer.h"
 #include "sandbox/sandbox.h"
+#include "scriptrun/capture.h"
 #include "scriptrun/maintscripts.h"
 #include "scriptrun/tree.h"
 
@@ -208,8 +213,62 @@ static int maint(int argc, char **argv)
     return rc == 0 ? 0 : 3;
 }
 
+static int apply_base(void *payload, copa__tree *tree)
+{
+    return read_tar(payload, tree, NULL);
+}
+
+static int debian(int argc, char **argv)
+{
+    copa__rs_step steps[16];
+    copa__rs_plan plan;
+    memset(steps, 0, sizeof steps);
+    memset(&plan, 0, sizeof plan);
+    for (int i = 6; i < argc && plan.nsteps < 16; i++) {
+        copa__rs_step *s = &steps[plan.nsteps++];
+        char *save = NULL;
+        s->name = strtok_r(argv[i], ",", &save);
+        s->arch = strtok_r(NULL, ",", &save);
+        s->from = strtok_r(NULL, ",", &save);
+        s->to = strtok_r(NULL, ",", &save);
+        s->action = strcmp(s->from, "-") == 0 ? COPA__RS_NEW : COPA__RS_UPGRADE;
+    }
+    plan.steps = steps;
+    copa__image_files files;
+    copa__layer_writer *w = NULL;
+    copa__layer_writer_options wo;
+    copa__layer_writer_options_init(&wo);
+    wo.compression = COPA__COMPRESSION_NONE;
+    size_t changed = 0;
+    int rc = copa__image_files_dir_open(&files, argv[5]);
+    if (rc == 0)
+        rc = copa__layer_writer_new(&w, &wo);
+    if (rc == 0)
+        rc = read_tar(argv[3], NULL, w);
+    copa__scriptrun_input in = {.plan = &plan,
+                                .files = &files,
+                                .writer = w,
+                                .apply_base = apply_base,
+                                .base_payload = argv[4],
+                                .maint = {.timeout_seconds = 20, .ran = print_ran}};
+    if (rc == 0)
+        rc = copa__scriptrun_capture(&in, &changed);
+    copa__layer_result lr;
+    if (rc == 0)
+        rc = copa__layer_writer_finish_path(w, argv[2], &lr);
+    if (rc == 0)
+        printf("changed: %zu\n", changed);
+    else
+        printf("error %s: %s\n", copa_error_name(rc), copa_error_last());
+    copa__layer_writer_free(w);
+    copa__image_files_dir_close(&files);
+    return rc == 0 ? 0 : 3;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 7 && strcmp(argv[1], "debian") == 0)
+        return debian(argc, argv);
     if (argc >= 3 && strcmp(argv[1], "maint") == 0)
         return maint(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "capture") == 0)
