@@ -46,7 +46,8 @@ static int by_path_then_seq(const void *a, const void *b)
 const copa__tree_meta *copa__tree_meta_find(copa__tree *t, const char *path)
 {
     if (!t->sorted) {
-        qsort(t->meta, t->nmeta, sizeof *t->meta, by_path_then_seq);
+        if (t->nmeta > 1)
+            qsort(t->meta, t->nmeta, sizeof *t->meta, by_path_then_seq);
         t->sorted = 1;
     }
     size_t lo = 0, hi = t->nmeta;

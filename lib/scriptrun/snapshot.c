@@ -170,7 +170,8 @@ static int walk(copa__tree *t, copa__tree_snapshot *s, int dir_fd, const char *p
         else
             n++;
     }
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 1)
+        qsort(names, n, sizeof *names, by_name);
     char path[PATH_MAX];
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct stat st;
@@ -212,7 +213,8 @@ int copa__tree_snapshot_take(copa__tree_snapshot **out, const copa__tree *tree)
         copa__tree_snapshot_free(s);
         return rc;
     }
-    qsort(s->items, s->count, sizeof *s->items, item_order);
+    if (s->count > 1)
+        qsort(s->items, s->count, sizeof *s->items, item_order);
     *out = s;
     return 0;
 }
