@@ -5,6 +5,7 @@
 # replace the native entry (each path once), deletions become whiteouts,
 # owners other than root survive (from the manifest when not root),
 # unchanged files are not re-emitted, a chmod keeps a file's capability.
+# Layer paths through hostile symlinks stay in the tree.
 # Run as root and, through setpriv, as an unprivileged user.
 set -eu
 TOOL=$1
@@ -58,6 +59,11 @@ with tarfile.open(work + "/base.tar", "w", format=tarfile.PAX_FORMAT) as t:
     add(t, "etc/lowerwh", b"l\n")
     add(t, "var/dir/one", b"1\n")
     add(t, "var/dir/two", b"2\n")
+    # Hostile parents: a relative and an absolute symlink leading "out" of the root.
+    add(t, "up", kind="sym", link="../../../..")
+    add(t, "abs", kind="sym", link="/")
+    add(t, "up/ESCAPED_UP", b"x\n")
+    add(t, "abs/ESCAPED_ABS", b"x\n")
     add(t, "usr/bin/pinger", b"\x7fELF-not-really\n", mode=0o755,
         pax={"SCHILY.xattr.security.capability": CAP.decode("latin-1")})
 with tarfile.open(work + "/native.tar", "w", format=tarfile.PAX_FORMAT) as t:
@@ -124,6 +130,10 @@ if [ "$rc" = 77 ]; then cat "$WORK/log"; echo "SKIP: user namespaces unavailable
 [ "$rc" = 0 ] || { cat "$WORK/log"; fail "capture"; }
 cat "$WORK/log"
 grep -q '^status: exit status 0$' "$WORK/log" || fail "the script failed"
+for f in ESCAPED_UP ESCAPED_ABS; do
+    [ -e "$WORK/s1/$f" ] || fail "$f was not extracted inside the tree"
+    [ ! -e "$WORK/$f" ] && [ ! -e "/$f" ] && [ ! -e "$(dirname "$WORK")/$f" ] || fail "$f escaped the tree"
+done
 check "$WORK/out1.tar" root
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
