@@ -56,7 +56,7 @@ int copa__layer_writer_new(copa__layer_writer **out, const copa__layer_writer_op
     return 0;
 }
 
-static void entry_clear(copa__wentry *e)
+void copa__wentry_clear(copa__wentry *e)
 {
     size_t i;
 
@@ -78,7 +78,7 @@ void copa__layer_writer_free(copa__layer_writer *w)
     if (w == NULL)
         return;
     for (i = 0; i < w->count; i++)
-        entry_clear(&w->entries[i]);
+        copa__wentry_clear(&w->entries[i]);
     free(w->entries);
     for (i = 0; i < w->origin_count; i++)
         free(w->origins[i]);
@@ -232,7 +232,7 @@ static int push_entry(copa__layer_writer *w, const copa__layer_wentry *in)
     w->count++;
     return 0;
 fail:
-    entry_clear(e);
+    copa__wentry_clear(e);
     return error;
 }
 

@@ -84,6 +84,25 @@ int copa__layer_writer_add_whiteout(copa__layer_writer *writer, const char *path
 int copa__layer_writer_add_opaque(copa__layer_writer *writer, const char *dir);
 
 /*
+ * What was added so far, in the order added, before finish: `entry`
+ * borrows the writer's copy; `read` yields a regular file's content (NULL
+ * for other types). A whiteout is the FILE entry DIR/.wh.NAME, as written.
+ * A non-zero return from `fn` stops the visit and is returned.
+ */
+typedef int (*copa__layer_writer_visit_fn)(void *payload, const copa__layer_wentry *entry,
+                                           copa__read_fn read, void *read_payload);
+int copa__layer_writer_visit(copa__layer_writer *writer, copa__layer_writer_visit_fn fn,
+                             void *payload);
+
+/*
+ * Drop the entries at `path` and, with `subtree`, below it, so that a
+ * later add replaces them (a layer holds each path once). The count
+ * dropped goes to *dropped (may be NULL).
+ */
+int copa__layer_writer_drop(copa__layer_writer *writer, const char *path, int subtree,
+                            size_t *dropped);
+
+/*
  * Sort, check and write everything to `fd` (positioned by the caller).
  * COPA_EINVALID for duplicate paths or a hardlink whose target is in this
  * layer but sorts after it / is not a regular file. The writer can only be

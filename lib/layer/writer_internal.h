@@ -30,6 +30,9 @@ struct copa__layer_writer {
     size_t origin_count;
 };
 
+/* Free what an entry owns (not the entry itself). */
+void copa__wentry_clear(copa__wentry *e);
+
 /* " (from ORIGIN)" for error messages, or "". */
 const char *copa__wentry_origin_note(const copa__wentry *e, char *buf, size_t size);
 
