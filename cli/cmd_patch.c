@@ -43,7 +43,8 @@ static const char patch_help[] =
     "Options:\n"
     "  -i, --image IMAGE         the image (registry reference, oci:DIR[:TAG],\n"
     "                            oci-archive:FILE, docker-archive:FILE)\n"
-    "  -r, --report FILE         scanner report (Trivy, Grype or copa native JSON)\n"
+    "  -r, --report FILE         scanner report (Trivy, Grype or copa native JSON); a\n"
+    "                            directory of them for a multi-platform image\n"
     "  -s, --scanner NAME        read the report with the plugin copa-NAME\n"
     "  -t, --tag TAG             tag of the patched image\n"
     "      --tag-suffix SUFFIX   suffix of the default tag (default \"patched\")\n"
@@ -58,11 +59,15 @@ static const char patch_help[] =
     "      --layer-compression C gzip (default, level 6), gzip:N (1-9), zstd (level 3)\n"
     "                            or zstd:N (1-19); zstd is smaller and faster but\n"
     "                            needs a zstd-aware runtime and an OCI image\n"
-    "  -p, --platform P          os/arch[/variant] of a multi-platform image\n"
+    "  -p, --platform P          os/arch[/variant] of a multi-platform image, or a\n"
+    "                            comma-separated list (default: every linux platform)\n"
+    "      --run-scripts         run the packages' maintainer scripts in a sandbox\n"
+    "                            inside the image and keep what they change\n"
     "      --ignore-errors       patch what can be patched when some fixes cannot be made\n"
     "      --dry-run             print the plan; download and write nothing\n"
     "      --json                with --dry-run: the plan as JSON\n"
-    "      --mirror FROM=TO      fetch apt URLs starting with FROM from TO (repeatable)\n"
+    "      --mirror FROM=TO      fetch repository URLs starting with FROM from TO\n"
+    "                            (indexes and packages; repeatable)\n"
     "      --timeout D           give up after D (\"90s\", \"5m\", \"1h\"; default none)\n"
     "      --progress MODE       auto (bars on a terminal), plain, json or quiet\n"
     "      --debug               more detail in progress output\n"
@@ -98,7 +103,8 @@ enum {
     OPT_INSECURE_UNSIGNED,
     OPT_JSON,
     OPT_LAYER_COMPRESSION,
-    OPT_SBOM
+    OPT_SBOM,
+    OPT_RUN_SCRIPTS
 };
 
 enum { MAX_MIRRORS = 32 };
@@ -149,6 +155,9 @@ static int one_option(patch_args *a, int opt, char *arg)
         return 0;
     case OPT_SBOM:
         a->opts.sbom_path = arg;
+        return 0;
+    case OPT_RUN_SCRIPTS:
+        a->opts.run_scripts = 1;
         return 0;
     case 'p':
         a->opts.platform = arg;
@@ -212,6 +221,7 @@ static int parse(patch_args *a, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"vex-author", required_argument, NULL, OPT_VEX_AUTHOR},
         {"sbom", required_argument, NULL, OPT_SBOM},
+        {"run-scripts", no_argument, NULL, OPT_RUN_SCRIPTS},
         {"platform", required_argument, NULL, 'p'},
         {"ignore-errors", no_argument, NULL, OPT_IGNORE_ERRORS},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},

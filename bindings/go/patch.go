@@ -87,6 +87,9 @@ type PatchOptions struct {
 	// SBOMPath, when set, receives a CycloneDX 1.6 SBOM of the patched image
 	// (the document Packages gives for it with Format "cyclonedx").
 	SBOMPath string
+	// RunScripts runs the upgraded packages' maintainer scripts and triggers
+	// in a sandbox inside the image and keeps what they change in the layer.
+	RunScripts bool
 	// Progress, when set, is called with each event; a non-nil error
 	// cancels the patch, and Patch returns an ErrCancelled error wrapping it.
 	Progress func(Progress) error
@@ -264,6 +267,7 @@ func (o *PatchOptions) toC() (*cPatch, error) {
 	c.opts.insecure_allow_unsigned = boolInt(o.InsecureAllowUnsigned)
 	c.opts.layer_compression = c.s(o.LayerCompression)
 	c.opts.sbom_path = c.s(o.SBOMPath)
+	c.opts.run_scripts = boolInt(o.RunScripts)
 	return c, nil
 }
 

@@ -79,8 +79,11 @@ COPA_EXTERN(int) copa_progress_to_json(char **out, const copa_progress *event);
 /** Free what copa_progress_to_json() returned; NULL is a no-op. */
 COPA_EXTERN(void) copa_progress_json_free(char *json);
 
-/** Version of copa_patch_options this header describes (2 added layer_compression, 3 sbom_path). */
-#define COPA_PATCH_OPTIONS_VERSION 3
+/**
+ * Version of copa_patch_options this header describes (2 added
+ * layer_compression, 3 sbom_path, 4 run_scripts).
+ */
+#define COPA_PATCH_OPTIONS_VERSION 4
 
 /** What to patch and where the result goes. Initialize with COPA_PATCH_OPTIONS_INIT. */
 typedef struct copa_patch_options {
@@ -158,6 +161,17 @@ typedef struct copa_patch_options {
      * to date); checked for writability before any work.
      */
     const char *sbom_path;
+    /* Version 4. */
+    /**
+     * Non-zero: run the upgraded packages' maintainer scripts and pending
+     * triggers inside the image, in a sandbox (user, mount, PID and network
+     * namespaces; no network; a timeout per script), in dpkg's order, and
+     * put what they change into the same new layer (docs/patch.md,
+     * "--run-scripts"). A script that fails fails the patch (with
+     * ignore_errors: a note). Needs user namespaces, and for a foreign
+     * architecture a binfmt_misc handler with the F flag.
+     */
+    int run_scripts;
 } copa_patch_options;
 
 /** Static initializer for copa_patch_options: every field empty. */
@@ -165,7 +179,7 @@ typedef struct copa_patch_options {
     {                                                                                              \
         COPA_PATCH_OPTIONS_VERSION, NULL, NULL, COPA_REPORT_AUTO, NULL, NULL, NULL, 0, NULL, NULL, \
             NULL, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, \
-            NULL                                                                                   \
+            NULL, 0                                                                                \
     }
 
 /**
@@ -174,7 +188,8 @@ typedef struct copa_patch_options {
  *
  * @param options  the options to fill.
  * @param version  COPA_PATCH_OPTIONS_VERSION, or an older version this
- *                 library still reads (1 lacks layer_compression, 2 sbom_path).
+ *                 library still reads (1 lacks layer_compression, 2 sbom_path,
+ *                 3 run_scripts).
  * @return 0, or COPA_EINVALID when options is NULL or the version is unknown.
  */
 COPA_EXTERN(int) copa_patch_options_init(copa_patch_options *options, unsigned int version);

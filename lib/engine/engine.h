@@ -85,6 +85,8 @@ typedef struct copa__engine_package {
 /* Called for each installed package; a non-zero return stops the walk and is returned. */
 typedef int (*copa__engine_package_fn)(void *payload, const copa__engine_package *package);
 
+struct copa__tree;
+
 /* What write() gets: the view to patch, the plan and its downloaded files. */
 typedef struct copa__engine_write_input {
     copa__rootfs *rootfs;
@@ -93,6 +95,16 @@ typedef struct copa__engine_write_input {
     const char *const *paths; /* fetch()'s files, one per plan step */
     copa__layer_writer *writer;
     const copa__engine_net *net; /* an engine may need more packages mid-build */
+    /*
+     * --run-scripts: run the packages' scripts in a sandbox over the image
+     * and keep what they change (scriptrun/capture.h). apply_base puts the
+     * image's base layers into a scratch tree. A failing script fails the
+     * write unless ignore_errors (then a note).
+     */
+    int run_scripts;
+    int ignore_errors;
+    int (*apply_base)(void *payload, struct copa__tree *tree);
+    void *base_payload;
 } copa__engine_write_input;
 
 struct copa__engine_ops {

@@ -71,6 +71,10 @@ int copa__patch_multi(copa__patch_ctx *ctx, copa_patch_result *res);
 /* Record a platform's fixes for the multi-platform VEX (write.c). */
 int copa__patch_claims_add(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *digest);
 
+/* --run-scripts: the base layers into a scratch tree (payload: the ctx; scripts_base.c). */
+struct copa__tree;
+int copa__patch_apply_base(void *payload, struct copa__tree *tree);
+
 /* Fill ctx->net and ctx->events from the options (engine_events.c). */
 void copa__patch_engine_wire(copa__patch_ctx *ctx);
 

@@ -22,6 +22,8 @@ static size_t options_size(unsigned int version)
         return offsetof(copa_patch_options, layer_compression);
     case 2:
         return offsetof(copa_patch_options, sbom_path);
+    case 3:
+        return offsetof(copa_patch_options, run_scripts);
     default:
         return sizeof(copa_patch_options);
     }

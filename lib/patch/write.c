@@ -122,6 +122,10 @@ static int build_layer(copa__patch_ctx *ctx, const copa__rs_plan *plan, layer_fi
     in.paths = (const char *const *)paths;
     in.writer = writer;
     in.net = &ctx->net;
+    in.run_scripts = ctx->opts->run_scripts;
+    in.ignore_errors = ctx->opts->ignore_errors;
+    in.apply_base = copa__patch_apply_base;
+    in.base_payload = ctx;
     if ((rc = ctx->engine_ops->write(ctx->engine, &in, &ctx->events)) == 0 &&
         (rc = finish_layer(ctx, writer, lf, res)) == 0)
         rc = copa__progress_end(&ctx->progress);

@@ -37,7 +37,7 @@ static int exists_in(const runner *r, const char *path)
 
 /* One script: argv[0] is its path in the tree, `args` its arguments. */
 static int run_script(const runner *r, const copa__maint_step *s, const char *script,
-                      const char *path, const char *arg1, const char *arg2)
+                      const char *path, const char *arg1, const char *arg2, const char *arg3)
 {
     char env_pkg[512], env_arch[128], env_name[64], env_version[128];
     snprintf(env_pkg, sizeof env_pkg, "DPKG_MAINTSCRIPT_PACKAGE=%s", s->package);
@@ -56,13 +56,15 @@ static int run_script(const runner *r, const copa__maint_step *s, const char *sc
                          NULL};
     char abs[1024];
     snprintf(abs, sizeof abs, "/%s", path);
-    const char *argv[] = {abs, arg1, arg2, NULL};
+    /* A NULL arg2 ends the list (arg3 then unused), as dpkg passes them. */
+    const char *argv[] = {abs, arg1, arg2, arg2 != NULL ? arg3 : NULL, NULL};
     copa__sandbox_command cmd = {
         .root = r->root, .argv = argv, .env = env, .timeout_seconds = r->options->timeout_seconds};
     copa__sandbox_result result;
     char what[1024];
-    snprintf(what, sizeof what, "%s: %s (%s%s%s)", s->package, script, arg1, arg2 ? " " : "",
-             arg2 ? (arg2[0] ? arg2 : "\"\"") : "");
+    snprintf(what, sizeof what, "%s: %s (%s%s%s%s%s)", s->package, script, arg1, arg2 ? " " : "",
+             arg2 ? (arg2[0] ? arg2 : "\"\"") : "", arg2 && arg3 ? " " : "",
+             arg2 && arg3 ? arg3 : "");
     int rc = copa__sandbox_run(&cmd, &result);
     if (rc != 0)
         return copa__error_prefix("%s: ", what);
@@ -76,13 +78,13 @@ static int run_script(const runner *r, const copa__maint_step *s, const char *sc
 }
 
 static int run_new(const runner *r, const copa__maint_step *s, const char *script, const char *arg1,
-                   const char *arg2)
+                   const char *arg2, const char *arg3)
 {
     char path[512];
     snprintf(path, sizeof path, INFO_DIR "/%s.%s", s->info_name, script);
     if (!exists_in(r, path))
         return 0;
-    return run_script(r, s, script, path, arg1, arg2);
+    return run_script(r, s, script, path, arg1, arg2, arg3);
 }
 
 /* The installed version's script, placed in the tree while it runs. */
@@ -104,7 +106,7 @@ static int run_old(const runner *r, const copa__maint_step *s, const char *scrip
     if (fd >= 0)
         close(fd);
     if (rc == 0)
-        rc = run_script(r, s, script, path, "upgrade", s->new_version);
+        rc = run_script(r, s, script, path, "upgrade", s->new_version, NULL);
     unlinkat(dir, name, 0);
     close(dir);
     return rc;
@@ -142,8 +144,9 @@ static int unpack_phase(const runner *r, const copa__maint_step *s)
 {
     int rc = run_old(r, s, "prerm", s->old_prerm, s->old_prerm_len);
     if (rc == 0)
-        rc = s->old_version ? run_new(r, s, "preinst", "upgrade", s->old_version)
-                            : run_new(r, s, "preinst", "install", NULL);
+        /* dpkg: `new-preinst upgrade OLD NEW`, `new-preinst install`. */
+        rc = s->old_version ? run_new(r, s, "preinst", "upgrade", s->old_version, s->new_version)
+                            : run_new(r, s, "preinst", "install", NULL, NULL);
     if (rc == 0)
         rc = run_old(r, s, "postrm", s->old_postrm, s->old_postrm_len);
     return rc;
@@ -156,7 +159,7 @@ static int triggers(const runner *r)
     copa__maint_step dpkg = {
         .package = "dpkg", .info_name = "dpkg", .arch = NULL, .new_version = ""};
     /* run_script's argv[0] is a tree path: usr/bin/dpkg with its two arguments. */
-    return run_script(r, &dpkg, "triggers", "usr/bin/dpkg", "--triggers-only", "--pending");
+    return run_script(r, &dpkg, "triggers", "usr/bin/dpkg", "--triggers-only", "--pending", NULL);
 }
 
 int copa__maint_run(const char *root, const copa__maint_step *steps, size_t count,
@@ -180,7 +183,7 @@ int copa__maint_run(const char *root, const copa__maint_step *steps, size_t coun
         rc = unpack_phase(&r, &steps[i]);
     for (size_t i = 0; rc == 0 && i < count; i++)
         rc = run_new(&r, &steps[i], "postinst", "configure",
-                     steps[i].old_version ? steps[i].old_version : "");
+                     steps[i].old_version ? steps[i].old_version : "", NULL);
     if (rc == 0)
         rc = triggers(&r);
     if (made_old_dir) {

@@ -205,10 +205,12 @@ class PatchOptions(Structure):
         ("layer_compression", c_char_p),
         # version 3
         ("sbom_path", c_char_p),
+        # version 4
+        ("run_scripts", c_int),
     ]
 
 
-PATCH_OPTIONS_VERSION = 3
+PATCH_OPTIONS_VERSION = 4
 
 
 class PatchUpdate(Structure):

@@ -202,6 +202,7 @@ def _options(
     insecure_allow_unsigned: bool = False,
     layer_compression: Optional[str] = None,
     sbom_path: Optional[str] = None,
+    run_scripts: bool = False,
 ) -> PatchOptions:
     if not _native.has_patch():
         raise Unsupported("this libcopa has no copa_patch(); libcopa %s" % dec(lib().copa_version()))
@@ -215,7 +216,8 @@ def _options(
         version -= 1
     check(lib().copa_patch_options_init(byref(opts), version))
     for needed, option, value in ((2, "layer_compression", layer_compression),
-                                  (3, "sbom_path", sbom_path)):
+                                  (3, "sbom_path", sbom_path),
+                                  (4, "run_scripts", run_scripts or None)):
         if value is not None and version < needed:
             raise Unsupported("this libcopa has no %s option; libcopa %s"
                               % (option, dec(lib().copa_version())))
@@ -249,6 +251,8 @@ def _options(
         opts.layer_compression = enc(layer_compression)
     if sbom_path is not None:
         opts.sbom_path = enc(sbom_path)
+    if run_scripts:
+        opts.run_scripts = 1
     return opts
 
 
@@ -318,7 +322,8 @@ def patch(
             level 6), "gzip:N" with N 1-9, "zstd" (level 3), "zstd:N" with N
             1-19; zstd needs an OCI image and a zstd-aware runtime),
             sbom_path (a CycloneDX 1.6 SBOM of the patched image, the
-            document :func:`copa.packages` gives for it).
+            document :func:`copa.packages` gives for it), run_scripts (run the
+            maintainer scripts in a sandbox and keep what they change).
 
     Returns:
         A :class:`PatchResult` (also when the image was already up to date).

@@ -7,7 +7,10 @@
  * as events.
  */
 #include "engine/debian/debian.h"
+#include "scriptrun/capture.h"
+#include "util/error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void fetch_options(copa__debpatch_fetch_options *fo, const copa__engine_net *net,
@@ -35,16 +38,66 @@ int copa__debian_fetch(copa__engine *engine, char ***paths, const copa__rs_plan 
     return copa__debpatch_fetch(paths, plan, &fo);
 }
 
-static int report(const copa__debpatch_result *dr, const copa__engine_events *events)
+/* Scripts that did not run, and notes (with --run-scripts the scripts ran). */
+static int report(const copa__debpatch_result *dr, int scripts_ran,
+                  const copa__engine_events *events)
 {
     size_t i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && events->script != NULL && i < dr->nskipped_scripts; i++)
+    for (i = 0; rc == 0 && !scripts_ran && events->script != NULL && i < dr->nskipped_scripts; i++)
         rc = events->script(events->payload, dr->skipped_scripts[i]);
     for (i = 0; rc == 0 && events->note != NULL && i < dr->nnotes; i++)
         rc = events->note(events->payload, dr->notes[i]);
     return rc;
+}
+
+/* A script that ran: a note, so the user sees what was executed. */
+static int script_ran(void *payload, const char *what)
+{
+    const copa__engine_events *events = payload;
+    char note[512];
+
+    snprintf(note, sizeof(note), "ran in the sandbox: %s", what);
+    return events->note != NULL ? events->note(events->payload, note) : 0;
+}
+
+/*
+ * --run-scripts: the plan's maintainer scripts over the image with the
+ * native layer, their changes into the same writer. *ran is 1 when they ran.
+ */
+static int run_scripts(const copa__engine_write_input *in, const copa__engine_events *events,
+                       int *ran)
+{
+    copa__scriptrun_input si;
+    size_t changed = 0;
+    char note[1200];
+    int rc;
+
+    *ran = 0;
+    memset(&si, 0, sizeof(si));
+    si.plan = in->plan;
+    si.files = in->files;
+    si.writer = in->writer;
+    si.apply_base = in->apply_base;
+    si.base_payload = in->base_payload;
+    si.maint.ran = script_ran;
+    si.maint.payload = (void *)events;
+    rc = copa__scriptrun_capture(&si, &changed);
+    if (rc == 0) {
+        *ran = 1;
+        snprintf(note, sizeof(note),
+                 "the maintainer scripts ran in the sandbox and changed %zu path%s", changed,
+                 changed == 1 ? "" : "s");
+        return events->note != NULL ? events->note(events->payload, note) : 0;
+    }
+    if (!in->ignore_errors || rc == COPA_ECANCELLED || rc == COPA_ENOMEM)
+        return rc;
+    snprintf(note, sizeof(note),
+             "--run-scripts: %s; the layer holds the packages without their "
+             "scripts' effects (--ignore-errors)",
+             copa_error_last());
+    return events->note != NULL ? events->note(events->payload, note) : 0;
 }
 
 int copa__debian_write(copa__engine *engine, const copa__engine_write_input *in,
@@ -55,7 +108,7 @@ int copa__debian_write(copa__engine *engine, const copa__engine_write_input *in,
     copa__debian_old_deb_source old_src;
     copa__debpatch_input bi;
     copa__debpatch_result dr;
-    int rc;
+    int rc, ran = 0;
 
     memset(&bi, 0, sizeof(bi));
     memset(&dr, 0, sizeof(dr));
@@ -73,8 +126,10 @@ int copa__debian_write(copa__engine *engine, const copa__engine_write_input *in,
     bi.old_deb = copa__debian_old_deb;
     bi.old_deb_payload = &old_src;
     rc = copa__debpatch_build(&dr, &bi);
+    if (rc == 0 && in->run_scripts)
+        rc = run_scripts(in, events, &ran);
     if (rc == 0)
-        rc = report(&dr, events);
+        rc = report(&dr, ran, events);
     copa__debpatch_result_free(&dr);
     return rc;
 }

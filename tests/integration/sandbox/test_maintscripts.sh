@@ -33,9 +33,10 @@ script "$TREE/usr/bin/dpkg" # the image's dpkg, for the trigger run
 "$TOOL" maint "$TREE" "a,amd64,1.0,2.0,$WORK/a.prerm.old,$WORK/a.postrm.old" "b,all,-,3.0" \
     >"$WORK/log" || { cat "$WORK/log"; fail "the scripts did not run"; }
 cat "$WORK/log"
+# dpkg's own arguments (checked against dpkg in tests/integration/patch/run_scripts.sh).
 cat >"$WORK/want" <<'W'
 prerm a amd64 [upgrade 2.0]
-preinst a amd64 [upgrade 1.0]
+preinst a amd64 [upgrade 1.0 2.0]
 postrm a amd64 [upgrade 2.0]
 preinst b all [install]
 postinst a amd64 [configure 1.0]

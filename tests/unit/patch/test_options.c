@@ -56,9 +56,10 @@ static void current_version_initializes_everything(void **state)
 
     memset(&o, 0xA5, sizeof(o));
     assert_int_equal(copa_patch_options_init(&o, COPA_PATCH_OPTIONS_VERSION), 0);
-    assert_int_equal(o.version, 3);
+    assert_int_equal(o.version, 4);
     assert_null(o.layer_compression);
     assert_null(o.sbom_path);
+    assert_int_equal(o.run_scripts, 0);
     assert_null(o.vex_author);
     assert_int_equal(o.insecure_allow_unsigned, 0);
 }
@@ -78,7 +79,9 @@ static void unknown_versions_are_refused(void **state)
         copa_patch_result *r = NULL;
         assert_int_equal(copa_patch(&r, &o), COPA_EINVALID);
         assert_null(r);
-        assert_non_null(strstr(copa_error_last(), "version 4"));
+        char expected[64];
+        snprintf(expected, sizeof(expected), "version %u", COPA_PATCH_OPTIONS_VERSION + 1);
+        assert_non_null(strstr(copa_error_last(), expected));
     }
 }
 
