@@ -19,7 +19,7 @@ packages=(
     # Real components the integration tests start on loopback
     docker-registry apache2-utils skopeo umoci openssl curl jq
     # Scripting used by tests and benchmarks
-    python3 python3-jsonschema python3-yaml python3-pytest python3-setuptools python3-venv golang-go doxygen xz-utils time lz4 dctrl-tools python3-apt
+    python3 python3-jsonschema python3-yaml python3-pytest python3-setuptools python3-venv golang-go doxygen xz-utils time lz4 dctrl-tools python3-apt bc
 )
 
 missing=()

@@ -4,11 +4,11 @@
 usage: make_hostile.py CASE DIR  -> writes DIR/in (the file to read) and
 DIR/keys/ (a trusted key), built with tests/support/apk/apkbuild.py.
 """
-import random
 import gzip
 import hashlib
 import io
 import os
+import random
 import sys
 import tarfile
 import zlib
