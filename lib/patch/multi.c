@@ -17,7 +17,9 @@
 #include "report/report_dir.h"
 #include "util/buffer.h"
 #include "util/error.h"
+#include "util/threads.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,7 @@ typedef struct multi_run {
     size_t report_entry;
     copa__index_rebuild *rb; /* NULL in a dry run */
     copa__vex_claims claims;
+    int have_claims_lock;
     copa__buf plan_text;
     cJSON *plan_json;
     size_t patched;
@@ -76,6 +79,8 @@ static void multi_free(multi_run *m)
     copa__index_rebuild_free(m->rb);
     free(m->claims.items);
     copa__arena_free(&m->claims.arena);
+    if (m->have_claims_lock)
+        pthread_mutex_destroy(&m->claims.lock);
     copa__buf_free(&m->plan_text);
     cJSON_Delete(m->plan_json);
 }
@@ -128,6 +133,8 @@ static int prepare(multi_run *m, copa__patch_ctx *ctx, const char *destination)
         rc = copa__index_rebuild_open(&m->rb, ctx->ref, to, &ctx->transport);
     copa_reference_free(to);
     copa__arena_init(&m->claims.arena);
+    pthread_mutex_init(&m->claims.lock, NULL);
+    m->have_claims_lock = 1;
     m->plan_json = cJSON_CreateArray();
     return rc != 0 ? rc : m->plan_json == NULL ? copa__error_oom() : 0;
 }
@@ -165,103 +172,219 @@ static int add_plans(multi_run *m, const char *platform, const copa_patch_result
     return rc;
 }
 
-/* The child context of one platform: the run's options, reference, mirrors
- * and progress, this platform and its report; nothing it borrows is freed. */
-static void child_init(copa__patch_ctx *child, copa__patch_ctx *ctx, multi_run *m, size_t i,
-                       const copa_report *report, copa_patch_result *sub)
+/* Progress events of platforms patched at once reach the caller one at a time. */
+typedef struct shared_progress {
+    pthread_mutex_t lock;
+    copa_progress_cb cb;
+    void *payload;
+} shared_progress;
+
+static int locked_progress(const copa_progress *event, void *payload)
 {
+    shared_progress *sp = payload;
+    int rc;
+
+    pthread_mutex_lock(&sp->lock);
+    rc = sp->cb(event, sp->payload);
+    pthread_mutex_unlock(&sp->lock);
+    return rc;
+}
+
+/* One platform's run (phase one, possibly on a worker thread). */
+typedef struct platform_run {
+    size_t entry;
+    char platform[96];
+    const copa_report *report;
+    copa_patch_result *sub;
+    int rc, cancelled;
+    char message[1024]; /* the failure's, read on the thread that failed */
+} platform_run;
+
+typedef struct run_queue {
+    multi_run *m;
+    copa__patch_ctx *ctx;
+    const char *destination;
+    shared_progress *progress;
+    platform_run *runs;
+    size_t count, next;
+    pthread_mutex_t lock;
+} run_queue;
+
+/* The child context of one platform: the run's options, reference, mirrors
+ * and deadline, this platform and its report; nothing it borrows is freed. */
+static void child_init(copa__patch_ctx *child, const run_queue *q, const platform_run *r)
+{
+    const copa__patch_ctx *ctx = q->ctx;
+
     memset(child, 0, sizeof(*child));
     child->opts = ctx->opts;
     child->compression = ctx->compression;
     child->compression_level = ctx->compression_level;
     child->progress = ctx->progress;
+    if (ctx->progress.cb != NULL) {
+        child->progress.cb = locked_progress;
+        child->progress.payload = q->progress;
+    }
     child->deadline = ctx->deadline;
     child->ref = ctx->ref;
-    child->report = (copa_report *)report;
-    child->platform = m->idx.manifests[i].platform;
+    child->report = (copa_report *)r->report;
+    child->platform = q->m->idx.manifests[r->entry].platform;
     child->want = &child->platform;
     child->mirrors = ctx->mirrors;
-    child->result = sub;
-    child->rb = m->rb;
-    child->rb_entry = i;
-    child->claims = &m->claims;
+    child->result = r->sub;
+    child->rb = q->m->rb;
+    child->rb_entry = r->entry;
+    child->claims = &q->m->claims;
 }
 
-static void child_free(copa__patch_ctx *child, copa__patch_ctx *ctx)
+static void run_one(run_queue *q, platform_run *r)
 {
-    ctx->progress = child->progress; /* stage times, a cancel */
-    child->ref = NULL;
-    child->report = NULL;
-    memset(&child->mirrors, 0, sizeof(child->mirrors));
-    copa__patch_ctx_free(child);
+    copa__patch_ctx child;
+
+    if ((r->rc = copa__patch_result_new(&r->sub)) != 0 ||
+        (r->sub->destination = strdup(q->destination)) == NULL) {
+        r->rc = copa__error_oom();
+        snprintf(r->message, sizeof(r->message), "%s", copa_error_last());
+        return;
+    }
+    child_init(&child, q, r);
+    r->rc = copa__patch_one(&child, r->sub);
+    if (r->rc != 0)
+        snprintf(r->message, sizeof(r->message), "%s", copa_error_last());
+    r->cancelled = child.progress.cancelled;
+    child.ref = NULL;
+    child.report = NULL;
+    memset(&child.mirrors, 0, sizeof(child.mirrors));
+    copa__patch_ctx_free(&child);
 }
 
-/* Patch entry i; a failure is the run's unless --ignore-errors keeps the platform. */
-static int patch_entry(multi_run *m, copa__patch_ctx *ctx, size_t i, const char *platform,
-                       const char *destination, copa_patch_result *res)
+static void *worker(void *arg)
+{
+    run_queue *q = arg;
+
+    for (;;) {
+        platform_run *r = NULL;
+        pthread_mutex_lock(&q->lock);
+        if (q->next < q->count)
+            r = &q->runs[q->next++];
+        pthread_mutex_unlock(&q->lock);
+        if (r == NULL)
+            return NULL;
+        run_one(q, r);
+    }
+}
+
+/*
+ * Phase one: every platform to patch, up to COPA_THREADS at once (each
+ * within the one-image memory bound; their writes into the index session
+ * are serialized there).
+ */
+static int run_all(run_queue *q)
+{
+    pthread_t threads[8];
+    size_t n, i, started = 0;
+    int wanted, rc;
+
+    if ((rc = copa__threads_count(&wanted, 0)) != 0)
+        return rc;
+    n = wanted < 1 ? 1 : (size_t)wanted;
+    n = n > q->count ? q->count : n;
+    n = n > sizeof(threads) / sizeof(threads[0]) ? sizeof(threads) / sizeof(threads[0]) : n;
+    for (i = 1; i < n; i++)
+        if (pthread_create(&threads[started], NULL, worker, q) == 0)
+            started++;
+    worker(q); /* this thread works too */
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    return 0;
+}
+
+/* Phase two, in index order: a platform's outcome into the result. */
+static int record(multi_run *m, copa__patch_ctx *ctx, platform_run *r, copa_patch_result *res)
+{
+    const copa__descriptor *d = &m->idx.manifests[r->entry];
+    int patched, rc;
+
+    if (r->cancelled != 0 && ctx->progress.cancelled == 0)
+        ctx->progress.cancelled = r->cancelled;
+    if (r->rc != 0 && r->cancelled == 0 && r->rc != COPA_ECANCELLED && ctx->opts->ignore_errors) {
+        if ((rc = copa__progress_note(&ctx->progress, r->message)) != 0)
+            return rc;
+        return copa__patch_result_add_platform(res, r->platform, "error", 0, d->digest, r->message);
+    }
+    if (r->rc != 0)
+        return copa__error_set(r->rc, "%s: %s", r->platform, r->message);
+    patched = !r->sub->up_to_date;
+    m->patched += (size_t)patched;
+    if ((rc = add_plans(m, r->platform, r->sub)) != 0 ||
+        (rc = copa__patch_result_merge(res, r->sub)) != 0)
+        return rc;
+    return copa__patch_result_add_platform(res, r->platform, patched ? "patched" : "up-to-date",
+                                           r->sub->update_count,
+                                           ctx->opts->dry_run ? ""
+                                           : patched          ? r->sub->digest
+                                                              : d->digest,
+                                           "");
+}
+
+/* What each entry becomes: kept (with why) or a run for phase one. */
+static int classify(multi_run *m, copa__patch_ctx *ctx, run_queue *q, copa_patch_result *res,
+                    size_t i)
 {
     const copa__descriptor *d = &m->idx.manifests[i];
-    copa__patch_ctx child;
-    copa_patch_result *sub = NULL;
-    const copa_report *report;
-    int keep, rc;
+    platform_run *r = &q->runs[q->count];
+    char platform[96];
+    int keep;
 
-    report = report_for(m, i, &keep);
+    if (m->plans[i].role == COPA__ENTRY_ATTESTATION || !d->has_platform)
+        return 0;
+    copa__platform_format(platform, sizeof(platform), &d->platform);
+    if (m->plans[i].role == COPA__ENTRY_KEEP)
+        return copa__patch_result_add_platform(
+            res, platform, "kept", 0, d->digest,
+            ctx->opts->platform != NULL ? "not in --platform" : "not a linux platform");
+    memset(r, 0, sizeof(*r));
+    r->entry = i;
+    snprintf(r->platform, sizeof(r->platform), "%s", platform);
+    r->report = report_for(m, i, &keep);
     if (keep)
         return copa__patch_result_add_platform(res, platform, "kept", 0, d->digest,
                                                "no report for this platform");
-    if ((rc = copa__patch_result_new(&sub)) != 0)
-        return rc;
-    if ((sub->destination = strdup(destination)) == NULL) {
-        copa_patch_result_free(sub);
-        return copa__error_oom();
-    }
-    child_init(&child, ctx, m, i, report, sub);
-    rc = copa__patch_one(&child, sub);
-    child_free(&child, ctx);
-    if (rc != 0 && ctx->progress.cancelled == 0 && ctx->opts->ignore_errors) {
-        char message[1024];
-        snprintf(message, sizeof(message), "%s", copa_error_last());
-        rc = copa__progress_note(&ctx->progress, message);
-        if (rc == 0)
-            rc = copa__patch_result_add_platform(res, platform, "error", 0, d->digest, message);
-    } else if (rc == 0) {
-        int patched = !sub->up_to_date;
-        m->patched += patched;
-        if ((rc = add_plans(m, platform, sub)) == 0 &&
-            (rc = copa__patch_result_merge(res, sub)) == 0)
-            rc = copa__patch_result_add_platform(res, platform, patched ? "patched" : "up-to-date",
-                                                 sub->update_count,
-                                                 ctx->opts->dry_run ? ""
-                                                 : patched          ? sub->digest
-                                                                    : d->digest,
-                                                 "");
-    } else {
-        rc = copa__error_prefix("%s: ", platform);
-    }
-    copa_patch_result_free(sub);
-    return rc;
+    q->count++;
+    return 0;
 }
 
 static int patch_platforms(multi_run *m, copa__patch_ctx *ctx, const char *destination,
                            copa_patch_result *res)
 {
+    shared_progress sp;
+    run_queue q;
     size_t i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && i < m->idx.manifest_count; i++) {
-        const copa__descriptor *d = &m->idx.manifests[i];
-        char platform[96];
-        if (m->plans[i].role == COPA__ENTRY_ATTESTATION || !d->has_platform)
-            continue;
-        copa__platform_format(platform, sizeof(platform), &d->platform);
-        if (m->plans[i].role == COPA__ENTRY_KEEP)
-            rc = copa__patch_result_add_platform(
-                res, platform, "kept", 0, d->digest,
-                ctx->opts->platform != NULL ? "not in --platform" : "not a linux platform");
-        else
-            rc = patch_entry(m, ctx, i, platform, destination, res);
-    }
+    memset(&q, 0, sizeof(q));
+    q.m = m;
+    q.ctx = ctx;
+    q.destination = destination;
+    q.progress = &sp;
+    sp.cb = ctx->progress.cb;
+    sp.payload = ctx->progress.payload;
+    pthread_mutex_init(&sp.lock, NULL);
+    pthread_mutex_init(&q.lock, NULL);
+    if ((q.runs = calloc(m->idx.manifest_count + 1, sizeof(*q.runs))) == NULL)
+        rc = copa__error_oom();
+    for (i = 0; rc == 0 && i < m->idx.manifest_count; i++)
+        rc = classify(m, ctx, &q, res, i);
+    if (rc == 0)
+        rc = run_all(&q);
+    /* Outcomes in the index's order, whatever order the platforms finished in. */
+    for (i = 0; rc == 0 && i < q.count; i++)
+        rc = record(m, ctx, &q.runs[i], res);
+    for (i = 0; q.runs != NULL && i < q.count; i++)
+        copa_patch_result_free(q.runs[i].sub);
+    free(q.runs);
+    pthread_mutex_destroy(&q.lock);
+    pthread_mutex_destroy(&sp.lock);
     return rc;
 }
 
@@ -348,41 +471,55 @@ int copa__patch_multi(copa__patch_ctx *ctx, copa_patch_result *res)
     return rc;
 }
 
+/* One claim: `id` fixed by `purl` in the platform manifest `digest`. */
+static int push_claim(copa__vex_claims *c, const char *id, const char *purl, const char *digest)
+{
+    copa__vex_claim *item;
+
+    if (c->count == c->capacity) {
+        size_t cap = c->capacity != 0 ? c->capacity * 2 : 16;
+        copa__vex_claim *grown = realloc(c->items, cap * sizeof(*grown));
+        if (grown == NULL)
+            return copa__error_oom();
+        c->items = grown;
+        c->capacity = cap;
+    }
+    item = &c->items[c->count];
+    item->id = copa__arena_strdup(&c->arena, id);
+    item->package_purl = copa__arena_strdup(&c->arena, purl);
+    item->platform_digest = copa__arena_strdup(&c->arena, digest);
+    if (item->id == NULL || item->package_purl == NULL || item->platform_digest == NULL)
+        return copa__error_oom();
+    c->count++;
+    return 0;
+}
+
+static int add_step_claims(copa__patch_ctx *ctx, const copa__rs_step *s, const char *digest)
+{
+    char *purl = NULL;
+    size_t j;
+    int rc;
+
+    if (s->nids == 0)
+        return 0;
+    if ((rc = copa_vex_purl_package(&purl, ctx->engine_ops->format, ctx->os.id, ctx->os.version_id,
+                                    s->name, s->to, s->arch)) != 0)
+        return rc;
+    for (j = 0; rc == 0 && j < s->nids; j++)
+        rc = push_claim(ctx->claims, s->ids[j], purl, digest);
+    copa_vex_string_free(purl);
+    return rc;
+}
+
 int copa__patch_claims_add(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *digest)
 {
     copa__vex_claims *c = ctx->claims;
-    size_t i, j;
+    size_t i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && i < plan->nsteps; i++) {
-        const copa__rs_step *s = &plan->steps[i];
-        char *purl = NULL;
-        if (s->nids == 0)
-            continue;
-        if ((rc = copa_vex_purl_package(&purl, ctx->engine_ops->format, ctx->os.id,
-                                        ctx->os.version_id, s->name, s->to, s->arch)) != 0)
-            return rc;
-        for (j = 0; rc == 0 && j < s->nids; j++) {
-            copa__vex_claim *grown;
-            if (c->count == c->capacity) {
-                size_t cap = c->capacity != 0 ? c->capacity * 2 : 16;
-                if ((grown = realloc(c->items, cap * sizeof(*grown))) == NULL) {
-                    rc = copa__error_oom();
-                    break;
-                }
-                c->items = grown;
-                c->capacity = cap;
-            }
-            c->items[c->count].id = copa__arena_strdup(&c->arena, s->ids[j]);
-            c->items[c->count].package_purl = copa__arena_strdup(&c->arena, purl);
-            c->items[c->count].platform_digest = copa__arena_strdup(&c->arena, digest);
-            if (c->items[c->count].id == NULL || c->items[c->count].package_purl == NULL ||
-                c->items[c->count].platform_digest == NULL)
-                rc = copa__error_oom();
-            else
-                c->count++;
-        }
-        copa_vex_string_free(purl);
-    }
+    pthread_mutex_lock(&c->lock); /* platforms are written from several threads */
+    for (i = 0; rc == 0 && i < plan->nsteps; i++)
+        rc = add_step_claims(ctx, &plan->steps[i], digest);
+    pthread_mutex_unlock(&c->lock);
     return rc;
 }

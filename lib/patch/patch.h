@@ -13,6 +13,7 @@
 #include "resolve/resolve.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stddef.h>
 
 /* Labels (and OCI annotations) copa writes on a patched image. */
@@ -145,7 +146,8 @@ typedef struct copa__vex_claim {
 typedef struct copa__vex_claims {
     copa__vex_claim *items;
     size_t count, capacity;
-    copa__arena arena; /* the strings */
+    copa__arena arena;    /* the strings */
+    pthread_mutex_t lock; /* platforms add claims from several threads */
 } copa__vex_claims;
 
 /*
