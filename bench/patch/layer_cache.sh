@@ -30,13 +30,15 @@ out=$src/bench/results/layer-cache.md
 # --- the two builds (Release, copa only)
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCOPA_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build-bench --target copa -j2 >/dev/null
-rm -rf "$work/before-src"
-mkdir -p "$work/before-src"
-git archive "$before" | tar -x -C "$work/before-src"
-cmake -S "$work/before-src" -B "$work/before-build" -DCMAKE_BUILD_TYPE=Release \
-    -DCOPA_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$work/before-build" --target copa -j2 >/dev/null
-declare -A bin=([before]=$work/before-build/cli/copa [off]=$src/build-bench/cli/copa
+b=$work/before-$(git rev-parse --short "$before")
+if [ ! -x "$b/build/cli/copa" ]; then
+    rm -rf "$b"
+    mkdir -p "$b/src"
+    git archive "$before" | tar -x -C "$b/src"
+    cmake -S "$b/src" -B "$b/build" -DCMAKE_BUILD_TYPE=Release -DCOPA_BUILD_EXAMPLES=OFF >/dev/null
+    cmake --build "$b/build" --target copa -j2 >/dev/null
+fi
+declare -A bin=([before]=$b/build/cli/copa [off]=$src/build-bench/cli/copa
     [on]=$src/build-bench/cli/copa)
 
 # --- the image (cached) in a loopback registry
@@ -63,9 +65,8 @@ skopeo copy -q --dest-tls-verify=false "oci:$work/layout:base" "docker://$reg/x:
 copa() {
     local variant=$1 name=$2
     shift 2
-    local env=(env COPA_CACHE_DIR="$work/cache-$variant")
+    local env=(env -u COPA_NO_LAYER_CACHE COPA_CACHE_DIR="$work/cache-$variant")
     [ "$variant" = off ] && env+=(COPA_NO_LAYER_CACHE=1)
-    [ "$variant" = on ] && env+=(-u COPA_NO_LAYER_CACHE)
     "${env[@]}" /usr/bin/time -v -o "$work/$name.time" "${bin[$variant]}" patch \
         -i "$reg/x:base" --insecure-registry "$reg" --progress plain --debug "$@" \
         >"$work/$name.out" 2>"$work/$name.err"
