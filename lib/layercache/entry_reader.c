@@ -86,6 +86,28 @@ static int normalised(const char *path)
     return ok;
 }
 
+/*
+ * What copa__layer_read guarantees of an entry (reader.c), and the view
+ * relies on: a normalised path, only a directory (or an opaque marker)
+ * naming the root (a file there left canonicalize() looping for ever, found
+ * by fuzz_layer_index), a hardlink target normalised and not the root, a
+ * size only for what was a regular file in the tar.
+ */
+static int what_the_reader_delivers(const copa__layer_entry *e)
+{
+    if (!normalised(e->path))
+        return 0;
+    if (e->path[0] == '\0' && e->type != COPA__ENTRY_DIR && e->type != COPA__ENTRY_OPAQUE)
+        return 0;
+    if (e->type == COPA__ENTRY_HARDLINK && (e->link[0] == '\0' || !normalised(e->link)))
+        return 0;
+    /* Whiteouts and opaque markers are regular files in the tar, sizes and all. */
+    if (e->type == COPA__ENTRY_FILE || e->type == COPA__ENTRY_WHITEOUT ||
+        e->type == COPA__ENTRY_OPAQUE)
+        return e->size >= 0;
+    return e->size == 0;
+}
+
 /* One entry (after its tag byte); 0 or -1 for a malformed one. */
 static int parse_entry(cursor *c, copa__layer_entry *e, const void **content, size_t *length,
                        int *kept)
@@ -116,12 +138,10 @@ static int parse_entry(cursor *c, copa__layer_entry *e, const void **content, si
         *length = (size_t)n;
     }
     if (c->bad || *kept > 1 || e->type < COPA__ENTRY_FILE || e->type > COPA__ENTRY_OPAQUE ||
-        e->path == NULL || e->uname == NULL || e->gname == NULL || e->size < 0 ||
-        (*kept && e->type != COPA__ENTRY_FILE) || !normalised(e->path) ||
-        ((e->type == COPA__ENTRY_SYMLINK || e->type == COPA__ENTRY_HARDLINK) && e->link == NULL) ||
-        (e->type == COPA__ENTRY_HARDLINK && !normalised(e->link)))
+        e->path == NULL || e->link == NULL || e->uname == NULL || e->gname == NULL ||
+        e->mode > 07777 || (*kept && e->type != COPA__ENTRY_FILE))
         return -1;
-    return 0;
+    return what_the_reader_delivers(e) ? 0 : -1;
 }
 
 /* The descriptor the entry was verified against is the one asked for. */

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../layer/layer_helpers.h"
+#include "layercache/entry_format.h"
 #include "layercache/layer_cache.h"
 
 typedef struct layer {
@@ -527,6 +528,82 @@ static void concurrent_fills_and_reads_are_safe(void **state)
     copa__layer_cache_free(c);
 }
 
+/* A record of one entry, built by hand: header for `desc`, the entry, end, trailer. */
+static size_t hand_record(unsigned char *out, const copa__layer_desc *desc, unsigned int type,
+                          const char *path, const char *link)
+{
+    size_t n = 0;
+    const char *strs[3];
+    int i;
+
+#define U32(v)                                                                                     \
+    (out[n++] = (unsigned char)(v), out[n++] = (unsigned char)((v) >> 8),                          \
+     out[n++] = (unsigned char)((v) >> 16), out[n++] = (unsigned char)((v) >> 24))
+#define STR(t) (U32((uint32_t)strlen(t)), memcpy(out + n, t, strlen(t) + 1), n += strlen(t) + 1)
+    memcpy(out, "COPALIX", 8);
+    n = 8;
+    U32(1u);
+    STR(desc->digest);
+    STR(desc->media_type);
+    memset(out + n, 0, 8);
+    out[n] = 1; /* size 1 */
+    n += 8;
+    U32(0xffffffffu); /* diff_id NULL */
+    out[n++] = 1;     /* an entry */
+    out[n++] = (unsigned char)type;
+    U32(0755u);
+    memset(out + n, 0, 4 * 8 + 2 * 4); /* uid, gid, size, mtime, devmajor, devminor */
+    n += 4 * 8 + 2 * 4;
+    strs[0] = path;
+    strs[1] = link;
+    strs[2] = "";
+    for (i = 0; i < 3; i++)
+        STR(strs[i]);
+    STR("");          /* gname */
+    U32(0xffffffffu); /* no capability */
+    out[n++] = 0;     /* not kept */
+    out[n++] = 0;     /* the end */
+    copa__sha256_buffer(out + n, out, n);
+#undef U32
+#undef STR
+    return n + 32;
+}
+
+/* Entries the layer reader never delivers are refused before anything is applied. */
+static void records_hold_only_what_the_reader_delivers(void **state)
+{
+    copa__layer_desc desc = {LH_TAR,
+                             "sha256:0000000000000000000000000000000000000000000000000000"
+                             "000000000000",
+                             1, NULL};
+    unsigned char record[1024];
+    copa__lix_reader r;
+    size_t n;
+
+    (void)state;
+    n = hand_record(record, &desc, COPA__ENTRY_DIR, "etc", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), 0); /* the builder is right */
+    /* a file naming the root (left the view's prefix resolution looping for ever) */
+    n = hand_record(record, &desc, COPA__ENTRY_FILE, "", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    n = hand_record(record, &desc, COPA__ENTRY_SYMLINK, "", "x");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    /* paths that are not normalised, or climb */
+    n = hand_record(record, &desc, COPA__ENTRY_DIR, "a/../../etc", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    n = hand_record(record, &desc, COPA__ENTRY_DIR, "/etc", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    /* a hardlink to the root or outside */
+    n = hand_record(record, &desc, COPA__ENTRY_HARDLINK, "x", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    n = hand_record(record, &desc, COPA__ENTRY_HARDLINK, "x", "../etc/shadow");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    /* an unknown type */
+    n = hand_record(record, &desc, 42, "x", "");
+    assert_int_equal(copa__lix_open(&r, record, n, &desc), COPA_EINVALID);
+    copa_error_clear();
+}
+
 static void the_cache_can_be_turned_off(void **state)
 {
     copa__layer_cache *c = (copa__layer_cache *)1;
@@ -554,6 +631,7 @@ int main(void)
         cmocka_unit_test(an_entry_recorded_over_another_base_is_refused),
         cmocka_unit_test(unused_entries_are_evicted_used_ones_kept),
         cmocka_unit_test(concurrent_fills_and_reads_are_safe),
+        cmocka_unit_test(records_hold_only_what_the_reader_delivers),
         cmocka_unit_test(the_cache_can_be_turned_off),
     };
     int rc;
