@@ -326,9 +326,10 @@ static int place_node(copa__rootfs *fs, uint32_t *out, const copa__layer_entry *
     return copa__rfs_add_child(fs, out, parent, leaf, strlen(leaf));
 }
 
-static int apply_entry(void *payload, const copa__layer_entry *e, copa__layer_reader *reader)
+/* Apply one entry; *file gets the node of a regular file entry. */
+static int apply(copa__rootfs *fs, const copa__layer_entry *e, copa__layer_reader *reader,
+                 uint32_t *file)
 {
-    copa__rootfs *fs = payload;
     link_copy copy = {{0}, NULL};
     uint32_t id;
     int error;
@@ -354,24 +355,44 @@ static int apply_entry(void *payload, const copa__layer_entry *e, copa__layer_re
         fs->prefixes_dirty = 1;
         return fs->nodes[id].link == NULL ? copa__error_oom() : 0;
     }
-    if (e->type == COPA__ENTRY_FILE)
-        return copa__rfs_keep(fs, id, reader);
-    return 0;
+    if (e->type != COPA__ENTRY_FILE)
+        return 0;
+    *file = id;
+    /* No reader: a replay, the content comes from the record. */
+    if (reader == NULL)
+        return copa__rfs_keep_recorded(fs, id, fs->replay_content, fs->replay_length,
+                                       fs->replay_kept);
+    return copa__rfs_keep(fs, id, reader);
 }
 
-int copa__rootfs_add_layer(copa__rootfs *fs, const copa__layer_desc *desc,
-                           const copa__layer_source *source)
+static int apply_entry(void *payload, const copa__layer_entry *e, copa__layer_reader *reader)
 {
-    int error;
+    copa__rootfs *fs = payload;
+    uint32_t file = RFS_NONE;
+    int error = apply(fs, e, reader, &file);
 
+    if (error != 0 || fs->record == NULL)
+        return error;
+    if (file != RFS_NONE && (fs->nodes[file].flags & RFS_KEPT))
+        return fs->record(fs->record_payload, e, fs->nodes[file].content,
+                          (size_t)fs->nodes[file].size, 1);
+    return fs->record(fs->record_payload, e, NULL, 0, 0);
+}
+
+static int begin_layer(copa__rootfs *fs, const char *name)
+{
     if (fs->broken)
         return copa__error_set(COPA_EINVALID, "rootfs view is incomplete after a failed layer");
     if (fs->layer >= 0xfffe)
         return copa__error_set(COPA_EUNSUPPORTED, "too many layers");
     fs->layer = fs->layer_count;
-    fs->layer_name = desc->digest != NULL ? desc->digest : "(unnamed)";
+    fs->layer_name = name != NULL ? name : "(unnamed)";
     fs->cache_node = RFS_NONE;
-    error = copa__layer_read(desc, source, apply_entry, fs);
+    return 0;
+}
+
+static int end_layer(copa__rootfs *fs, int error)
+{
     fs->layer_name = NULL;
     if (error != 0) {
         fs->broken = 1;
@@ -379,4 +400,57 @@ int copa__rootfs_add_layer(copa__rootfs *fs, const copa__layer_desc *desc,
     }
     fs->layer_count++;
     return 0;
+}
+
+int copa__rootfs_add_layer(copa__rootfs *fs, const copa__layer_desc *desc,
+                           const copa__layer_source *source)
+{
+    int error = begin_layer(fs, desc->digest);
+
+    if (error != 0)
+        return error;
+    return end_layer(fs, copa__layer_read(desc, source, apply_entry, fs));
+}
+
+int copa__rootfs_add_layer_recorded(copa__rootfs *fs, const copa__layer_desc *desc,
+                                    const copa__layer_source *source, copa__rootfs_record_fn record,
+                                    void *payload)
+{
+    int error;
+
+    fs->record = record;
+    fs->record_payload = payload;
+    error = copa__rootfs_add_layer(fs, desc, source);
+    fs->record = NULL;
+    fs->record_payload = NULL;
+    return error;
+}
+
+int copa__rootfs_replay_layer(copa__rootfs *fs, const char *name, copa__rootfs_next_fn next,
+                              void *payload, int *needs_bytes)
+{
+    int error = begin_layer(fs, name);
+
+    *needs_bytes = 0;
+    if (error != 0)
+        return error;
+    fs->replay_missing = 0;
+    for (;;) {
+        copa__layer_entry e;
+        int more;
+        memset(&e, 0, sizeof(e));
+        fs->replay_content = NULL;
+        fs->replay_length = 0;
+        fs->replay_kept = 0;
+        more = next(payload, &e, &fs->replay_content, &fs->replay_length, &fs->replay_kept);
+        if (more <= 0) {
+            error = more;
+            break;
+        }
+        if ((error = apply_entry(fs, &e, NULL)) != 0)
+            break;
+    }
+    fs->replay_content = NULL;
+    *needs_bytes = error != 0 && fs->replay_missing;
+    return end_layer(fs, error);
 }

@@ -61,6 +61,40 @@ int copa__rootfs_add_layer(copa__rootfs *fs, const copa__layer_desc *desc,
                            const copa__layer_source *source);
 
 /*
+ * Recording and replaying a layer (the per-layer index cache, lib/layercache).
+ *
+ * `record` is called once for every entry after the view applied it, in tar
+ * order, with the content the view kept for a regular file (`kept` 1,
+ * `length` bytes; a kept empty file has length 0) or kept 0. The entries
+ * are provisional like the reader's: only a return of 0 from
+ * copa__rootfs_add_layer_recorded makes them a true record of the layer.
+ * A non-zero return from `record` stops the read and is returned.
+ */
+typedef int (*copa__rootfs_record_fn)(void *payload, const copa__layer_entry *entry,
+                                      const void *content, size_t length, int kept);
+int copa__rootfs_add_layer_recorded(copa__rootfs *fs, const copa__layer_desc *desc,
+                                    const copa__layer_source *source, copa__rootfs_record_fn record,
+                                    void *payload);
+
+/*
+ * Yields the next recorded entry: 1 with *entry (and, for a regular file,
+ * *kept, *content, *length) set, 0 at the end, or a negative COPA_E* code.
+ */
+typedef int (*copa__rootfs_next_fn)(void *payload, copa__layer_entry *entry, const void **content,
+                                    size_t *length, int *kept);
+
+/*
+ * Apply a recorded layer (`name`: its digest, for messages) exactly as
+ * copa__rootfs_add_layer applies the layer's bytes. The view keeps file
+ * contents by its own rule, which depends on the layers below; when it
+ * wants a file whose content the record lacks (recorded over another base),
+ * *needs_bytes is set and COPA_ENOTFOUND returned. On any failure the view
+ * is unusable like after a failed copa__rootfs_add_layer.
+ */
+int copa__rootfs_replay_layer(copa__rootfs *fs, const char *name, copa__rootfs_next_fn next,
+                              void *payload, int *needs_bytes);
+
+/*
  * Metadata of `path`. `follow`: non-zero to follow a final symlink (stat),
  * zero for lstat. COPA_ENOTFOUND when missing, COPA_EINVALID for a symlink
  * loop (more than 40 links, like the kernel).

@@ -60,6 +60,13 @@ struct copa__rootfs {
     const char *layer_name;
     char *cache_path; /* last parent resolved, for consecutive entries */
     uint32_t cache_node;
+    /* recording (copa__rootfs_add_layer_recorded) */
+    copa__rootfs_record_fn record;
+    void *record_payload;
+    /* replay: the recorded content of the current file entry */
+    const void *replay_content;
+    size_t replay_length;
+    int replay_kept, replay_missing;
 };
 
 /* Index primitives (rootfs_index.c). */
@@ -83,6 +90,12 @@ int copa__rfs_resolve(const copa__rootfs *fs, uint32_t *out, uint32_t start, con
  * kept prefix, reading it from the layer (rootfs_keep.c).
  */
 int copa__rfs_keep(copa__rootfs *fs, uint32_t id, copa__layer_reader *reader);
+/*
+ * The same from recorded content (`have`: the record holds it). A wanted
+ * file the record lacks sets fs->replay_missing and is COPA_ENOTFOUND.
+ */
+int copa__rfs_keep_recorded(copa__rootfs *fs, uint32_t id, const void *content, size_t length,
+                            int have);
 
 /* "/a/b" of a node into a malloc'd string. */
 char *copa__rfs_path(const copa__rootfs *fs, uint32_t id);

@@ -124,3 +124,27 @@ int copa__rfs_keep(copa__rootfs *fs, uint32_t id, copa__layer_reader *reader)
     fs->content_bytes += size;
     return 0;
 }
+
+int copa__rfs_keep_recorded(copa__rootfs *fs, uint32_t id, const void *content, size_t length,
+                            int have)
+{
+    unsigned char *copy;
+    int want = wanted(fs, id);
+
+    if (want <= 0)
+        return want < 0 ? copa__error_oom() : 0;
+    if (!have || (int64_t)length != fs->nodes[id].size) {
+        fs->replay_missing = 1;
+        return copa__error_set(COPA_ENOTFOUND, "layer %s: the cached index lacks '%s'",
+                               fs->layer_name, fs->nodes[id].name);
+    }
+    fs->nodes[id].flags |= RFS_KEPT;
+    if (length == 0)
+        return 0;
+    if ((copy = malloc(length)) == NULL)
+        return copa__error_oom();
+    memcpy(copy, content, length);
+    fs->nodes[id].content = copy;
+    fs->content_bytes += length;
+    return 0;
+}

@@ -7,6 +7,7 @@
  */
 #include "patch/context.h"
 #include "layer/rootfs_files.h"
+#include "layercache/layer_cache.h"
 #include "util/error.h"
 
 #include <stdio.h>
@@ -57,37 +58,84 @@ static ssize_t read_layer(void *payload, void *buf, size_t length)
     return (ssize_t)got;
 }
 
-static int add_layers(copa__patch_ctx *ctx)
+/*
+ * Base layer `i` into the view: from the layer index cache when it holds
+ * the layer (no byte of the blob is read then), else from the blob, which
+ * fills the cache. *needs_bytes: the cached entry was recorded over another
+ * base and the view, now unusable, must be built again (add_layers).
+ */
+static int add_layer(copa__patch_ctx *ctx, copa__layer_cache *cache, size_t i, int from_bytes,
+                     int *needs_bytes, size_t *hits)
 {
     const cJSON *rootfs = cJSON_GetObjectItemCaseSensitive(ctx->config.doc.json, "rootfs");
-    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids");
-    size_t i;
-    int error = 0;
+    const cJSON *id =
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rootfs, "diff_ids"), (int)i);
+    const copa__descriptor *d = &ctx->manifest.layers[i];
+    copa__layer_source source;
+    copa__layer_desc desc;
+    layer_read l;
+    int error;
 
-    for (i = 0; error == 0 && i < ctx->base_layers; i++) {
-        const copa__descriptor *d = &ctx->manifest.layers[i];
-        const cJSON *id = cJSON_GetArrayItem(ids, (int)i);
-        copa__layer_source source;
-        copa__layer_desc desc;
-        layer_read l;
-
-        memset(&l, 0, sizeof(l));
-        l.ctx = ctx;
-        l.item = d->digest;
-        l.total = d->size;
-        desc.media_type = d->media_type;
-        desc.digest = d->digest;
-        desc.size = (int64_t)d->size;
-        desc.diff_id = cJSON_IsString(id) ? id->valuestring : NULL;
-        if ((error = copa__source_blob(ctx->src, &l.reader, d->digest, d->size)) != 0)
-            break;
-        memset(&source, 0, sizeof(source));
-        source.fd = -1;
-        source.read = read_layer;
-        source.payload = &l;
-        error = copa__rootfs_add_layer(ctx->rootfs, &desc, &source);
-        copa__blob_reader_free(l.reader);
+    desc.media_type = d->media_type;
+    desc.digest = d->digest;
+    desc.size = (int64_t)d->size;
+    desc.diff_id = cJSON_IsString(id) ? id->valuestring : NULL;
+    *needs_bytes = 0;
+    if (cache != NULL && !from_bytes) {
+        error = copa__layer_cache_apply(cache, ctx->rootfs, &desc, needs_bytes);
+        if (error == 0) {
+            (*hits)++;
+            return copa__progress_bytes(&ctx->progress, d->digest, d->size, d->size);
+        }
+        if (error != COPA_ENOTFOUND || *needs_bytes)
+            return error;
     }
+    memset(&l, 0, sizeof(l));
+    l.ctx = ctx;
+    l.item = d->digest;
+    l.total = d->size;
+    if ((error = copa__source_blob(ctx->src, &l.reader, d->digest, d->size)) != 0)
+        return error;
+    memset(&source, 0, sizeof(source));
+    source.fd = -1;
+    source.read = read_layer;
+    source.payload = &l;
+    error = copa__layer_cache_add(cache, ctx->rootfs, &desc, &source);
+    copa__blob_reader_free(l.reader);
+    return error;
+}
+
+static int add_layers(copa__patch_ctx *ctx)
+{
+    copa__layer_cache *cache = NULL;
+    unsigned char *from_bytes = calloc(ctx->base_layers + 1, 1);
+    char summary[96];
+    size_t i = 0, hits = 0;
+    int error = from_bytes != NULL ? 0 : copa__error_oom(), needs_bytes = 0;
+
+    if (error == 0)
+        error = copa__layer_cache_open(&cache, ctx->opts->cache_dir);
+    for (;;) {
+        hits = 0;
+        for (i = 0; error == 0 && i < ctx->base_layers; i++)
+            error = add_layer(ctx, cache, i, from_bytes[i], &needs_bytes, &hits);
+        if (error == 0 || !needs_bytes)
+            break;
+        /* Layer i-1's entry lacks a file this image keeps: again, reading its bytes. */
+        from_bytes[i - 1] = 1;
+        copa_error_clear();
+        copa__rootfs_free(ctx->rootfs);
+        ctx->rootfs = NULL;
+        if ((error = copa__rootfs_new(&ctx->rootfs, NULL)) != 0)
+            break;
+    }
+    if (error == 0 && cache != NULL) {
+        snprintf(summary, sizeof(summary), "%zu of %zu layers from the layer index cache", hits,
+                 ctx->base_layers);
+        copa__progress_summary(&ctx->progress, summary);
+    }
+    copa__layer_cache_free(cache);
+    free(from_bytes);
     return error;
 }
 
