@@ -133,6 +133,32 @@ if [ "$part" = push ]; then
             fail push "the new index does not hold two new linux manifests: $new_raw"
         else ok push; fi
     fi
+    # Bulk: an image entry with two platforms is one job patching both; a
+    # second run finds the target up to date and pushes nothing.
+    cat >"$work/fleet.yaml" <<YAML
+apiVersion: copa.sh/v1alpha1
+kind: PatchConfig
+images:
+  - name: multi
+    image: $reg/multi
+    tags: {strategy: list, list: [src]}
+    platforms: [linux/amd64, linux/arm64]
+YAML
+    "$copa" patch --config "$work/fleet.yaml" --push --insecure-registry "$reg" --progress plain \
+        >"$work/bulk.out" 2>"$work/bulk.err"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then fail bulk "exit $rc: $(tail -3 "$work/bulk.err")"
+    else
+        bulk_raw=$(skopeo inspect --raw --tls-verify=false "docker://$reg/multi:src-patched")
+        changed=$(jq -r --argjson src "$src_raw" '[.manifests[] | select(.platform.os == "linux") | .digest] - [$src.manifests[].digest] | length' <<<"$bulk_raw")
+        if [ "$changed" != 2 ]; then fail bulk "expected both linux platforms patched, $changed changed: $bulk_raw"
+        else
+            "$copa" patch --config "$work/fleet.yaml" --push --insecure-registry "$reg" --progress plain \
+                >"$work/bulk2.out" 2>"$work/bulk2.err"
+            if ! grep -q 'Up to date' "$work/bulk2.out"; then fail bulk "the second run is not up to date: $(cat "$work/bulk2.out")"
+            else ok bulk; fi
+        fi
+    fi
     [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
     echo "multi-platform push: all checks passed"
     exit 0
