@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WHITEOUT_PREFIX ".wh."
@@ -204,6 +205,12 @@ static int set_meta(copa__tree *t, int parent, const char *name, const copa__tre
             }
         }
     }
+    if (e->has_mtime && e->type != COPA__ENTRY_DIR) {
+        struct timespec times[2];
+        times[0].tv_sec = times[1].tv_sec = (time_t)e->mtime;
+        times[0].tv_nsec = times[1].tv_nsec = 0;
+        utimensat(parent, name, times, AT_SYMLINK_NOFOLLOW);
+    }
     return copa__tree_meta_record(t, e->path, e->mode & 07777, e->uid, e->gid, e->cap, e->cap_len);
 }
 
@@ -317,6 +324,8 @@ static int on_layer_entry(void *payload, const copa__layer_entry *le, copa__laye
         .devminor = le->devminor,
         .cap = le->capability,
         .cap_len = le->capability_length,
+        .mtime = le->mtime,
+        .has_mtime = 1,
         .read = le->type == COPA__ENTRY_FILE ? reader_read : NULL,
         .read_payload = reader,
     };
@@ -379,6 +388,8 @@ static int on_writer_entry(void *payload, const copa__layer_wentry *we, copa__re
         .cap_len = cap ? cap->length : 0,
         .read = read,
         .read_payload = read_payload,
+        .mtime = we->mtime,
+        .has_mtime = we->mtime != COPA__MTIME_EPOCH,
     };
     classify_marker(&e, marker, sizeof marker);
     int is_marker = e.type == COPA__ENTRY_WHITEOUT || e.type == COPA__ENTRY_OPAQUE;

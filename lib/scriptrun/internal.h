@@ -38,6 +38,10 @@ typedef struct copa__tree_entry {
     size_t cap_len;
     copa__read_fn read; /* regular files */
     void *read_payload;
+    /* The entry's mtime, kept on disk: scripts see the times the image has
+     * (py3compile records a source's mtime in its .pyc). */
+    int64_t mtime;
+    int has_mtime;
 } copa__tree_entry;
 
 /* Per layer: the paths this layer wrote, so an opaque marker spares them. */

@@ -19,6 +19,10 @@
 #define INFO_DIR "var/lib/dpkg/info"
 /* Where the installed version's prerm/postrm wait while they run (dpkg keeps them in info/). */
 #define OLD_DIR "var/lib/dpkg/tmp.copa-old"
+/* Where dpkg runs a new preinst from: the package's control area. debconf's
+ * frontend learns the package from tmp.ci/control (a preinst's own name
+ * does not tell it) and loads tmp.ci/templates and tmp.ci/config. */
+#define CI_DIR "var/lib/dpkg/tmp.ci"
 
 typedef struct runner {
     const char *root;
@@ -140,13 +144,89 @@ static int check_runnable(const runner *r)
     return rc;
 }
 
+/* Copy info/NAME.EXT into tmp.ci/EXT when there is one. */
+static int stage_member(const runner *r, int ci, const copa__maint_step *s, const char *ext)
+{
+    char path[512];
+    int in, out, rc = 0;
+    ssize_t n;
+    char buf[8192];
+
+    snprintf(path, sizeof path, INFO_DIR "/%s.%s", s->info_name, ext);
+    if ((in = copa__sandbox_open_in(r->root_fd, path, O_RDONLY | O_NOFOLLOW, 0)) < 0)
+        return 0;
+    out = openat(ci, ext, O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
+    if (out < 0)
+        rc = -1;
+    while (rc == 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            rc = -1;
+    if (out >= 0)
+        close(out);
+    close(in);
+    return rc;
+}
+
+/* tmp.ci with the package's control, preinst, templates and config, as dpkg has it. */
+static int stage_control_area(const runner *r, const copa__maint_step *s)
+{
+    static const char *const members[] = {"preinst", "templates", "config"};
+    char control[512];
+    int ci, fd, rc = 0;
+    size_t i, len;
+
+    if (mkdirat(r->root_fd, CI_DIR, 0755) != 0 && errno != EEXIST)
+        return copa__error_set(COPA_ERROR, "scratch tree: /" CI_DIR ": %s", strerror(errno));
+    if ((ci = copa__sandbox_open_in(r->root_fd, CI_DIR, O_PATH | O_DIRECTORY, 0)) < 0)
+        return copa__error_set(COPA_ERROR, "scratch tree: /" CI_DIR ": %s", strerror(errno));
+    len = (size_t)snprintf(control, sizeof control, "Package: %s\nVersion: %s\n", s->package,
+                           s->new_version);
+    fd = openat(ci, "control", O_CREAT | O_TRUNC | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, control, len) != (ssize_t)len)
+        rc = -1;
+    if (fd >= 0)
+        close(fd);
+    for (i = 0; rc == 0 && i < sizeof(members) / sizeof(members[0]); i++)
+        rc = stage_member(r, ci, s, members[i]);
+    close(ci);
+    return rc == 0 ? 0
+                   : copa__error_set(COPA_ERROR, "scratch tree: /" CI_DIR ": %s", strerror(errno));
+}
+
+static void unstage_control_area(const runner *r)
+{
+    int parent = copa__sandbox_open_in(r->root_fd, "var/lib/dpkg", O_PATH | O_DIRECTORY, 0);
+
+    if (parent >= 0) {
+        copa__tree_remove_at(parent, "tmp.ci");
+        close(parent);
+    }
+}
+
+/* The new preinst, run from the control area as dpkg does. */
+static int run_preinst(const runner *r, const copa__maint_step *s)
+{
+    char path[512];
+    int rc;
+
+    snprintf(path, sizeof path, INFO_DIR "/%s.preinst", s->info_name);
+    if (!exists_in(r, path))
+        return 0;
+    if ((rc = stage_control_area(r, s)) == 0)
+        /* dpkg: `new-preinst upgrade OLD NEW`, `new-preinst install`. */
+        rc = s->old_version
+                 ? run_script(r, s, "preinst", CI_DIR "/preinst", "upgrade", s->old_version,
+                              s->new_version)
+                 : run_script(r, s, "preinst", CI_DIR "/preinst", "install", NULL, NULL);
+    unstage_control_area(r);
+    return rc;
+}
+
 static int unpack_phase(const runner *r, const copa__maint_step *s)
 {
     int rc = run_old(r, s, "prerm", s->old_prerm, s->old_prerm_len);
     if (rc == 0)
-        /* dpkg: `new-preinst upgrade OLD NEW`, `new-preinst install`. */
-        rc = s->old_version ? run_new(r, s, "preinst", "upgrade", s->old_version, s->new_version)
-                            : run_new(r, s, "preinst", "install", NULL, NULL);
+        rc = run_preinst(r, s);
     if (rc == 0)
         rc = run_old(r, s, "postrm", s->old_postrm, s->old_postrm_len);
     return rc;

@@ -14,7 +14,9 @@
 #
 # VARIANT: regular | distroless, or ascii-regular | ascii-distroless (the
 # same image with the non-ASCII packages already current, so copa writes no
-# such name). The distroless reference is apt's tree put into the distroless
+# such name), or scripts (the regular image patched with --run-scripts: the
+# maintainer scripts run in copa's sandbox, so only the differences in
+# rich_expected_differences_scripts.txt, logs and backups, may remain). The distroless reference is apt's tree put into the distroless
 # form the same way the image was (support/distroless.py).
 #
 # Cached per day under ${COPA_TEST_CACHE:-$HOME/.cache/copa-tests}/rich-YYYYMMDD
@@ -29,12 +31,19 @@ for tool in mmdebstrap umoci python3 chroot flock; do
     command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
 [ "$(id -u)" = 0 ] || { echo "SKIP: the apt route runs in a chroot and needs root"; exit 77; }
+copa_flags=() expected=$here/rich_expected_differences.txt
 case $variant in
 regular | distroless) prefix='' images=regular ;;
+scripts)
+    prefix='' images=regular copa_flags=(--run-scripts)
+    expected=$here/rich_expected_differences_scripts.txt
+    unshare -U -r true 2>/dev/null || { echo "SKIP: no user namespaces for the sandbox"; exit 77; }
+    ;;
 ascii-regular | ascii-distroless) prefix=ascii- images=ascii ;;
 *) echo "unknown variant $variant"; exit 2 ;;
 esac
 kind=${variant#ascii-}
+[ "$kind" = scripts ] && kind=regular
 src_tag=${prefix}app regular_tag=${prefix}app
 [ "$kind" = distroless ] && src_tag=${prefix}distroless
 fail() { echo "FAIL $variant: $*"; exit 1; }
@@ -74,7 +83,7 @@ for p in json.load(open(sys.argv[1]))["packages"]:
 step "copa's plan: $(tr '\n' ' ' <"$work/plan.txt")"
 rm -rf "$work/out" "$work/copa"
 "$copa" patch -i "oci:$layout:$src_tag" --oci-dir "$work/out" -t patched --progress quiet \
-    --cache-dir "$cache/copa" >"$work/patch.out" 2>"$work/patch.err"
+    --cache-dir "$cache/copa" "${copa_flags[@]}" >"$work/patch.out" 2>"$work/patch.err"
 rc=$?
 if [ $rc -ne 0 ]; then
     err=$(cat "$work/patch.err")
@@ -153,7 +162,7 @@ if [ "$kind" = distroless ]; then
 fi
 step "comparing copa's tree with apt's"
 python3 "$here/support/compare_image_trees.py" "$work/copa/rootfs" "$cmp_ref" \
-    --owned "$ref/rootfs" --expected "$here/rich_expected_differences.txt" \
+    --owned "$ref/rootfs" --expected "$expected" \
     >"$work/compare.txt"
 rc=$?
 cat "$work/compare.txt"
