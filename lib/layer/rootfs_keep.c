@@ -41,6 +41,8 @@ static char *canonicalize(const copa__rootfs *fs, const char *prefix)
             free(path);
             break;
         }
+        if (cut == 0)
+            break; /* not even the root is a directory: no canonical form */
         while (cut > 0 && prefix[cut - 1] != '/')
             cut--;
         if (cut > 0)
