@@ -14,7 +14,7 @@
  * The directories are the ones of the cache's own entries: that is how
  * ldconfig spelled them (merged /usr, ld.so.conf order) and what its last
  * run saw. Anything not understood (no cache, a cache that is a link or does
- * not parse, a library in a covered directory that is not x86-64 ELF or is
+ * not parse, a library in a covered directory that is not x86-64 or arm64 ELF or is
  * over 256 MiB, one whose soname link the packages do not ship, one in a
  * glibc-hwcaps directory) leaves the image's cache as it is, and the note
  * of notes.c says why. Not covered: an ld.so.conf directory the cache has
@@ -69,8 +69,21 @@ static uint64_t va_to_offset(const unsigned char *d, size_t len, uint64_t phoff,
     return 0;
 }
 
+/* ldconfig's flags for a 64-bit little-endian machine it knows here, or 0. */
+static int32_t machine_flags(uint64_t machine)
+{
+    switch (machine) {
+    case 62: /* EM_X86_64 */
+        return COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_X8664_LIB64;
+    case 183: /* EM_AARCH64 */
+        return COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_AARCH64_LIB64;
+    default:
+        return 0;
+    }
+}
+
 /*
- * A 64-bit little-endian x86-64 shared object: 1 with *soname (NULL when
+ * A 64-bit little-endian x86-64 or arm64 shared object: 1 with *soname (NULL when
  * it has none, ldconfig then uses the file name) and *flags; 0 when this
  * is not an ELF shared object (ldconfig ignores it); -1 for an ELF file
  * whose ldconfig flags are not known here.
@@ -81,7 +94,7 @@ static int elf_soname(const unsigned char *d, size_t len, char **soname, int32_t
     *soname = NULL;
     if (len < 64 || memcmp(d, "\177ELF", 4) != 0)
         return 0;
-    if (d[4] != 2 || d[5] != 1 || le(d + 18, 2) != 62)
+    if (d[4] != 2 || d[5] != 1 || machine_flags(le(d + 18, 2)) == 0)
         return -1;
     if (le(d + 16, 2) != 3 /* ET_DYN */ || le(d + 54, 2) != 56)
         return 0;
@@ -105,7 +118,7 @@ static int elf_soname(const unsigned char *d, size_t len, char **soname, int32_t
         else if (tag == 14 /* DT_SONAME */)
             sonameoff = val;
     }
-    *flags = COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_X8664_LIB64;
+    *flags = machine_flags(le(d + 18, 2));
     if (sonameoff != UINT64_MAX) {
         uint64_t at = va_to_offset(d, len, phoff, phnum, strtab);
         if (at == 0 || sonameoff >= len - at ||
@@ -232,10 +245,11 @@ static int add_libraries(copa__dp_ctx *c, copa__ldso_cache *cache, int *changed)
             return copa__error_oom();
         spelled = spelled_dir(c, cache, dir);
         if (spelled != NULL && lib->flags == -1) {
-            rc = refuse(c,
-                        "a library that is not an x86-64 ELF object of at most 256 MiB (its "
-                        "ldconfig flags are not known here): /",
-                        lib->path);
+            rc = refuse(
+                c,
+                "a library that is not an x86-64 or arm64 ELF object of at most 256 MiB (its "
+                "ldconfig flags are not known here): /",
+                lib->path);
         } else if (spelled != NULL && strchr(key, '/') == NULL) {
             rc = copa__buf_appendf(&value, "%s/%s", spelled, key);
             if (rc == 0 && !exists(c, value.data))

@@ -5,7 +5,8 @@
 # copa. Each patched platform is then checked in a chroot of its unpacked
 # root, the arm64 one through binfmt (QEMU only checks the test image):
 # `dpkg --audit` clean, `apt-get check` clean, `dpkg --verify` of every
-# upgraded package clean, and an upgraded program runs.
+# upgraded package clean, an upgraded program runs, and the ld.so.cache
+# copa made natively is the one the image's own ldconfig makes.
 #
 # The arm64 root takes ~13 minutes to build under QEMU on a 2-core machine,
 # too long for every CI run: without today's cached image this test skips
@@ -69,6 +70,9 @@ check() {
         elif ! chroot "$root" perl -e 'print "ok\n"' >/dev/null 2>&1 &&
             ! chroot "$root" ls / >/dev/null 2>&1; then
             fail "$arch" "an upgraded program does not run"
+        elif ! cp "$root/etc/ld.so.cache" "$work/$arch.copa-cache" || ! chroot "$root" ldconfig ||
+            ! cmp -s "$work/$arch.copa-cache" "$root/etc/ld.so.cache"; then
+            fail "$arch" "copa's ld.so.cache is not what the image's ldconfig writes"
         else
             ok "$arch ($(wc -w <<<"$upgraded") packages upgraded, checked in a chroot)"
         fi
