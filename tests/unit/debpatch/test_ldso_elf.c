@@ -92,10 +92,15 @@ static void damaged_headers_stay_in_bounds(void **state)
         put64(d + i, UINT64_MAX - i);
         see(&c, d, len);
     }
-    /* A 32-bit or other-machine ELF is not judged (-1), never guessed. */
+    /* arm64 gets ldconfig's AArch64 flags (glibc's FLAG_AARCH64_LIB64)... */
     memcpy(d, data, len);
     d[18] = 183; /* EM_AARCH64 */
     assert_int_equal(copa__dp_ldso_seen(&c, "usr/lib/libarm.so.1", d, len, 1), 0);
+    assert_int_equal(c.ldso_libs[c.nldso_libs - 1].flags,
+                     COPA__LDSO_FLAG_ELF_LIBC6 | COPA__LDSO_FLAG_AARCH64_LIB64);
+    /* ... and another machine is not judged (-1), never guessed. */
+    d[18] = 243; /* EM_RISCV */
+    assert_int_equal(copa__dp_ldso_seen(&c, "usr/lib/libriscv.so.1", d, len, 1), 0);
     assert_int_equal(c.ldso_libs[c.nldso_libs - 1].flags, -1);
     copa__dp_ldso_free(&c);
     free(d);
