@@ -214,10 +214,9 @@ static int run_preinst(const runner *r, const copa__maint_step *s)
         return 0;
     if ((rc = stage_control_area(r, s)) == 0)
         /* dpkg: `new-preinst upgrade OLD NEW`, `new-preinst install`. */
-        rc = s->old_version
-                 ? run_script(r, s, "preinst", CI_DIR "/preinst", "upgrade", s->old_version,
-                              s->new_version)
-                 : run_script(r, s, "preinst", CI_DIR "/preinst", "install", NULL, NULL);
+        rc = s->old_version ? run_script(r, s, "preinst", CI_DIR "/preinst", "upgrade",
+                                         s->old_version, s->new_version)
+                            : run_script(r, s, "preinst", CI_DIR "/preinst", "install", NULL, NULL);
     unstage_control_area(r);
     return rc;
 }
