@@ -24,6 +24,14 @@ typedef struct copa__scriptrun_input {
     copa__scriptrun_base_fn apply_base;
     void *base_payload;
     copa__maint_options maint; /* timeout, DPKG_RUNNING_VERSION, progress */
+    /*
+     * Non-NULL: a failing postinst does not end the run (--ignore-errors):
+     * the other packages are still configured, the failed one is recorded
+     * in the status file as dpkg records it (half-configured, with its
+     * Config-Version) and reported here ("package: message").
+     */
+    int (*failed)(void *payload, const char *package, const char *message);
+    void *failed_payload;
 } copa__scriptrun_input;
 
 /* 0 with *changed = paths added or replaced; the errors of copa__maint_run and the tree. */

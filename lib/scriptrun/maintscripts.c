@@ -260,9 +260,13 @@ int copa__maint_run(const char *root, const copa__maint_step *steps, size_t coun
     }
     for (size_t i = 0; rc == 0 && i < count; i++)
         rc = unpack_phase(&r, &steps[i]);
-    for (size_t i = 0; rc == 0 && i < count; i++)
+    for (size_t i = 0; rc == 0 && i < count; i++) {
         rc = run_new(&r, &steps[i], "postinst", "configure",
                      steps[i].old_version ? steps[i].old_version : "", NULL);
+        /* dpkg goes on with the other packages; this one stays half-configured. */
+        if (rc == COPA_EEXTERNAL && options->failed != NULL)
+            rc = options->failed(options->failed_payload, i, copa_error_last());
+    }
     if (rc == 0)
         rc = triggers(&r);
     if (made_old_dir) {

@@ -25,11 +25,22 @@ typedef struct copa__maint_step {
 /* Called after each script that ran (for notes): "openssl: postinst (configure 3.0.11-1)". */
 typedef int (*copa__maint_ran_fn)(void *payload, const char *what);
 
+/* A postinst that failed while the run kept going (step index, the error's message). */
+typedef int (*copa__maint_failed_fn)(void *payload, size_t step, const char *message);
+
 typedef struct copa__maint_options {
     unsigned timeout_seconds; /* per script; 0: 300 */
     const char *dpkg_version; /* DPKG_RUNNING_VERSION, or NULL */
     copa__maint_ran_fn ran;
     void *payload;
+    /*
+     * Non-NULL: a postinst that fails is reported here and the other
+     * packages are still configured, as dpkg goes on after one package's
+     * configuration failed (the package stays half-configured). NULL: the
+     * first failure ends the run.
+     */
+    copa__maint_failed_fn failed;
+    void *failed_payload;
 } copa__maint_options;
 
 /*

@@ -62,6 +62,20 @@ static int script_ran(void *payload, const char *what)
     return events->note != NULL ? events->note(events->payload, note) : 0;
 }
 
+/* --ignore-errors: a postinst that failed, said; the package is half-configured as dpkg leaves it.
+ */
+static int script_failed(void *payload, const char *package, const char *message)
+{
+    const copa__engine_events *events = payload;
+    char note[1400];
+
+    snprintf(note, sizeof(note),
+             "%s: %s; dpkg's status records %s as half-configured, as dpkg would "
+             "(--ignore-errors)",
+             package, message, package);
+    return events->note != NULL ? events->note(events->payload, note) : 0;
+}
+
 /*
  * --run-scripts: the plan's maintainer scripts over the image with the
  * native layer, their changes into the same writer. *ran is 1 when they ran.
@@ -83,6 +97,10 @@ static int run_scripts(const copa__engine_write_input *in, const copa__engine_ev
     si.base_payload = in->base_payload;
     si.maint.ran = script_ran;
     si.maint.payload = (void *)events;
+    if (in->ignore_errors) { /* a failing postinst: dpkg goes on with the others */
+        si.failed = script_failed;
+        si.failed_payload = (void *)events;
+    }
     rc = copa__scriptrun_capture(&si, &changed);
     if (rc == 0) {
         *ran = 1;

@@ -7,7 +7,9 @@
 # `dpkg --root=REF -i copa-svc_1.1.deb` (dpkg chroots into REF for the
 # scripts); copa's patched image, unpacked, must hold the same marks and
 # the same dpkg status for the package. Without --run-scripts the marks are
-# absent and the scripts are listed as not run.
+# absent and the scripts are listed as not run. A failing postinst fails the
+# patch; with --ignore-errors the package is left half-configured exactly as
+# dpkg leaves it (status and Config-Version compared with dpkg's route).
 #
 # usage: run_scripts.sh COPA WORKDIR
 set -uo pipefail
@@ -159,8 +161,17 @@ elif grep -q '"failing"' <(jq -r '.manifests[].annotations["org.opencontainers.i
 else ok failing_script; fi
 "$copa" patch -i "oci:$img:base" -t failing2 --run-scripts --ignore-errors --progress plain >"$work/f2.out" 2>"$work/f2.err"
 rc=$?
+# dpkg's route with the same failing package: the status it leaves behind.
+cp -a "$root" "$work/ref-fail"
+dpkg --root="$work/ref-fail" -i "$repo/pool/main/copa-svc_1.2_amd64.deb" >"$work/dpkg3.log" 2>&1 &&
+    { echo "dpkg accepted a failing postinst"; exit 1; }
 if [ "$rc" -ne 0 ]; then fail failing_ignored "exit $rc: $(tail -2 "$work/f2.err")"
-elif ! grep -q 'without their scripts' "$work/f2.err"; then fail failing_ignored "no note: $(grep note "$work/f2.err")"
+elif ! grep -q 'half-configured, as dpkg would' "$work/f2.err"; then fail failing_ignored "no note: $(grep note "$work/f2.err")"
+elif ! unpacked failing2; then fail failing_ignored "cannot unpack"
+elif [ "$(stanza "$work/u-failing2/rootfs")" != "$(stanza "$work/ref-fail")" ]; then
+    fail failing_ignored "status differs from dpkg's after the failed postinst: copa '$(stanza "$work/u-failing2/rootfs" | tr '\n' '|')' dpkg '$(stanza "$work/ref-fail" | tr '\n' '|')'"
+elif ! cmp -s "$work/ref-fail/var/lib/copa-svc.preinst" "$work/u-failing2/rootfs/var/lib/copa-svc.preinst"; then
+    fail failing_ignored "the preinst's effect (which ran before the failure) is not dpkg's"
 else ok failing_ignored; fi
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
