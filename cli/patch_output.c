@@ -95,17 +95,22 @@ void cli_progress_finish(cli_progress_state *st)
 
 static void plain(cli_progress_state *st, const copa_progress *e)
 {
-    char done[32], total[32];
+    char done[32], total[32], where[112];
 
+    /* Platforms patched at once: each line says whose it is. */
+    if (e->platform != NULL && e->platform[0] != '\0')
+        snprintf(where, sizeof(where), "[%s] ", e->platform);
+    else
+        where[0] = '\0';
     switch (e->kind) {
     case COPA_PROGRESS_STAGE_BEGIN:
         cli_progress_finish(st);
-        cli_printf(st->out, "%s: %s\n", e->stage, e->message);
+        cli_printf(st->out, "%s%s: %s\n", where, e->stage, e->message);
         break;
     case COPA_PROGRESS_STAGE_END:
         cli_progress_finish(st);
         if (st->debug || st->mode == CLI_PROGRESS_PLAIN)
-            cli_printf(st->out, "%s: done in %.2f s%s%s\n", e->stage, e->elapsed,
+            cli_printf(st->out, "%s%s: done in %.2f s%s%s\n", where, e->stage, e->elapsed,
                        st->debug && e->message[0] != '\0' ? ": " : "", st->debug ? e->message : "");
         break;
     case COPA_PROGRESS_BYTES:
@@ -115,13 +120,13 @@ static void plain(cli_progress_state *st, const copa_progress *e)
             /* Logs get one line per finished item, not a flood. */
             cli_format_size(done, sizeof(done), e->done);
             cli_format_size(total, sizeof(total), e->total);
-            cli_printf(st->out, "%s: %s %s / %s\n", e->stage, e->item, done, total);
+            cli_printf(st->out, "%s%s: %s %s / %s\n", where, e->stage, e->item, done, total);
         }
         break;
     case COPA_PROGRESS_NOTE:
     default:
         cli_progress_finish(st);
-        cli_printf(st->out, "note: %s\n", e->message);
+        cli_printf(st->out, "%snote: %s\n", where, e->message);
         break;
     }
 }

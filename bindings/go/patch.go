@@ -49,6 +49,9 @@ type Progress struct {
 	Total   float64 // 0 when unknown
 	Elapsed float64 // seconds since the start
 	Message string
+	// Platform is a multi-platform patch's platform the event belongs to
+	// ("linux/arm64"); "" otherwise.
+	Platform string
 }
 
 // PatchOptions say what to patch and where the result goes. The zero value
@@ -185,13 +188,14 @@ func goCopaProgress(handle C.uintptr_t, event *C.copa_progress) C.int {
 	}
 	if st.fn != nil {
 		p := Progress{
-			Kind:    ProgressKind(event.kind),
-			Stage:   C.GoString(event.stage),
-			Item:    C.GoString(event.item),
-			Done:    float64(event.done),
-			Total:   float64(event.total),
-			Elapsed: float64(event.elapsed),
-			Message: C.GoString(event.message),
+			Kind:     ProgressKind(event.kind),
+			Stage:    C.GoString(event.stage),
+			Item:     C.GoString(event.item),
+			Done:     float64(event.done),
+			Total:    float64(event.total),
+			Elapsed:  float64(event.elapsed),
+			Message:  C.GoString(event.message),
+			Platform: C.GoString(event.platform),
 		}
 		if err := st.fn(p); err != nil {
 			st.err = err

@@ -55,6 +55,12 @@ typedef struct copa_progress {
     double elapsed;
     /** Human-readable text; "" when none. */
     const char *message;
+    /**
+     * The platform the event belongs to in a multi-platform patch
+     * ("linux/arm64"; platforms are patched at once); "" otherwise. Added
+     * after the first release: read it only from events libcopa made.
+     */
+    const char *platform;
 } copa_progress;
 
 /**

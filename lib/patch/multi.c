@@ -225,6 +225,7 @@ static void child_init(copa__patch_ctx *child, const run_queue *q, const platfor
         child->progress.cb = locked_progress;
         child->progress.payload = q->progress;
     }
+    child->progress.platform = r->platform; /* its events say which platform */
     child->deadline = ctx->deadline;
     child->ref = ctx->ref;
     child->report = (copa_report *)r->report;

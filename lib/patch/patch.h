@@ -102,8 +102,9 @@ typedef struct copa__progress {
     double start; /* monotonic seconds */
     const char *stage;
     double stage_start;
-    int cancelled;     /* the callback's non-zero return */
-    char summary[160]; /* the running stage's result, sent with its end event */
+    int cancelled;        /* the callback's non-zero return */
+    char summary[160];    /* the running stage's result, sent with its end event */
+    const char *platform; /* a multi-platform run's platform, or NULL */
 } copa__progress;
 
 double copa__progress_now(void);

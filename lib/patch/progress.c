@@ -45,6 +45,7 @@ static int emit(copa__progress *p, copa_progress_kind kind, const char *item, do
     e.total = total;
     e.elapsed = elapsed;
     e.message = message != NULL ? message : "";
+    e.platform = p->platform != NULL ? p->platform : "";
     if ((rc = p->cb(&e, p->payload)) != 0) {
         p->cancelled = rc;
         copa__error_set(COPA_ECANCELLED, "cancelled by the progress callback during %s", p->stage);
@@ -105,6 +106,8 @@ int copa__progress_json(char **out, const copa_progress *e)
     *out = NULL;
     ok = ok && cJSON_AddStringToObject(o, "event", kind_name(e->kind)) != NULL;
     ok = ok && cJSON_AddStringToObject(o, "stage", e->stage != NULL ? e->stage : "") != NULL;
+    if (ok && e->platform != NULL && e->platform[0] != '\0')
+        ok = cJSON_AddStringToObject(o, "platform", e->platform) != NULL;
     if (ok && e->kind == COPA_PROGRESS_BYTES) {
         ok = cJSON_AddStringToObject(o, "item", e->item != NULL ? e->item : "") != NULL &&
              cJSON_AddNumberToObject(o, "done", e->done) != NULL &&

@@ -167,6 +167,7 @@ class Progress(Structure):
         ("total", c_double),
         ("elapsed", c_double),
         ("message", c_char_p),
+        ("platform", c_char_p),  # newer libraries: read only what they made
     ]
 
 

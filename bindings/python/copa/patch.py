@@ -37,6 +37,8 @@ class Progress:
     elapsed: float
     """Seconds since the patch started."""
     message: str
+    platform: str = ""
+    """A multi-platform patch's platform the event belongs to; "" otherwise."""
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,8 @@ def patch(
     L = lib()
     opts = _options(image, report, tag=tag, push=push, oci_dir=oci_dir, **options)
     raised = []
+    # Events carry the platform since the library that has per-platform results.
+    has_platform = _native.has_function("copa_patch_result_platform_count")
 
     def trampoline(event_ptr, _payload) -> int:
         # Never let an exception escape into C: ctypes would print and
@@ -345,7 +349,7 @@ def patch(
             e = event_ptr.contents
             event = Progress(
                 _KINDS.get(e.kind, str(e.kind)), dec(e.stage), dec(e.item), e.done, e.total,
-                e.elapsed, dec(e.message),
+                e.elapsed, dec(e.message), dec(e.platform) if has_platform else "",
             )
             return COPA_ECANCELLED if progress(event) is False else 0
         except BaseException as exc:  # noqa: B902 - re-raised after the call

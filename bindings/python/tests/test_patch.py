@@ -174,8 +174,11 @@ def test_multi_platform_patch_lists_each_platform(tmp_path):
                           "patch", "make_index.py")
     subprocess.run(["/usr/bin/python3", script, str(tmp_path / "multi"), LAYOUT, LAYOUT],
                    check=True)
+    events = []
     result = copa.patch("oci:%s:index" % (tmp_path / "multi"), oci_dir=str(tmp_path / "out"),
-                        tag="patched", ignore_errors=True)
+                        tag="patched", ignore_errors=True, progress=events.append)
+    assert {e.platform for e in events if e.stage == "resolve"} == {"linux/amd64"}
+    assert {e.platform for e in events if e.stage == "read"} >= {"linux/amd64", "linux/arm64"}
     outcomes = {p.platform: p for p in result.platforms}
     assert set(outcomes) == {"linux/amd64", "linux/arm64", "windows/amd64"}
     assert outcomes["linux/amd64"].status == "patched"

@@ -192,6 +192,13 @@ if expect_rc list2 0; then
     if grep -q '^linux/amd64:' <<<"$out" && grep -q '^linux/arm64:' <<<"$out"; then ok dry_run_list
     else fail dry_run_list "the dry run does not plan both platforms: $out"; fi
 fi
+# Progress events say which platform they belong to (platforms run at once).
+run events -i "$img" --dry-run --progress json
+if expect_rc events 0; then
+    if grep -q '"stage":"resolve","platform":"linux/arm64"' <<<"$err" &&
+        grep -q '\[linux/amd64\] resolve:' <(cat "$work/list2.err"); then ok progress_platform
+    else fail progress_platform "events without their platform: $(grep resolve <<<"$err" | head -3)"; fi
+fi
 
 # 3. A report directory with a report for arm64 only: amd64 is kept.
 mkdir -p "$work/reports" "$work/badreports"
