@@ -62,7 +62,7 @@ mkdeb copa-data 1.0 all
 
 python3 "$here/../apt/server.py" "$work/www" "$work/port" "$work/requests.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; gpgconf --kill gpg-agent >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 base=http://127.0.0.1:$(cat "$work/port")/repos
 export XDG_CACHE_HOME=$work/cache

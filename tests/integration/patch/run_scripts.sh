@@ -56,7 +56,7 @@ cp "$work/copa-svc_1.1_amd64.deb" "$repo/pool/main/"
 ) || { echo "cannot build the repository"; exit 1; }
 python3 "$here/../apt/server.py" "$work/www" "$work/port" "$work/requests.log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; gpgconf --kill gpg-agent >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 base=http://127.0.0.1:$(cat "$work/port")/repos
 

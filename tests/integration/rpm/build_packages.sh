@@ -129,3 +129,5 @@ sign() { # key-uid output [rpmsign options]
 sign rsa@example.test rsa.rpm
 sign ed@example.test ed.rpm
 sign rsa@example.test rsa-v3.rpm --rpmv3
+# The signing agent is not needed any more (nothing may outlive the test).
+gpgconf --kill gpg-agent >/dev/null 2>&1 || true
