@@ -85,6 +85,28 @@ static void multi_free(multi_run *m)
     cJSON_Delete(m->plan_json);
 }
 
+/*
+ * The entry a single report file is for: the platform it names; a report
+ * that names none (a native report without metadata) stays with this
+ * host's platform, as before multi-platform patching.
+ */
+static int match_report_file(multi_run *m, const char *path)
+{
+    copa__platform named, host;
+    int has_variant;
+
+    if (copa__report_platform(&named, &has_variant, m->report) == 0)
+        return copa__report_match_entry(&m->report_entry, m->report, &m->idx, m->plans);
+    copa_error_clear();
+    copa__platform_host(&host);
+    if (copa__index_select(&m->report_entry, &m->idx, &host) != 0)
+        return copa__error_set(COPA_EINVALID,
+                               "%s names no platform and the image has none for this host: "
+                               "give --platform",
+                               path);
+    return 0;
+}
+
 static int read_reports(multi_run *m, const copa_patch_options *o)
 {
     copa_report_options ro = COPA_REPORT_OPTIONS_INIT;
@@ -99,7 +121,7 @@ static int read_reports(multi_run *m, const copa_patch_options *o)
         return copa__report_dir_read(&m->reports, o->report, &ro, &m->idx, m->plans);
     if ((rc = copa_report_parse_file(&m->report, o->report, &ro)) != 0)
         return rc;
-    return copa__report_match_entry(&m->report_entry, m->report, &m->idx, m->plans);
+    return match_report_file(m, o->report);
 }
 
 static size_t selected_count(const multi_run *m)

@@ -232,6 +232,25 @@ if expect_rc reportdir 0; then
     else ok reportdir; fi
 fi
 
+# 3b. One report file that names no platform (no ImageConfig): it is this
+# host's platform's (amd64 here), as before multi-platform patching; arm64 is kept.
+python3 - "$work/noplatform.json" <<'PY'
+import json, sys
+json.dump({"SchemaVersion": 2, "ArtifactName": "multi", "ArtifactType": "container_image",
+           "Metadata": {"OS": {"Family": "debian", "Name": "12"}},
+           "Results": [{"Target": "multi (debian 12)", "Class": "os-pkgs", "Type": "debian",
+                        "Vulnerabilities": [{"VulnerabilityID": "CVE-2099-0001", "PkgName": "hello-copa",
+                                             "InstalledVersion": "1.0-1", "FixedVersion": "1.1-1",
+                                             "Status": "fixed", "Severity": "HIGH"}]}]},
+          open(sys.argv[1], "w"))
+PY
+run noplatform -i "$img" -r "$work/noplatform.json" --dry-run
+if expect_rc noplatform 0; then
+    if grep -Eq '^  linux/amd64 +patched' <<<"$out" && grep -Eq '^  linux/arm64 +kept .*no report' <<<"$out"; then
+        ok noplatform_report
+    else fail noplatform_report "expected amd64 patched and arm64 kept: $out"; fi
+fi
+
 # 4. A report for a platform the image lacks: an error naming the file.
 report "$work/badreports/s390x.json" s390x
 run badreport -i "$img" -r "$work/badreports" --dry-run
