@@ -68,7 +68,16 @@ int copa__patch_multi_wanted(int *multi, copa__patch_ctx *ctx);
 /* The multi-platform run: each selected platform patched, one index written. */
 int copa__patch_multi(copa__patch_ctx *ctx, copa_patch_result *res);
 
-/* Record a platform's fixes for the multi-platform VEX (write.c). */
+/*
+ * The VEX document of what was written to res->destination: the fixes of
+ * `plan` (one image) and/or `claims` (a multi-platform index; write.c).
+ * The product is named by the destination's repository, else the source's,
+ * else the local layout's directory.
+ */
+int copa__patch_write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan,
+                          const copa__vex_claims *claims, copa_patch_result *res);
+
+/* Record a platform's fixes for the multi-platform VEX (multi.c). */
 int copa__patch_claims_add(copa__patch_ctx *ctx, const copa__rs_plan *plan, const char *digest);
 
 /* --run-scripts: the base layers into a scratch tree (payload: the ctx; scripts_base.c). */

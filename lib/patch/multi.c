@@ -435,34 +435,6 @@ static int commit(multi_run *m, copa__patch_ctx *ctx, copa_patch_result *res)
     return rc == 0 ? copa__progress_end(&ctx->progress) : rc;
 }
 
-static int write_vex(multi_run *m, copa__patch_ctx *ctx, copa_patch_result *res)
-{
-    copa__patch_vex_input in;
-    copa_reference *dst = NULL;
-    int rc, written = 0;
-
-    if ((rc = copa_reference_parse(&dst, res->destination)) != 0)
-        return rc;
-    memset(&in, 0, sizeof(in));
-    in.path = ctx->opts->vex_path;
-    in.author = ctx->opts->vex_author;
-    in.registry = copa_reference_registry(dst);
-    in.repository = copa_reference_repository(dst);
-    if (in.repository == NULL) {
-        const char *path = copa_reference_path(dst), *slash = path ? strrchr(path, '/') : NULL;
-        in.repository = slash != NULL && slash[1] != '\0' ? slash + 1 : "image";
-    }
-    in.tag = copa_reference_tag(dst);
-    in.digest = res->digest;
-    in.claims = &m->claims;
-    rc = patch_write_vex(&written, &in);
-    if (rc == 0 && !written)
-        rc = copa__progress_note(&ctx->progress, "no VEX document written: nothing fixed has a "
-                                                 "vulnerability ID (give a report with -r)");
-    copa_reference_free(dst);
-    return rc;
-}
-
 static int finish(multi_run *m, copa__patch_ctx *ctx, copa_patch_result *res)
 {
     int rc = 0;
@@ -477,7 +449,7 @@ static int finish(multi_run *m, copa__patch_ctx *ctx, copa_patch_result *res)
         return 0;
     }
     if ((rc = commit(m, ctx, res)) == 0 && ctx->opts->vex_path != NULL)
-        rc = write_vex(m, ctx, res);
+        rc = copa__patch_write_vex(ctx, NULL, &m->claims, res);
     return rc;
 }
 

@@ -199,7 +199,8 @@ static const char *local_name(const char *path)
     return slash != NULL && slash[1] != '\0' ? slash + 1 : path != NULL ? path : "image";
 }
 
-static int write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch_result *res)
+int copa__patch_write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan,
+                          const copa__vex_claims *claims, copa_patch_result *res)
 {
     copa__patch_vex_input in;
     copa_reference *dst = NULL;
@@ -222,8 +223,9 @@ static int write_vex(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patch
     in.digest = res->digest;
     in.distro_id = ctx->os.id;
     in.distro_version = ctx->os.version_id;
-    in.format = ctx->engine_ops->format;
+    in.format = ctx->engine_ops != NULL ? ctx->engine_ops->format : COPA_PKG_UNKNOWN;
     in.plan = plan;
+    in.claims = claims;
     rc = patch_write_vex(&written, &in);
     if (rc == 0 && !written)
         rc = copa__progress_note(&ctx->progress, "no VEX document written: nothing fixed has a "
@@ -268,7 +270,7 @@ int copa__patch_write(copa__patch_ctx *ctx, const copa__rs_plan *plan, copa_patc
     if (rc == 0 && ctx->opts->vex_path != NULL &&
         (rc = copa__progress_begin(&ctx->progress, "vex", ctx->opts->vex_path)) == 0) {
         /* The image is there: say so, or a retry would patch it again. */
-        if ((rc = write_vex(ctx, plan, res)) != 0)
+        if ((rc = copa__patch_write_vex(ctx, plan, NULL, res)) != 0)
             return copa__error_prefix("the patched image was written to %s (%s), but not the "
                                       "VEX document: ",
                                       res->destination, res->digest);
